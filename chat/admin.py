@@ -1,0 +1,55 @@
+"""Diner conversations, read-only, scoped per tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from chat.models import ChatMessage, ChatSession
+from tenants.scoping import TenantScopedAdminMixin, TenantScopedInlineMixin, restaurant_filter
+
+
+class ReadOnlyAdminMixin:
+    """Conversations are a record of what diners were told: nobody edits them in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ChatMessageInline(ReadOnlyAdminMixin, TenantScopedInlineMixin, admin.TabularInline):
+    model = ChatMessage
+    parent_tenant_path = "restaurant"
+    fields = ["created_at", "role", "text", "intent", "answered", "item_ids"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ChatSession)
+class ChatSessionAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["token", "restaurant", "first_seen", "last_seen"]
+    list_filter = [restaurant_filter("restaurant")]
+    search_fields = ["token"]
+    readonly_fields = ["restaurant", "token", "first_seen", "last_seen"]
+    exclude = ["ip_hash"]
+    inlines = [ChatMessageInline]
+    list_select_related = ["restaurant"]
+
+
+@admin.register(ChatMessage)
+class ChatMessageAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
+    tenant_path = "session__restaurant"
+    list_display = ["created_at", "restaurant", "role", "text", "intent", "answered"]
+    list_filter = [restaurant_filter("session__restaurant"), "role", "answered", "intent"]
+    search_fields = ["text"]
+    readonly_fields = ["session", "role", "text", "intent", "item_ids", "answered", "created_at"]
+    list_select_related = ["session__restaurant"]
+
+    @admin.display(description="Restaurant")
+    def restaurant(self, obj: ChatMessage) -> str:
+        return obj.session.restaurant.name

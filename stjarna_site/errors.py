@@ -1,0 +1,69 @@
+"""The one error shape of the public API (SPEC §5): ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def api_error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
+    """A JSON error response in the API's single error shape; ``extra`` keys join the error."""
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+_DRF_CODES = {
+    exceptions.ParseError: ("invalid_json", "The request body is not valid JSON."),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        "Send the request body as application/json.",
+    ),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "This method is not allowed here."),
+    exceptions.NotAuthenticated: ("not_authenticated", "Authentication credentials are missing."),
+    exceptions.AuthenticationFailed: ("authentication_failed", "The credentials are not valid."),
+    exceptions.PermissionDenied: ("permission_denied", "You may not do this."),
+    exceptions.NotFound: ("not_found", "Not found."),
+    exceptions.Throttled: ("rate_limited", "Too many requests; try again shortly."),
+}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF exception handler that answers in our error shape instead of DRF's ``detail``."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code, message = "error", "The request could not be processed."
+    for exc_class, (known_code, known_message) in _DRF_CODES.items():
+        if isinstance(exc, exc_class):
+            code, message = known_code, known_message
+            break
+    if isinstance(exc, exceptions.ValidationError):
+        code, message = "invalid_field", _first_validation_message(exc.detail)
+    body: dict[str, Any] = {"code": code, "message": message}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body["retryAfter"] = int(exc.wait + 0.999)
+    response.data = {"error": body}
+    return response
+
+
+def _first_validation_message(detail: Any, field: str = "") -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            return _first_validation_message(value, str(key))
+    if isinstance(detail, list) and detail:
+        return _first_validation_message(detail[0], field)
+    text = str(detail)
+    return f"{field}: {text}" if field and field != "non_field_errors" else text
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """404 handler: JSON for everything (the admin and demo page keep their own templates)."""
+    return api_error("not_found", "There is nothing at this address.", 404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """500 handler: never leak a traceback, always the error shape."""
+    return api_error("server_error", "Something went wrong on our side; please try again.", 500)

@@ -1,0 +1,18 @@
+"""URL map: the public API under /api/, the widget bundle, the admin, the demo page."""
+
+from django.contrib import admin
+from django.urls import path
+
+from stjarna_site.health import health
+
+admin.site.site_header = "Stjarna"
+admin.site.site_title = "Stjarna admin"
+admin.site.index_title = "Your restaurants"
+
+urlpatterns = [
+    path("api/health", health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "stjarna_site.errors.not_found"
+handler500 = "stjarna_site.errors.server_error"

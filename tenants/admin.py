@@ -1,0 +1,156 @@
+"""Admin for restaurants, their allowlists and memberships, scoped per tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
+
+from tenants.models import AllowedOrigin, Membership, Restaurant
+from tenants.scoping import (
+    TenantScopedAdminMixin,
+    TenantScopedInlineMixin,
+    is_operator,
+    restaurant_filter,
+)
+from tenants.selectors import embed_snippet_for
+
+OWNER_ONLY = (Membership.Role.OWNER,)
+EMPTY_ALLOWLIST_WARNING = (
+    "This restaurant has no allowed website origins, so no website can use its chat widget "
+    "(cross-origin access is refused). Add your site's origin, e.g. https://your-restaurant.example."
+)
+
+
+class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
+    model = AllowedOrigin
+    extra = 1
+    fields = ["origin"]
+    write_roles = OWNER_ONLY
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    tenant_path = ""
+    write_roles = OWNER_ONLY
+    list_display = ["name", "public_id", "active", "locale", "currency", "menu_version"]
+    list_filter = ["active", "locale"]
+    search_fields = ["name", "public_id"]
+    inlines = [AllowedOriginInline, MembershipInline]
+    readonly_fields = [
+        "embed_snippet",
+        "allowlist_status",
+        "menu_version",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Restaurant | None = None) -> list:
+        fieldsets: list = [
+            (None, {"fields": ["public_id", "name", "active"]}),
+            (
+                "Shown to diners",
+                {
+                    "fields": [
+                        "greeting",
+                        "locale",
+                        "currency",
+                        "timezone",
+                        "brand_color",
+                        "opening_hours",
+                        "address",
+                        "phone",
+                    ]
+                },
+            ),
+            ("Contact", {"fields": ["contact_email"]}),
+        ]
+        if obj is not None:
+            fieldsets.insert(1, ("Embed", {"fields": ["embed_snippet", "allowlist_status"]}))
+        if is_operator(request):
+            fieldsets.append(
+                (
+                    "Rate limits (operators only; empty = platform default)",
+                    {"fields": ["chat_rate_limit", "chat_burst_limit", "chat_ip_rate_limit"]},
+                )
+            )
+        fieldsets.append(("Record", {"fields": ["menu_version", "created_at", "updated_at"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Restaurant | None = None) -> list:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not is_operator(request):
+            fields.append("public_id")  # the embed snippets in the wild depend on it
+        return fields
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_operator(request)  # restaurants are created by operators
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    @admin.display(description="Embed snippet")
+    def embed_snippet(self, obj: Restaurant) -> str:
+        return format_html(
+            "<p>Paste this into every page of your website, just before &lt;/body&gt;:</p>"
+            '<pre style="white-space:pre-wrap;user-select:all">{}</pre>',
+            embed_snippet_for(obj),
+        )
+
+    @admin.display(description="Website access (CORS)")
+    def allowlist_status(self, obj: Restaurant) -> str:
+        origins = [o.origin for o in obj.allowed_origins.all()]
+        if not origins:
+            return format_html('<strong style="color:#b00">{}</strong>', EMPTY_ALLOWLIST_WARNING)
+        return ", ".join(origins)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and obj is not None and not obj.allowed_origins.exists():
+            messages.warning(request, EMPTY_ALLOWLIST_WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AllowedOrigin)
+class AllowedOriginAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    write_roles = OWNER_ONLY
+    list_display = ["origin", "restaurant", "created_at"]
+    search_fields = ["origin", "restaurant__name", "restaurant__public_id"]
+    autocomplete_fields = ["restaurant"]
+    list_filter = [restaurant_filter("restaurant")]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Operators decide who works for which restaurant."""
+
+    list_display = ["user", "restaurant", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "restaurant__name", "restaurant__public_id"]
+    autocomplete_fields = ["user", "restaurant"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission

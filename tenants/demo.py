@@ -1,0 +1,531 @@
+"""The demo restaurant used by the README's first command, the demo page and the tests."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from menu.models import MenuItem
+from menu.vocabulary import clean_allergens, clean_tags
+from tenants.models import AllowedOrigin, Membership, Restaurant
+
+DEMO_PUBLIC_ID = "demo"
+DEMO_STAFF_USERNAME = "demo-staff"
+DEMO_STAFF_PASSWORD = "stjarna-demo"  # printed and set only in development (DEBUG)
+DEMO_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
+
+DEMO_RESTAURANT = {
+    "name": "Trattoria Stjärna",
+    "currency": "SEK",
+    "locale": "en",
+    "timezone": "Europe/Stockholm",
+    "greeting": "Ciao! Ask me about our dishes, diets, allergens or opening hours.",
+    "brand_color": "#b5651d",
+    "opening_hours": "Mon–Thu 11:00–22:00, Fri–Sat 11:00–23:00, Sun 12:00–21:00",
+    "address": "Storgatan 1, 111 22 Stockholm",
+    "phone": "+46 8 123 456 78",
+    "contact_email": "owner@trattoria-stjarna.example",
+}
+
+# (category, name, description, price, allergens, tags, available)
+DEMO_MENU: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], bool], ...] = (
+    (
+        "Starters",
+        "Bruschetta al pomodoro",
+        "Toasted sourdough with tomato, garlic, basil and olive oil",
+        "79",
+        ("gluten",),
+        ("vegan", "vegetarian", "italian"),
+        True,
+    ),
+    (
+        "Starters",
+        "Burrata with heirloom tomatoes",
+        "Creamy burrata, heirloom tomatoes and basil oil",
+        "129",
+        ("milk",),
+        ("vegetarian", "gluten-free", "italian"),
+        True,
+    ),
+    (
+        "Starters",
+        "Arancini",
+        "Fried risotto balls filled with mozzarella and peas",
+        "89",
+        ("gluten", "eggs", "milk"),
+        ("vegetarian", "italian"),
+        True,
+    ),
+    (
+        "Starters",
+        "Calamari fritti",
+        "Fried squid rings with lemon aioli",
+        "119",
+        ("gluten", "eggs", "molluscs"),
+        ("italian", "seafood"),
+        True,
+    ),
+    (
+        "Starters",
+        "Beef carpaccio",
+        "Thinly sliced beef, rocket, parmesan and capers",
+        "139",
+        ("milk", "mustard"),
+        ("gluten-free", "italian"),
+        True,
+    ),
+    (
+        "Starters",
+        "Minestrone",
+        "Vegetable soup with beans, celery and small pasta",
+        "89",
+        ("gluten", "celery"),
+        ("vegan", "vegetarian", "italian", "soup"),
+        True,
+    ),
+    (
+        "Starters",
+        "Gamberi all'aglio",
+        "Garlic prawns in chilli oil, served with bread",
+        "145",
+        ("gluten", "crustaceans"),
+        ("spicy", "seafood"),
+        True,
+    ),
+    (
+        "Starters",
+        "Caprese salad",
+        "Mozzarella, tomato and basil",
+        "109",
+        ("milk",),
+        ("vegetarian", "gluten-free", "salad"),
+        True,
+    ),
+    (
+        "Starters",
+        "Olives and roasted almonds",
+        "Marinated olives with smoked almonds",
+        "59",
+        ("nuts",),
+        ("vegan", "vegetarian", "gluten-free"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Margherita",
+        "Tomato, mozzarella and fresh basil",
+        "115",
+        ("gluten", "milk"),
+        ("vegetarian", "italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Marinara",
+        "Tomato, garlic and oregano, no cheese",
+        "99",
+        ("gluten",),
+        ("vegan", "vegetarian", "italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Diavola",
+        "Spicy salami, chilli and mozzarella",
+        "139",
+        ("gluten", "milk"),
+        ("spicy", "italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Quattro formaggi",
+        "Mozzarella, gorgonzola, fontina and parmesan",
+        "145",
+        ("gluten", "milk"),
+        ("vegetarian", "italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Funghi",
+        "Mushrooms, mozzarella and thyme",
+        "129",
+        ("gluten", "milk"),
+        ("vegetarian", "italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Prosciutto e rucola",
+        "Parma ham, rocket and mozzarella",
+        "155",
+        ("gluten", "milk"),
+        ("italian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Pizza verdure",
+        "Grilled vegetables with cashew cheese",
+        "135",
+        ("gluten", "nuts"),
+        ("vegan", "vegetarian", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Gluten-free margherita",
+        "Margherita on a certified gluten-free base",
+        "135",
+        ("milk",),
+        ("vegetarian", "gluten-free", "pizza"),
+        True,
+    ),
+    (
+        "Pizza",
+        "Frutti di mare",
+        "Prawns, mussels and squid on tomato and mozzarella",
+        "169",
+        ("gluten", "milk", "crustaceans", "molluscs"),
+        ("pizza", "seafood"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Spaghetti carbonara",
+        "Egg yolk, pecorino, guanciale and black pepper",
+        "159",
+        ("gluten", "eggs", "milk"),
+        ("italian", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Penne arrabbiata",
+        "Tomato, garlic and chilli",
+        "129",
+        ("gluten",),
+        ("vegan", "vegetarian", "spicy", "italian", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Tagliatelle al ragù",
+        "Fresh egg pasta with slow-cooked beef ragù",
+        "165",
+        ("gluten", "eggs", "milk", "celery"),
+        ("italian", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Trofie al pesto",
+        "Basil pesto with pine nuts and parmesan",
+        "149",
+        ("gluten", "milk", "nuts"),
+        ("vegetarian", "italian", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Spaghetti alle vongole",
+        "Clams, white wine, garlic and parsley",
+        "179",
+        ("gluten", "molluscs", "sulphites"),
+        ("italian", "pasta", "seafood"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Lasagne",
+        "Beef ragù and béchamel baked in layers",
+        "169",
+        ("gluten", "eggs", "milk", "celery"),
+        ("italian", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Wild mushroom risotto",
+        "Carnaroli rice, porcini and parmesan",
+        "159",
+        ("milk", "celery", "sulphites"),
+        ("vegetarian", "gluten-free", "italian"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Fusilli primavera",
+        "Gluten-free fusilli with spring vegetables and olive oil",
+        "145",
+        (),
+        ("vegan", "vegetarian", "gluten-free", "pasta"),
+        True,
+    ),
+    (
+        "Pasta",
+        "Truffle tagliatelle",
+        "Fresh egg pasta with black truffle and butter (seasonal)",
+        "245",
+        ("gluten", "eggs", "milk"),
+        ("vegetarian", "italian", "pasta"),
+        False,
+    ),
+    (
+        "Mains",
+        "Grilled salmon",
+        "With lemon, dill potatoes and butter sauce",
+        "215",
+        ("fish", "milk"),
+        ("gluten-free",),
+        True,
+    ),
+    (
+        "Mains",
+        "Chicken saltimbocca",
+        "Chicken with sage, prosciutto and white wine",
+        "199",
+        ("milk", "sulphites"),
+        ("italian",),
+        True,
+    ),
+    (
+        "Mains",
+        "Pad thai with prawns",
+        "Rice noodles, prawns, egg, peanuts, tamarind and fish sauce",
+        "179",
+        ("crustaceans", "eggs", "fish", "peanuts", "soybeans"),
+        ("thai",),
+        True,
+    ),
+    (
+        "Mains",
+        "Green curry with vegetables",
+        "Coconut green curry with Thai basil and jasmine rice",
+        "175",
+        ("soybeans",),
+        ("vegan", "vegetarian", "gluten-free", "spicy", "thai"),
+        True,
+    ),
+    (
+        "Mains",
+        "Ribeye steak",
+        "300 g ribeye, rosemary potatoes and peppercorn sauce",
+        "295",
+        ("milk", "mustard"),
+        ("gluten-free",),
+        True,
+    ),
+    (
+        "Mains",
+        "Lamb kofta",
+        "Spiced lamb skewers, flatbread and tahini yoghurt",
+        "189",
+        ("gluten", "milk", "sesame"),
+        ("halal", "spicy"),
+        True,
+    ),
+    (
+        "Mains",
+        "Aubergine parmigiana",
+        "Baked aubergine, tomato, mozzarella and parmesan",
+        "169",
+        ("gluten", "eggs", "milk"),
+        ("vegetarian", "italian"),
+        True,
+    ),
+    (
+        "Mains",
+        "Lentil stew",
+        "Plant-based lentil and sweet potato stew with mustard greens",
+        "155",
+        ("celery", "mustard"),
+        (),
+        True,
+    ),
+    (
+        "Mains",
+        "Fish and chips",
+        "Cod in beer batter with fries and tartare sauce",
+        "185",
+        ("fish", "gluten", "eggs", "sulphites"),
+        (),
+        True,
+    ),
+    (
+        "Desserts",
+        "Tiramisu",
+        "Mascarpone, espresso and savoiardi biscuits",
+        "95",
+        ("eggs", "milk", "gluten"),
+        ("vegetarian", "italian"),
+        True,
+    ),
+    (
+        "Desserts",
+        "Panna cotta",
+        "Vanilla panna cotta with berry compote",
+        "85",
+        ("milk",),
+        ("vegetarian", "gluten-free", "italian"),
+        True,
+    ),
+    (
+        "Desserts",
+        "Affogato",
+        "Vanilla gelato drowned in espresso",
+        "65",
+        ("milk",),
+        ("vegetarian", "gluten-free", "italian"),
+        True,
+    ),
+    (
+        "Desserts",
+        "Vegan chocolate torte",
+        "Dark chocolate and hazelnut torte",
+        "95",
+        ("nuts", "soybeans"),
+        ("vegan", "vegetarian", "gluten-free"),
+        True,
+    ),
+    (
+        "Desserts",
+        "Sorbet trio",
+        "Lemon, raspberry and mango sorbet",
+        "75",
+        (),
+        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
+        True,
+    ),
+    (
+        "Desserts",
+        "Cannoli",
+        "Crisp pastry with ricotta and pistachio",
+        "89",
+        ("gluten", "eggs", "milk", "nuts"),
+        ("vegetarian", "italian"),
+        True,
+    ),
+    (
+        "Drinks",
+        "Espresso",
+        "Double shot of our house blend",
+        "35",
+        (),
+        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
+        True,
+    ),
+    (
+        "Drinks",
+        "Fresh lemonade",
+        "Lemon, mint and sparkling water",
+        "49",
+        (),
+        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
+        True,
+    ),
+    (
+        "Drinks",
+        "House red wine",
+        "Montepulciano d'Abruzzo, by the glass",
+        "95",
+        ("sulphites",),
+        ("vegan", "vegetarian", "wine"),
+        True,
+    ),
+    (
+        "Drinks",
+        "Peroni",
+        "Italian lager, 33 cl",
+        "75",
+        ("gluten",),
+        ("vegan", "vegetarian", "beer"),
+        True,
+    ),
+    (
+        "Drinks",
+        "Oat latte",
+        "Espresso with steamed oat milk",
+        "52",
+        ("gluten",),
+        ("vegan", "vegetarian", "dairy-free"),
+        True,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoSeedResult:
+    restaurant: Restaurant
+    created_items: int
+    updated_items: int
+    staff_password: str | None  # only in development
+
+
+@transaction.atomic
+def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
+    """Create or refresh the demo restaurant, its menu, origins and staff login (idempotent).
+
+    Items are matched by name, so running it again changes nothing but restores edited demo data.
+    """
+    restaurant, _ = Restaurant.objects.get_or_create(
+        public_id=DEMO_PUBLIC_ID, defaults=DEMO_RESTAURANT
+    )
+    changed = [k for k, v in DEMO_RESTAURANT.items() if getattr(restaurant, k) != v]
+    if changed or not restaurant.active:
+        for key, value in DEMO_RESTAURANT.items():
+            setattr(restaurant, key, value)
+        restaurant.active = True
+        restaurant.save()
+    for origin in DEMO_ORIGINS:
+        AllowedOrigin.objects.get_or_create(restaurant=restaurant, origin=origin)
+
+    existing = {item.name: item for item in restaurant.menu_items.all()}
+    created = updated = 0
+    for position, (category, name, description, price, allergens, tags, available) in enumerate(
+        DEMO_MENU, start=1
+    ):
+        wanted = {
+            "category": category,
+            "description": description,
+            "price": Decimal(price),
+            "allergens": clean_allergens(list(allergens)),
+            "tags": clean_tags(list(tags)),
+            "available": available,
+            "position": position * 10,
+        }
+        item = existing.get(name)
+        if item is None:
+            item = MenuItem(restaurant=restaurant, name=name, **wanted)
+            item.full_clean()
+            item.save()
+            created += 1
+        elif any(getattr(item, k) != v for k, v in wanted.items()):
+            for key, value in wanted.items():
+                setattr(item, key, value)
+            item.full_clean()
+            item.save()
+            updated += 1
+
+    user_model = get_user_model()
+    user, user_created = user_model.objects.get_or_create(
+        username=DEMO_STAFF_USERNAME, defaults={"is_staff": True, "email": "staff@demo.example"}
+    )
+    password = None
+    if development:
+        password = DEMO_STAFF_PASSWORD
+        if user_created or not user.check_password(password):
+            user.set_password(password)
+            user.save()
+    elif user_created:
+        user.set_password(secrets.token_urlsafe(24))  # never printed; reset it to use it
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, restaurant=restaurant, defaults={"role": Membership.Role.OWNER}
+    )
+    return DemoSeedResult(restaurant, created, updated, password)

@@ -1,0 +1,162 @@
+"""Tenants: restaurants, their CORS allowlists and their staff (SPEC §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinLengthValidator
+from django.db import models, transaction
+
+from tenants.validators import (
+    normalise_origin,
+    validate_brand_color,
+    validate_currency,
+    validate_rate,
+    validate_timezone,
+)
+
+# Restaurant fields that appear in the public menu payload: changing one changes the menu body.
+PUBLIC_MENU_FIELDS = (
+    "public_id",
+    "name",
+    "active",
+    "currency",
+    "locale",
+    "greeting",
+    "brand_color",
+    "opening_hours",
+    "address",
+    "phone",
+)
+
+
+class Restaurant(models.Model):
+    class Locale(models.TextChoices):
+        ENGLISH = "en", "English"
+        SWEDISH = "sv", "Svenska"
+
+    public_id = models.SlugField(
+        "restaurant id",
+        max_length=64,
+        unique=True,
+        validators=[MinLengthValidator(2)],
+        help_text="The restaurantId of the public API and the embed snippet. Fixed once created.",
+    )
+    name = models.CharField(max_length=200)
+    active = models.BooleanField(
+        default=True, help_text="Inactive restaurants disappear from the public API."
+    )
+    currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
+    locale = models.CharField(max_length=5, choices=Locale.choices, default=Locale.ENGLISH)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    greeting = models.CharField(
+        max_length=300, blank=True, default="Hi! Ask me anything about our menu."
+    )
+    brand_color = models.CharField(
+        max_length=7, blank=True, default="#b5651d", validators=[validate_brand_color]
+    )
+    opening_hours = models.TextField(
+        blank=True, help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”."
+    )
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="Where platform notices (outages, maintenance) are sent."
+    )
+    # Operator-only overrides of the chat rate limits (empty = the platform setting).
+    chat_rate_limit = models.CharField(
+        max_length=20, blank=True, validators=[validate_rate], help_text="e.g. 15/30s"
+    )
+    chat_burst_limit = models.CharField(
+        max_length=20, blank=True, validators=[validate_rate], help_text="e.g. 3/s"
+    )
+    chat_ip_rate_limit = models.CharField(
+        max_length=20, blank=True, validators=[validate_rate], help_text="e.g. 60/30s"
+    )
+    menu_version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_public = instance._public_values()
+        return instance
+
+    def _public_values(self) -> tuple:
+        # Read __dict__, not attributes: touching a deferred field would query the database.
+        return tuple(self.__dict__.get(name) for name in PUBLIC_MENU_FIELDS)
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, bumping ``menu_version`` in the same transaction when a public field changed."""
+        loaded = getattr(self, "_loaded_public", None)
+        changed = self.pk is not None and loaded is not None and loaded != self._public_values()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if changed:
+                from menu.cache import forget_menu
+                from tenants.services import bump_menu_version
+
+                bump_menu_version(self)
+                old_public_id = loaded[0]
+                if old_public_id != self.public_id:  # the old id must stop answering at once
+                    transaction.on_commit(lambda: forget_menu(old_public_id))
+        self._loaded_public = self._public_values()
+
+
+class AllowedOrigin(models.Model):
+    """One website origin allowed to embed the restaurant's widget (its CORS allowlist)."""
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="allowed_origins"
+    )
+    origin = models.CharField(
+        max_length=255, help_text="scheme://host[:port], e.g. https://bella.example"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["origin"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "origin"], name="unique_origin_per_restaurant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.origin
+
+    def clean(self) -> None:
+        self.origin = normalise_origin(self.origin)
+
+    def save(self, *args, **kwargs) -> None:
+        self.origin = normalise_origin(self.origin)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user's role at one restaurant; staff see only restaurants they are members of."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "restaurant"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.restaurant.public_id} ({self.role})"

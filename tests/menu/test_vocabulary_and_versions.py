@@ -1,0 +1,156 @@
+"""Allergen/tag validation (SPEC §4) and menu_version bumps (SPEC §3)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from menu.models import MenuItem
+from menu.services import menu_items_add_tag, menu_items_remove_tag
+from tenants.models import Restaurant
+from tests.factories import MenuItemFactory
+
+
+def version_of(restaurant: Restaurant) -> int:
+    return Restaurant.objects.get(pk=restaurant.pk).menu_version
+
+
+def test_unknown_allergen_is_refused_with_a_clear_message(bella):
+    item = MenuItem(restaurant=bella, name="Salad", price=Decimal("10"), allergens=["vegan"])
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    message = " ".join(error.value.message_dict["allergens"])
+    assert "Unknown allergen 'vegan'" in message
+    assert "add it as a tag instead" in message
+
+
+def test_allergen_synonyms_are_not_codes(bella):
+    item = MenuItem(restaurant=bella, name="Cheese", price=Decimal("10"), allergens=["dairy"])
+    with pytest.raises(ValidationError):
+        item.full_clean()
+
+
+def test_allergens_and_tags_are_normalised(bella):
+    item = MenuItem(
+        restaurant=bella,
+        name="Pizza",
+        price=Decimal("10"),
+        allergens=["Milk", "gluten", "milk"],
+        tags=["Spicy", "vegan", "Italian Food"],
+    )
+    item.full_clean()
+    assert item.allergens == ["gluten", "milk"]
+    assert item.tags == ["vegan", "italian-food", "spicy"]
+
+
+@pytest.mark.parametrize("bad", ["spicy!", "", "a" * 41, "two  spaces!"])
+def test_invalid_tags_are_refused(bella, bad):
+    item = MenuItem(restaurant=bella, name="X", price=Decimal("1"), tags=[bad, "x!"])
+    with pytest.raises(ValidationError):
+        item.full_clean()
+
+
+def test_negative_price_is_refused_by_validation_and_database(bella):
+    item = MenuItem(restaurant=bella, name="X", price=Decimal("-1"))
+    with pytest.raises(ValidationError):
+        item.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MenuItem.objects.create(restaurant=bella, name="X", price=Decimal("-1"))
+
+
+def test_creating_editing_and_deleting_items_bump_the_menu_version(bella):
+    start = version_of(bella)
+    item = MenuItemFactory(restaurant=bella)
+    assert version_of(bella) == start + 1
+    item.price = Decimal("12.50")
+    item.save()
+    assert version_of(bella) == start + 2
+    item.delete()
+    assert version_of(bella) == start + 3
+
+
+def test_bulk_delete_bumps_the_menu_version(bella):
+    MenuItemFactory.create_batch(3, restaurant=bella)
+    start = version_of(bella)
+    MenuItem.objects.filter(restaurant=bella).delete()
+    assert version_of(bella) > start
+
+
+def test_public_restaurant_fields_bump_the_version_private_ones_do_not(bella):
+    bella = Restaurant.objects.get(pk=bella.pk)
+    start = bella.menu_version
+    bella.contact_email = "owner@bella.example"
+    bella.save()
+    assert version_of(bella) == start
+    bella.name = "Bella Napoli II"
+    bella.save()
+    assert version_of(bella) == start + 1
+
+
+def test_a_failed_write_does_not_bump_the_version(bella):
+    start = version_of(bella)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MenuItem.objects.create(restaurant=bella, name="X", price=Decimal("-5"))
+    assert version_of(bella) == start
+
+
+def test_bulk_tag_actions_change_items_and_version(bella):
+    items = MenuItemFactory.create_batch(2, restaurant=bella, tags=["italian"])
+    start = version_of(bella)
+    assert menu_items_add_tag(items=MenuItem.objects.filter(restaurant=bella), tag="vegan") == 2
+    assert all(
+        i.tags == ["vegan", "italian"]
+        for i in MenuItem.objects.filter(pk__in=[x.pk for x in items])
+    )
+    assert version_of(bella) == start + 1
+    assert menu_items_remove_tag(items=MenuItem.objects.filter(restaurant=bella), tag="vegan") == 2
+    assert version_of(bella) == start + 2
+
+
+def test_admin_edits_allergens_and_tags_as_checkboxes(bella, staff_of_bella, login_as):
+    client = login_as(staff_of_bella)
+    response = client.get(reverse("admin:menu_menuitem_add"))
+    html = response.content.decode()
+    assert 'type="checkbox" name="allergens" value="peanuts"' in html
+    assert 'type="checkbox" name="diet_tags" value="vegan"' in html
+    response = client.post(
+        reverse("admin:menu_menuitem_add"),
+        {
+            "restaurant": bella.pk,
+            "name": "Pad thai",
+            "price": "129",
+            "position": 1,
+            "allergens": ["peanuts", "soybeans"],
+            "diet_tags": ["vegan"],
+            "other_tags": "Thai, spicy",
+            "available": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = MenuItem.objects.get(name="Pad thai")
+    assert item.allergens == ["peanuts", "soybeans"]
+    assert item.tags == ["vegan", "spicy", "thai"]
+
+
+def test_admin_bulk_action_marks_selected_items_vegan(bella, staff_of_bella, login_as):
+    items = MenuItemFactory.create_batch(2, restaurant=bella)
+    client = login_as(staff_of_bella)
+    response = client.post(
+        reverse("admin:menu_menuitem_changelist"),
+        {"action": "add_tag", "tag": "vegan", "_selected_action": [i.pk for i in items]},
+    )
+    assert response.status_code == 302
+    assert all("vegan" in i.tags for i in MenuItem.objects.filter(restaurant=bella))
+
+
+def test_admin_bulk_action_refuses_an_invalid_tag(bella, staff_of_bella, login_as):
+    item = MenuItemFactory(restaurant=bella)
+    client = login_as(staff_of_bella)
+    client.post(
+        reverse("admin:menu_menuitem_changelist"),
+        {"action": "add_tag", "tag": "Not a tag!", "_selected_action": [item.pk]},
+    )
+    item.refresh_from_db()
+    assert item.tags == []
