@@ -1,0 +1,95 @@
+"""Per-restaurant CORS (SPEC §6) on top of django-cors-headers.
+
+The middleware answers preflights for the public API paths (``CORS_URLS_REGEX``) and asks the
+``check_request_enabled`` signal whether to approve the ``Origin``; a truthy answer makes it echo
+the origin, so the handler itself must compare that origin with the allowlist of the restaurant the
+request is about (``restaurantId`` in the query string, or in a chat POST's JSON body).
+Allowlists are cached in the shared cache and dropped whenever they change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from corsheaders.signals import check_request_enabled
+from django.conf import settings
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from tenants.models import AllowedOrigin
+
+logger = logging.getLogger(__name__)
+
+ALLOWLIST_TTL_SECONDS = 300
+_DEV_ORIGIN = re.compile(r"^http://(localhost|127\.0\.0\.1)(:\d{1,5})?$")
+_MISSING = "__missing__"  # cached marker for "no such active restaurant"
+
+
+def allowlist_key(public_id: str) -> str:
+    return f"cors:allowlist:{public_id}"
+
+
+def allowed_origins(public_id: str) -> frozenset[str]:
+    """The normalised origins allowed for an active restaurant (empty if unknown/inactive)."""
+    key = allowlist_key(public_id)
+    try:
+        cached = cache.get(key)
+    except Exception:  # a cache outage must not take CORS (and the widget) down with it
+        logger.warning("cors allowlist cache read failed", exc_info=True)
+        cached = None
+    if cached is not None:
+        return frozenset() if cached == _MISSING else frozenset(cached)
+    origins = list(
+        AllowedOrigin.objects.filter(
+            restaurant__public_id=public_id, restaurant__active=True
+        ).values_list("origin", flat=True)
+    )
+    try:
+        cache.set(key, origins or _MISSING, ALLOWLIST_TTL_SECONDS)
+    except Exception:
+        logger.warning("cors allowlist cache write failed", exc_info=True)
+    return frozenset(origins)
+
+
+def forget_allowlist(public_id: str) -> None:
+    try:
+        cache.delete(allowlist_key(public_id))
+    except Exception:
+        logger.warning("cors allowlist cache purge failed", exc_info=True)
+
+
+def origin_allowed(public_id: str, origin: str) -> bool:
+    """Whether a browser on ``origin`` may call the API for restaurant ``public_id``."""
+    if not origin or not public_id:
+        return False
+    if settings.DEBUG and _DEV_ORIGIN.match(origin):
+        return True
+    return origin.lower() in allowed_origins(public_id)
+
+
+def restaurant_id_of(request: HttpRequest) -> str:
+    """The restaurant a public API request is about, from the query string or a JSON body."""
+    public_id = request.GET.get("restaurantId", "")
+    if public_id or request.method != "POST":
+        return public_id
+    try:
+        body = json.loads(request.body or b"{}")
+    except Exception:  # unreadable bodies simply name no restaurant
+        return ""
+    value = body.get("restaurantId") if isinstance(body, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+@receiver(check_request_enabled)
+def approve_restaurant_origin(sender, request: HttpRequest, **kwargs) -> bool:
+    """django-cors-headers hook: approve only origins on the requested restaurant's allowlist."""
+    if not re.match(settings.CORS_URLS_REGEX, request.path_info):
+        return False
+    memo = getattr(request, "_cors_approved", None)
+    if memo is None:  # the middleware may ask twice per request
+        memo = origin_allowed(restaurant_id_of(request), request.headers.get("origin", ""))
+        request._cors_approved = memo  # type: ignore[attr-defined]
+    return memo
