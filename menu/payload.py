@@ -1,0 +1,36 @@
+"""Public JSON shapes of menu items and restaurants (SPEC §5), shared by the menu and chat APIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from menu.models import MenuItem
+from tenants.models import Restaurant
+
+
+def item_payload(item: MenuItem) -> dict[str, Any]:
+    """One menu item as diners' clients see it (price as a 2-decimal string)."""
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "description": item.description,
+        "price": f"{item.price:.2f}",
+        "category": item.category,
+        "allergens": list(item.allergens),
+        "tags": list(item.tags),
+    }
+
+
+def restaurant_payload(restaurant: Restaurant) -> dict[str, Any]:
+    """The restaurant facts the widget shows and the engine answers from."""
+    return {
+        "id": restaurant.public_id,
+        "name": restaurant.name,
+        "currency": restaurant.currency,
+        "locale": restaurant.locale,
+        "greeting": restaurant.greeting,
+        "brandColor": restaurant.brand_color,
+        "openingHours": restaurant.opening_hours,
+        "address": restaurant.address,
+        "phone": restaurant.phone,
+    }
