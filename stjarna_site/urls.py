@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from chat.views import chat
 from stjarna_site.health import health
 
 admin.site.site_header = "Stjarna"
@@ -11,6 +12,7 @@ admin.site.index_title = "Your restaurants"
 
 urlpatterns = [
     path("api/health", health, name="health"),
+    path("api/chat", chat, name="chat"),
     path("admin/", admin.site.urls),
 ]
 
