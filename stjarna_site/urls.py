@@ -1,7 +1,7 @@
 """URL map: the public API under /api/, the widget bundle, the admin, the demo page."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from stjarna_site.health import health
 
@@ -12,6 +12,7 @@ admin.site.index_title = "Your restaurants"
 urlpatterns = [
     path("api/health", health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("widget.urls")),
 ]
 
 handler404 = "stjarna_site.errors.not_found"
