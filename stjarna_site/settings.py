@@ -219,7 +219,9 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.5)
 APP_VERSION = env.str("APP_VERSION", default="0.1.0")
 
 # --- Widget (SPEC §8; docs/widget.md) ---------------------------------------------------------
-WIDGET_MAX_AGE = env.int("WIDGET_MAX_AGE", default=300)  # Cache-Control max-age of /widget.js, ≤ 300
+WIDGET_MAX_AGE = env.int(
+    "WIDGET_MAX_AGE", default=300
+)  # Cache-Control max-age of /widget.js, ≤ 300
 WIDGET_DEMO_PAGE = env.bool("WIDGET_DEMO_PAGE", default=DEBUG)  # the demo restaurant's site at /
 WIDGET_BUILD_DIR = VAR_DIR / "widget"  # where the built widget.js is written for collectstatic
 

@@ -54,7 +54,7 @@ function textColor(hex) {
     var v = parseInt(c.substr(i, 2), 16) / 255;
     return s + [0.2126, 0.7152, 0.0722][n] * (v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
   }, 0);
-  return lum > 0.179 ? '#111' : '#fff';
+  return lum > 0.179 ? '#000' : '#fff'; // pure black/white: always ≥ 4.5:1
 }
 
 function mount(script) {
