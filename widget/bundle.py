@@ -2,7 +2,8 @@
 
 The sources are concatenated in file-name order inside one function scope, the answer engine's
 own word tables (``chat/engine/lexicon.json``, the single copy both engine ports read) are inlined
-where the sources say ``__LEXICON__``, and the result is minified with rjsmin and gzipped once.
+where the sources say ``__LEXICON__``, the result is minified with rjsmin, its own identifiers are shortened (widget/shorten.py)
+and it is gzipped once.
 The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
 """
 
@@ -18,6 +19,7 @@ import rjsmin
 from django.conf import settings
 
 import chat.engine
+from widget.shorten import shorten
 
 SOURCE_DIR = Path(__file__).with_name("src")
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
@@ -47,7 +49,7 @@ def build_bundle() -> Bundle:
         raise RuntimeError("widget sources must reference __LEXICON__ once")
     # One scope for the whole bundle: nothing leaks to the host page except window.Stjarna.
     wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
-    raw = rjsmin.jsmin(wrapped).encode("utf-8")
+    raw = shorten(rjsmin.jsmin(wrapped)).encode("utf-8")
     gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
     digest = hashlib.sha256(raw).hexdigest()[:20]
     return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')

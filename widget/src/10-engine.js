@@ -10,7 +10,7 @@ var CONTENT = ['allergen', 'term', 'unk'], FREE_SUFFIXES = ['free', 'fritt', 'fr
 var MAX_LISTED = 6, MAX_TOKENS = 80, FACTS = { hours: 'openingHours', address: 'address', phone: 'phone' };
 var bit = (i) => 1n << BigInt(i);
 
-var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018`\u00b4]/g, '');
+var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018\u0060\u00b4]/g, '');
 var stem = (w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
 var isNumber = (w) => /^[0-9]/.test(w);
 var fuzzyLimit = (a, b) => { var n = Math.min(a.length, b.length); return n < 4 ? 0 : n <= 7 ? 1 : 2; };
