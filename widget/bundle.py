@@ -2,8 +2,8 @@
 
 The sources are concatenated in file-name order inside one function scope, the answer engine's
 own word tables (``chat/engine/lexicon.json``, the single copy both engine ports read) are inlined
-where the sources say ``__LEXICON__``, the result is minified with rjsmin, its own identifiers are shortened (widget/shorten.py)
-and it is gzipped once.
+where the sources say ``__LEXICON__``, the result is minified with rjsmin, the bundle's own
+identifiers are shortened (widget/shorten.py), and it is gzipped once.
 The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
 """
 

@@ -28,11 +28,12 @@ _TOKEN = re.compile(
 )
 # After these, a "/" starts a regular expression literal rather than a division.
 _REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {"return", "typeof", "in", "of", ""}
-_KEYWORDS = set(
+_KEYWORD_TEXT = (
     "break case catch class const continue debugger default delete do else export extends "
     "false finally for function if import in instanceof let new null of return super switch "
-    "this throw true try typeof var void while with yield async await static get set".split()
+    "this throw true try typeof var void while with yield async await static get set"
 )
+_KEYWORDS = frozenset(_KEYWORD_TEXT.split(" "))
 
 
 def _tokens(js: str) -> list[tuple[str, str]]:
@@ -140,7 +141,7 @@ def shorten(js: str) -> str:
     candidates = [n for n in _declared(toks) - as_property if len(n) > 1]
     candidates.sort(key=lambda n: -used[n] * (len(n) - 1))
     fresh = _short_names(set(used))
-    mapping = {old: new for old, new in zip(candidates, fresh) if len(new) < len(old)}
+    mapping = {old: new for old, new in zip(candidates, fresh, strict=False) if len(new) < len(old)}
     prev = ""
     out = []
     for kind, text in toks:
