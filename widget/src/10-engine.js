@@ -6,7 +6,7 @@ var dict = () => Object.create(null); // no prototype: a diner typing "construct
 var split = (s) => (s ? s.split(' ') : []);
 var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 var SKIP = split('stop frame cur allq detq q priceq'), NOT_KEY = SKIP.concat('join');
-var CONTENT = ['allergen', 'term', 'unk'], FREE_SUFFIXES = ['free', 'fritt', 'fria', 'fri'];
+var CONTENT = ['allergen', 'term', 'unk'], JOIN = ['join', 'or'], FREE_SUFFIXES = ['free', 'fritt', 'fria', 'fri'];
 var MAX_LISTED = 6, MAX_TOKENS = 80, FACTS = { hours: 'openingHours', address: 'address', phone: 'phone' };
 var bit = (i) => 1n << BigInt(i);
 
@@ -66,7 +66,7 @@ function fuzzyLookup(w) {
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 function tokenizePairs(text) {
   var out = [];
-  (normalize(text).match(/[0-9]+(?:[.,][0-9]+)?|[\p{L}\p{Nl}\p{No}]+/gu) || []).forEach((tok) => {
+  (normalize(text).match(/[0-9]+(?:[.,][0-9]+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
     if (isNumber(tok)) return out.push([tok, tok]);
     for (var s of FREE_SUFFIXES) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
@@ -174,12 +174,13 @@ function parse(ix, message) {
     for (var j = i - 1; j >= 0; j--) {
       var t = toks[j];
       if (SKIP.includes(t.kind)) continue;
-      if (wantContent && !consumed.has(j) && CONTENT.includes(t.kind)) {
+      // "free" also applies to plain words ("sugar free"); "allergic" only to allergen words.
+      if (wantContent && !consumed.has(j) && (free ? CONTENT : ['allergen']).includes(t.kind)) {
         if (free && t.kind == 'allergen' && FREE_DIETS[t.word]) diets.add(FREE_DIETS[t.word]), consumed.add(j);
         else exclude(j);
         applied = true;
         wantContent = false;
-      } else if (!wantContent && t.kind == 'join') wantContent = true;
+      } else if (!wantContent && JOIN.includes(t.kind)) wantContent = true;
       else break;
     }
     return applied;
@@ -190,19 +191,26 @@ function parse(ix, message) {
     if (k == 'always') return exclude(i);
     if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
     else if (k == 'pre') scope = 'open';
-    else if (k == 'join') scope = scope == 'after' ? 'joined' : scope;
+    else if (JOIN.includes(k)) scope = scope == 'after' ? 'joined' : scope;
     else if (CONTENT.includes(k)) scope = open ? (exclude(i), 'after') : null;
     else {
       if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
       scope = null;
     }
   });
+  // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
+  var orPending = false, positive = (j) => !consumed.has(j) && ['allergen', 'term'].includes(toks[j].kind);
   toks.forEach((t, i) => {
     var k = t.kind;
     if (k == 'allergen') t.payload.forEach((c) => asked.add(c));
+    if (!SKIP.includes(k) && k != 'or' && !positive(i)) orPending = false;
     if (consumed.has(i)) return;
     if (k == 'diet') diets.add(t.payload);
-    else if (k == 'allergen' || k == 'term') q.terms.push(t);
+    else if (k == 'allergen' || k == 'term') orPending && q.terms.length ? q.terms[q.terms.length - 1].push(t) : q.terms.push([t]), (orPending = false);
+    else if (k == 'or' && q.terms.length) {
+      for (var j = i - 1; j >= 0 && SKIP.includes(toks[j].kind); j--);
+      if (j >= 0 && positive(j)) orPending = true;
+    }
     else if (k == 'unk') q.unknown.push(t);
     else if ((k == 'cheap' || k == 'dear') && !q.sort) q.sort = k;
     else if (k == 'max' || k == 'min') {
@@ -243,7 +251,7 @@ function select(ix, q) {
   var mask = ix.available, hidden = 0;
   q.diets.forEach((d) => (mask &= ix.byDiet[d] || 0n));
   q.excluded.forEach((c) => (mask &= ~(ix.byCode[c] || 0n)));
-  q.terms.forEach((t) => (mask &= termMask(ix, t)));
+  q.terms.forEach((group) => (mask &= group.reduce((m, t) => m | termMask(ix, t), 0n)));
   q.negTerms.forEach((t) => (mask &= ~termMask(ix, t)));
   bits(mask).forEach((i) => {
     var p = +ix.items[i].price;
@@ -278,7 +286,7 @@ function dishRefs(ix, q) {
   var best = Math.max(...ids.map(score)), items = ids.filter((i) => score(i) == best).sort((a, b) => a - b), names = new Set();
   items.forEach((i) => ix.nameWords[i].forEach((w) => names.add(w)));
   // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-  var only = q.toks.every((t) => ['stop', 'join'].includes(t.kind) || [...(t.words.size ? t.words : [t.word])].some((w) => names.has(w)));
+  var only = q.toks.every((t) => ['stop', 'join', 'or'].includes(t.kind) || [...(t.words.size ? t.words : [t.word])].some((w) => names.has(w)));
   return [items, only];
 }
 
@@ -293,14 +301,14 @@ function money(amount, currency, loc) {
   var text = amount % 1 ? amount.toFixed(2) : amount.toFixed(0), cur = (currency || 'EUR').toUpperCase();
   return (L.money[cur] || '# ' + cur).replace('#', loc == 'sv' ? text.replace('.', ',') : text);
 }
-var joinWords = (w, loc) => (w.length > 1 ? w.slice(0, -1).join(', ') + ' ' + tpl(loc, 'and') + ' ' + w[w.length - 1] : w.join(''));
+var joinWords = (w, loc, conj) => (w.length > 1 ? w.slice(0, -1).join(', ') + ' ' + tpl(loc, conj || 'and') + ' ' + w[w.length - 1] : w.join(''));
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
 var itemDiets = (item) => DIETS.filter((d) => (item.tags || []).includes(d) || (d == 'vegetarian' && (item.tags || []).includes('vegan'))).filter((d) => !conflicts(item, d));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var itemLine = (item, cur, loc) => '- ' + item.name + ' (' + money(+item.price, cur, loc) + ')';
 
 function describe(q, cur, loc) {
-  var parts = lowerLabels(q.diets, loc).concat(q.terms.map((t) => t.raw)), x = lowerLabels(q.excluded, loc).concat(q.negTerms.map((t) => t.raw));
+  var parts = lowerLabels(q.diets, loc).concat(q.terms.map((g) => joinWords(g.map((t) => t.raw), loc, 'or'))), x = lowerLabels(q.excluded, loc).concat(q.negTerms.map((t) => t.raw));
   if (q.min != null) parts.push(tpl(loc, 'min', { p: money(q.min, cur, loc) }));
   if (q.max != null) parts.push(tpl(loc, 'max', { p: money(q.max, cur, loc) }));
   if (x.length) parts.push(tpl(loc, 'without', { x: joinWords(x, loc) }));
