@@ -165,6 +165,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "widget.finders.WidgetBundleFinder",  # the built widget.js (widget/bundle.py)
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,6 +217,13 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=90)
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.5)
 APP_VERSION = env.str("APP_VERSION", default="0.1.0")
+
+# --- Widget (SPEC §8; docs/widget.md) ---------------------------------------------------------
+WIDGET_MAX_AGE = env.int(
+    "WIDGET_MAX_AGE", default=300
+)  # Cache-Control max-age of /widget.js, ≤ 300
+WIDGET_DEMO_PAGE = env.bool("WIDGET_DEMO_PAGE", default=DEBUG)  # the demo restaurant's site at /
+WIDGET_BUILD_DIR = VAR_DIR / "widget"  # where the built widget.js is written for collectstatic
 
 # --- CORS (per restaurant; see tenants.cors) --------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = False

@@ -43,7 +43,8 @@ ALWAYS = "always"  # payload: codes that the word always excludes ("coeliac" -> 
 TERM = "term"  # payload: synonym-group canonical word (from "syn")
 KINDS: tuple[str, ...] = tuple(_RAW["kinds"])
 
-_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+")
+# Numbers (with an optional decimal part), runs of letters, and commas (a list joiner).
+_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|,")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 FREE_SUFFIXES: tuple[str, ...] = ("free", "fritt", "fria", "fri")
 
