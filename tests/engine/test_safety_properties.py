@@ -13,11 +13,33 @@ from chat.engine.intents import respond
 from chat.engine.lexicon import TEMPLATES
 
 # Name words that mean nothing to the engine, so names never smuggle in diet words.
-NAME_POOL = (
-    "margherita funghi bolognese satay risotto gnocchi ravioli tagine moussaka paella "
-    "goulash borscht pierogi falafel shawarma katsu ramen bibimbap tacos churros baklava "
-    "strudel crumble fondue raclette"
-).split()
+NAME_POOL = [
+    "margherita",
+    "funghi",
+    "bolognese",
+    "satay",
+    "risotto",
+    "gnocchi",
+    "ravioli",
+    "tagine",
+    "moussaka",
+    "paella",
+    "goulash",
+    "borscht",
+    "pierogi",
+    "falafel",
+    "shawarma",
+    "katsu",
+    "ramen",
+    "bibimbap",
+    "tacos",
+    "churros",
+    "baklava",
+    "strudel",
+    "crumble",
+    "fondue",
+    "raclette",
+]
 FREE_TAGS = ["italian", "thai", "spicy", "kids", "pasta", "pizza", "dessert"]
 
 # What a diner's word must exclude (written independently of lexicon.json).
