@@ -1,7 +1,8 @@
 """URL map: the public API under /api/, the widget bundle, the admin, the demo page."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from stjarna_site.health import health
 
@@ -11,6 +12,10 @@ admin.site.index_title = "Your restaurants"
 
 urlpatterns = [
     path("api/health", health, name="health"),
+    path("api/v1/", include("menu.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
 
