@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from chat.views import chat
 from menu.views import public_menu
 from stjarna_site.health import health
 
@@ -15,6 +16,7 @@ admin.site.index_title = "Your restaurants"
 urlpatterns = [
     path("api/health", health, name="health"),
     path("api/public/menu", public_menu, name="public-menu"),
+    path("api/chat", chat, name="chat"),
     path("api/v1/", include("menu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
