@@ -148,7 +148,7 @@ _MENU_OPERATION = {
             },
         },
         "304": {"description": "Not modified (If-None-Match matched the ETag)"},
-        "400": _error("restaurant_id_required or invalid_field: missing or invalid restaurantId"),
+        "400": _error("restaurant_id_required, or invalid_restaurant_id (not a slug ≤ 64)"),
         "403": BLOCKED,
         "404": _error("restaurant_not_found (also for inactive restaurants)"),
     },

@@ -14,7 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import MenuItemFactory
+from tests.factories import MenuItemFactory, RestaurantFactory
 
 MANAGEMENT_PATHS = {
     "/api/v1/menu",
@@ -52,7 +52,11 @@ def test_schema_describes_the_management_and_public_endpoints(client):
     document = response.json()
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) >= MANAGEMENT_PATHS
-    assert "/api/health" in document["paths"]
+    assert {"/api/health", "/api/public/menu", "/api/chat"} <= set(document["paths"])
+    assert set(document["paths"]["/api/public/menu"]) == {"get", "head"}
+    assert {"400", "403", "404", "413", "415", "429", "503"} <= set(
+        document["paths"]["/api/chat"]["post"]["responses"]
+    )
     assert document["components"]["securitySchemes"]["tenantApiKey"]["scheme"] == "bearer"
     assert "Error" in document["components"]["schemas"]
     put_menu = document["paths"]["/api/v1/menu"]["put"]["responses"]
@@ -79,6 +83,9 @@ def test_docs_page_is_self_hosted(client):
 def test_every_operation_conforms_to_the_schema(case, bella, bella_key, settings):
     settings.API_KEY_RATE_LIMIT = "100000/m"  # fuzz the endpoints, not the limiter
     MenuItemFactory(restaurant=bella, name="Soup")
+    # The schema's examples name the restaurant "demo": give them a real menu to answer from.
+    demo = RestaurantFactory(public_id="demo", name="Demo")
+    MenuItemFactory(restaurant=demo, name="Vegan curry", tags=["vegan"], allergens=["peanuts"])
     if case.path in MANAGEMENT_PATHS:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {bella_key}"}
 
