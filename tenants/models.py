@@ -11,6 +11,7 @@ from tenants.validators import (
     validate_brand_color,
     validate_currency,
     validate_rate,
+    validate_storable_text,
     validate_timezone,
 )
 
@@ -41,7 +42,7 @@ class Restaurant(models.Model):
         validators=[MinLengthValidator(2)],
         help_text="The restaurantId of the public API and the embed snippet. Fixed once created.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_storable_text])
     active = models.BooleanField(
         default=True, help_text="Inactive restaurants disappear from the public API."
     )
@@ -49,16 +50,21 @@ class Restaurant(models.Model):
     locale = models.CharField(max_length=5, choices=Locale.choices, default=Locale.ENGLISH)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     greeting = models.CharField(
-        max_length=300, blank=True, default="Hi! Ask me anything about our menu."
+        max_length=300,
+        blank=True,
+        default="Hi! Ask me anything about our menu.",
+        validators=[validate_storable_text],
     )
     brand_color = models.CharField(
         max_length=7, blank=True, default="#b5651d", validators=[validate_brand_color]
     )
     opening_hours = models.TextField(
-        blank=True, help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”."
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”.",
     )
-    address = models.CharField(max_length=300, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True, validators=[validate_storable_text])
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_storable_text])
     contact_email = models.EmailField(
         blank=True, help_text="Where platform notices (outages, maintenance) are sent."
     )
