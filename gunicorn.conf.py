@@ -45,14 +45,17 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (deploys, scale-down) finish requests in flight for up to this long.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Longer than nothing, shorter than a load balancer's idle timeout (AWS ALB: 60 s), so gunicorn
-# never closes a connection the balancer is about to reuse... and never holds idle ones for long.
+# Idle keep-alive connections (gthread only) are kept this many seconds. Behind a load balancer
+# that reuses upstream connections, set it above the balancer's idle timeout (AWS ALB: 60 s) so
+# gunicorn is never the side that closes a connection the balancer is about to reuse.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then so a slow leak can never grow without bound; the jitter keeps all
-# workers from restarting at the same moment.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# workers from restarting at the same moment. Not too often: a restart costs ~1 s of a worker
+# booting Django and drops its idle keep-alive connections (bench/faults.py showed a worker
+# recycled every 4 s under load with 2000; see docs/reliability.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # Refuse absurd request lines and headers early (gunicorn answers 400 without waking Django).
 limit_request_line = 8190

@@ -2,7 +2,8 @@
 
 Run by bench/load.py and bench/faults.py (``python bench/loadgen.py --port P ...``); it writes every
 request it made to a JSON file: ``[wall time, endpoint, status, latency ms]`` (status 0 = no HTTP
-answer: refused, reset, timed out), plus every chat message that got a 200.
+answer: refused, reset, timed out), every chat message that got a 200, and what each 5xx looked
+like (status, content type, the start of the body).
 
 Each thread keeps one keep-alive connection (as a load balancer would) and sends a realistic mix:
 
@@ -21,6 +22,7 @@ import argparse
 import http.client
 import json
 import random
+import signal
 import threading
 import time
 
@@ -53,9 +55,52 @@ class Worker(threading.Thread):
         self.rng = random.Random(seed)
         self.samples: list[tuple[float, str, int, float]] = []
         self.chat_ok: list[tuple[str, str, str]] = []
+        self.server_errors: list[tuple[float, str, int, str, str]] = []
+        self.retries: list[tuple[float, str]] = []
+        self.etag: str | None = None
 
     def connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.gen.port, timeout=self.gen.timeout)
+
+    def send(self, conn, method, path, body, headers):
+        """One request: (status, connection to use next, whether it was retried).
+
+        A keep-alive connection may be closed by the server just as a request goes out (a worker
+        recycled or killed); like browsers and load balancers, retry once on a fresh connection
+        when a *reused* connection fails before any answer. Retries are counted and reported.
+        """
+        for attempt in (1, 2):
+            reused = conn.sock is not None
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = self.connect()
+                stale = isinstance(
+                    exc, http.client.RemoteDisconnected | ConnectionResetError | BrokenPipeError
+                )
+                if attempt == 1 and reused and stale:
+                    continue
+                return 0, conn, attempt == 2
+            status = response.status
+            self.etag = response.getheader("ETag")
+            if status >= 500:  # keep what the diner saw: a clean JSON 503, or an HTML 500?
+                self.server_errors.append(
+                    (
+                        round(time.time(), 4),
+                        path.split("?")[0],
+                        status,
+                        response.getheader("Content-Type", ""),
+                        payload[:200].decode("utf-8", "replace"),
+                    )
+                )
+            if response.will_close:
+                conn.close()
+                conn = self.connect()
+            return status, conn, attempt == 2
+        raise AssertionError("unreachable")
 
     def run(self) -> None:
         conn = self.connect()
@@ -63,22 +108,13 @@ class Worker(threading.Thread):
             endpoint, method, path, body, headers, chat = self.gen.next_request(self.rng)
             started = time.perf_counter()
             wall = time.time()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-                if response.will_close:
-                    conn.close()
-                    conn = self.connect()
-            except (OSError, http.client.HTTPException):
-                status = 0
-                conn.close()
-                conn = self.connect()
+            status, conn, retried = self.send(conn, method, path, body, headers)
             latency = (time.perf_counter() - started) * 1000
             self.samples.append((round(wall, 4), endpoint, status, round(latency, 2)))
+            if retried:
+                self.retries.append((round(wall, 4), endpoint))
             if status == 200 and endpoint.startswith("menu"):
-                self.gen.remember_etag(path, response.getheader("ETag"))
+                self.gen.remember_etag(path, self.etag)
             elif status == 200 and chat:
                 self.chat_ok.append(chat)
             elif status == 0:
@@ -156,6 +192,8 @@ def main() -> None:
     args = parser.parse_args()
 
     gen = Generator(args)
+    # SIGTERM ends the run early but cleanly (the fault script stops the load when it is done).
+    signal.signal(signal.SIGTERM, lambda *_: setattr(gen, "deadline", 0))
     started = time.time()
     workers = [Worker(gen, seed=args.seed * 1000 + n) for n in range(args.concurrency)]
     for worker in workers:
@@ -167,6 +205,8 @@ def main() -> None:
         "ended": time.time(),
         "samples": [s for w in workers for s in w.samples],
         "chat_ok": [c for w in workers for c in w.chat_ok],
+        "server_errors": [e for w in workers for e in w.server_errors],
+        "retries": [r for w in workers for r in w.retries],
     }
     with open(args.out, "w") as out:
         json.dump(result, out)
