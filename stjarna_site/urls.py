@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from chat.views import chat
 from menu.views import public_menu
 from stjarna_site.health import health
 
@@ -14,6 +15,7 @@ admin.site.index_title = "Your restaurants"
 urlpatterns = [
     path("api/health", health, name="health"),
     path("api/public/menu", public_menu, name="public-menu"),
+    path("api/chat", chat, name="chat"),
     path("admin/", admin.site.urls),
 ]
 
