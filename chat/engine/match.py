@@ -21,14 +21,18 @@ def bits(mask: int) -> list[int]:
 
 
 def term_mask(index: MenuIndex, t: Tok) -> int:
-    """Items a positive/negative word refers to: menu text matches, its synonym group, and for
-    allergen words also the items containing any of its allergen codes."""
+    """Items a positive/negative word refers to: menu text matches plus its synonym group.
+
+    An allergen word used positively ("with peanuts") matches menu text first; only when the
+    text has no match does it fall back to items containing any of its allergen codes.
+    """
     mask = index.items_for_words(t.words)
-    if t.payload is not None and t.kind != ALLERGEN:
-        mask |= index.by_group.get(str(t.payload), 0)
     if t.kind == ALLERGEN:
-        for code in t.payload:  # type: ignore[union-attr]
-            mask |= index.by_code.get(code, 0)
+        if not mask:
+            for code in t.payload:  # type: ignore[union-attr]
+                mask |= index.by_code.get(code, 0)
+    elif t.payload is not None:
+        mask |= index.by_group.get(str(t.payload), 0)
     return mask
 
 
