@@ -193,8 +193,8 @@ def main() -> int:
 
         # 2. PostgreSQL
         time.sleep(1.5)
+        down = time.time()  # the fault starts when the fast shutdown starts cutting connections
         stack.postgres.stop()
-        down = time.time()
         time.sleep(args.outage)
         stack.postgres.start()
         up = time.time()
