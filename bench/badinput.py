@@ -8,8 +8,8 @@ absurd Content-Length, conflicting Transfer-Encoding, Content-Type games), absur
 production stack (bench/harness.py starts one unless ``--port`` names a running one).
 
 Target: zero 5xx. The answers are counted by status family (``BADINPUT_VERBOSE=1`` prints every
-case's status); exit 1 on any 5xx. A request that got no answer in time is reported too (gunicorn hands slow or never-finished bodies to a worker
-thread until ``timeout``; the load balancer in front is the slow-client defence).
+case's status); exit 1 on any 5xx. A request that got no answer in time is reported too: gunicorn
+waits for slow or never-finished requests; the load balancer in front is the slow-client defence.
 """
 
 from __future__ import annotations
