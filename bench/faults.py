@@ -163,7 +163,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="CI smoke: 2 s outages, 5 restaurants")
     args = parser.parse_args()
     if args.quick:
-        args.outage, args.settle, args.restaurants, args.workers = 2, 5.5, 5, 2
+        args.outage, args.settle, args.restaurants, args.workers = 2, 3, 5, 2
 
     with Stack(workers=args.workers, restaurants=args.restaurants, max_items=120) as stack:
         warm_menus(stack, args.restaurants)

@@ -88,7 +88,7 @@ def measure(args: argparse.Namespace) -> tuple[dict, list[str]]:
                     missed.append(f"{phase}/{endpoint}: {row[kind]} {kind}")
     if not base or not menu or not chat:
         missed.append("an endpoint got no traffic (baseline, menu and chat are all required)")
-    else:
+    elif not args.no_speed_targets:
         if ratios["menu_p50_vs_baseline"] > TARGETS["menu_p50_vs_baseline_max"]:
             missed.append(f"menu p50 is {ratios['menu_p50_vs_baseline']}× the baseline's")
         if ratios["mix_rps_vs_baseline"] < TARGETS["mix_rps_vs_baseline_min"]:
@@ -108,6 +108,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (0: config)")
     parser.add_argument("--concurrency", type=int, default=16, help="client connections")
     parser.add_argument("--restaurants", type=int, default=200)
+    parser.add_argument(
+        "--no-speed-targets",
+        action="store_true",
+        help="check correctness only (CI smoke on a busy machine): no 5xx, all answered",
+    )
     args = parser.parse_args()
     if args.baseline_duration is None:
         args.baseline_duration = max(2.0, args.duration / 3)
