@@ -1,18 +1,24 @@
 """The shared-cache copy of each restaurant's public menu (SPEC §5 "warm path").
 
-Two entries per restaurant, read together in one round trip (``get_many``, an MGET on Redis):
+Entries in the shared cache (Redis in production):
 
 - ``menu:pointer:{public_id}`` — the restaurant's cache *generation*, a random token. Every change
   to the public menu (``bump_menu_version``, on commit) renews it through :func:`forget_menu`.
-- ``menu:body:{public_id}:{0|1}`` — ``(generation, etag, body bytes)`` for one value of
-  ``USE_SERVER_CHAT`` (workers of a rolling deploy may disagree), or ``(generation, None, None)``
-  for "no such active restaurant".
+- ``menu:head:{public_id}:{0|1}`` — ``(generation, etag)`` of the menu for one value of
+  ``USE_SERVER_CHAT`` (workers of a rolling deploy may disagree), or ``(generation, None)`` for
+  "no such active restaurant".
+- ``menu:body:{etag}`` — the serialised body. The ETag is a hash of these very bytes, so this entry
+  never changes meaning; each worker also keeps recent bodies in memory by ETag
+  (:data:`_local_bodies`), which can never serve a stale menu because a changed menu has another
+  ETag.
 
-A body entry counts only while its generation equals the pointer's. The generation is read
+A warm request reads pointer and head in one round trip (``get_many``, an MGET on Redis) and
+answers from memory: a 304 needs nothing more, a 200 needs the body bytes (in memory, else one
+more GET). A head counts only while its generation equals the pointer's. The generation is read
 *before* the database, so a worker that read the menu just before a change commits stores its
-stale body under the old generation, which no later request accepts: no race can re-cache an
-old menu after an invalidation. Both entries expire (``MENU_CACHE_TIMEOUT``), so a renewal missed
-while Redis was unreachable heals by itself.
+stale head under the old generation, which no later request accepts: no race can re-cache an old
+menu after an invalidation. Entries expire (``MENU_CACHE_TIMEOUT``), so a renewal missed while
+Redis was unreachable heals by itself.
 
 A cold miss costs the two queries of :func:`menu.selectors.public_menu`, whatever the number of
 items. Concurrent cold misses of one menu are not coalesced: with sync workers at most one
@@ -35,6 +41,10 @@ from menu.selectors import public_menu
 
 logger = logging.getLogger(__name__)
 
+LOCAL_BODIES_MAX = 256
+# ETag → body bytes, per worker process. Content-addressed, hence always correct; bounded.
+_local_bodies: dict[str, bytes] = {}
+
 
 @dataclass(frozen=True, slots=True)
 class MenuEntry:
@@ -48,8 +58,12 @@ def menu_pointer_key(public_id: str) -> str:
     return f"menu:pointer:{public_id}"
 
 
-def menu_body_key(public_id: str, server_chat: bool) -> str:
-    return f"menu:body:{public_id}:{int(server_chat)}"
+def menu_head_key(public_id: str, server_chat: bool) -> str:
+    return f"menu:head:{public_id}:{int(server_chat)}"
+
+
+def menu_body_key(etag: str) -> str:
+    return f"menu:body:{etag.strip(chr(34))}"
 
 
 def _timeout() -> int:
@@ -57,7 +71,7 @@ def _timeout() -> int:
 
 
 def _pointer_timeout() -> int:
-    # Outlives the bodies made under it; if it expires anyway, the next request just rebuilds.
+    # Outlives the heads made under it; if it expires anyway, the next request just rebuilds.
     return 2 * settings.MENU_CACHE_TIMEOUT
 
 
@@ -71,6 +85,12 @@ def serialise_menu(payload: dict) -> MenuEntry:
     return MenuEntry(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
+def _remember_locally(entry: MenuEntry) -> None:
+    if len(_local_bodies) >= LOCAL_BODIES_MAX:
+        _local_bodies.pop(next(iter(_local_bodies)))  # the oldest
+    _local_bodies[entry.etag] = entry.body
+
+
 def _from_database(public_id: str, server_chat: bool) -> MenuEntry | None:
     payload = public_menu(public_id, server_chat=server_chat)
     return None if payload is None else serialise_menu(payload)
@@ -79,18 +99,27 @@ def _from_database(public_id: str, server_chat: bool) -> MenuEntry | None:
 def menu_entry(public_id: str) -> MenuEntry | None:
     """The public menu of ``public_id`` (None: unknown or inactive), from the cache when warm.
 
-    Warm: one cache round trip, no database query. Cold: two queries, then the entry is stored.
+    Warm: one cache round trip (two if this worker has not seen the body yet), no database
+    query. Cold: two queries, then the entries are stored.
     """
     server_chat = bool(settings.USE_SERVER_CHAT)
-    pointer_key, body_key = menu_pointer_key(public_id), menu_body_key(public_id, server_chat)
+    pointer_key, head_key = menu_pointer_key(public_id), menu_head_key(public_id, server_chat)
     try:
-        found = cache.get_many([pointer_key, body_key])
+        found = cache.get_many([pointer_key, head_key])
         generation = found.get(pointer_key)
-        cached = found.get(body_key)
-        if generation is not None and cached is not None and cached[0] == generation:
-            _, etag, body = cached
-            return None if body is None else MenuEntry(body=body, etag=etag)
-        if generation is None:
+        head = found.get(head_key)
+        if generation is not None and head is not None and head[0] == generation:
+            etag = head[1]
+            if etag is None:
+                return None
+            body = _local_bodies.get(etag)
+            if body is None:
+                body = cache.get(menu_body_key(etag))
+            if body is not None:
+                entry = MenuEntry(body=body, etag=etag)
+                _remember_locally(entry)
+                return entry
+        elif generation is None:
             generation = _new_generation()
             if not cache.add(pointer_key, generation, _pointer_timeout()):
                 generation = cache.get(pointer_key)  # another worker minted it first
@@ -99,9 +128,11 @@ def menu_entry(public_id: str) -> MenuEntry | None:
 
     entry = _from_database(public_id, server_chat)
     if generation is not None:
-        value = (generation, None, None) if entry is None else (generation, entry.etag, entry.body)
         try:
-            cache.set(body_key, value, _timeout())
+            if entry is not None:
+                cache.set(menu_body_key(entry.etag), entry.body, _timeout())
+                _remember_locally(entry)
+            cache.set(head_key, (generation, entry and entry.etag), _timeout())
         except Exception:
             logger.warning(
                 "menu cache write failed; menu served from the database",

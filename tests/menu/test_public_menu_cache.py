@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from menu.cache import menu_body_key, menu_entry, menu_pointer_key
+from menu.cache import menu_body_key, menu_entry, menu_head_key, menu_pointer_key
 from tests.factories import MenuItemFactory, RestaurantFactory
 
 
@@ -160,11 +160,11 @@ def test_a_stale_body_stored_by_a_slow_worker_is_never_served(
     """A worker that read the old menu before a change commits must not re-cache it for good."""
     MenuItemFactory(restaurant=bella, name="Old")
     first = menu_entry("bella")
-    stale_value = cache.get(menu_body_key("bella", True))
+    stale_head = cache.get(menu_head_key("bella", True))
     with django_capture_on_commit_callbacks(execute=True):
         MenuItemFactory(restaurant=bella, name="New")
-    # The slow worker writes its old body (under the generation it read) after the invalidation.
-    cache.set(menu_body_key("bella", True), stale_value)
+    # The slow worker stores its old menu (under the generation it read) after the invalidation.
+    cache.set(menu_head_key("bella", True), stale_head)
     fresh = menu_entry("bella")
     assert fresh.etag != first.etag
     assert b'"New"' in fresh.body
@@ -184,8 +184,12 @@ def test_cache_entries_expire_so_a_missed_invalidation_heals(client, bella, sett
 
     monkeypatch.setattr(cache, "set", spy(real_set))
     monkeypatch.setattr(cache, "add", spy(real_add))
-    client.get(menu_url())
-    assert timeouts == {menu_pointer_key("bella"): 240, menu_body_key("bella", True): 120}
+    etag = client.get(menu_url())["ETag"]
+    assert timeouts == {
+        menu_pointer_key("bella"): 240,
+        menu_head_key("bella", True): 120,
+        menu_body_key(etag): 120,
+    }
 
 
 class BrokenCache(Exception):
