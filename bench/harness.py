@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,10 @@ class Stack:
 
     # --- lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> Stack:
+        # A SIGTERM (CI timeout, Ctrl-C's cousin) unwinds through __exit__, so nothing is left
+        # running: no orphaned PostgreSQL or Redis on a random port.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
             self.start()
         except BaseException:
