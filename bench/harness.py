@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -30,8 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# A fixed key: the stack is private and short-lived; production keys come from the environment.
-BENCH_SECRET_KEY = "bench-only-secret-key-" + "x" * 40
+# A fresh random key per run, as strong as production's (the stack is private and short-lived).
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin")
 
 

@@ -1,8 +1,12 @@
-"""gunicorn.conf.py and the Procfile: production sizing, overrides and a clean log stream."""
+"""gunicorn.conf.py, the Procfile and check --deploy: production sizing, overrides, clean logs."""
 
 from __future__ import annotations
 
+import os
 import runpy
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +88,22 @@ def test_procfile_runs_gunicorn_and_a_release_step():
     assert lines["web"].strip() == "gunicorn stjarna_site.wsgi"
     assert "migrate --noinput" in lines["release"]
     assert "collectstatic --noinput" in lines["release"]
+
+
+def test_check_deploy_is_clean_with_a_production_environment():
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "stjarna.example",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # production uses Redis; check never connects
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
