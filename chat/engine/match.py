@@ -51,8 +51,11 @@ def select(index: MenuIndex, q: Query) -> Selection:
         mask &= index.by_diet.get(diet, 0)
     for code in q.excluded:
         mask &= ~index.by_code.get(code, 0)
-    for t in q.terms:
-        mask &= term_mask(index, t)
+    for group in q.terms:
+        alternatives = 0
+        for t in group:
+            alternatives |= term_mask(index, t)
+        mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
     if q.max_price is not None or q.min_price is not None:
@@ -116,6 +119,6 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     items = sorted(i for i in keys if (len(keys[i]), len(full.get(i, ()))) == best)
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-    rest = [t for t in q.toks if t.kind not in ("stop", "join")]
+    rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only)
