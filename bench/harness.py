@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import math
 import os
 import pwd
 import secrets
@@ -405,8 +406,8 @@ def percentile(values: list[float], pct: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    rank = math.ceil(pct / 100 * len(ordered))  # the smallest value with pct % at or below it
+    return ordered[max(0, min(len(ordered), rank) - 1)]
 
 
 def summarise(samples: list, seconds: float) -> dict[str, dict]:
