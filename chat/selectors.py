@@ -19,7 +19,9 @@ from menu.payload import item_payload
 from menu.selectors import public_menu_items
 from tenants.models import Restaurant
 
-ENGINE_MENU_CACHE_SIZE = 64  # restaurants per process; one entry is a few hundred KB at most
+# Restaurants per process whose engine menu stays prepared (one entry is a few hundred KB at most);
+# sized above the number of restaurants one worker typically serves so chats rarely rebuild.
+ENGINE_MENU_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)

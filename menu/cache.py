@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import secrets
+import sys
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -133,20 +134,19 @@ def menu_entry(public_id: str) -> MenuEntry | None:
                 cache.set(menu_body_key(entry.etag), entry.body, _timeout())
                 _remember_locally(entry)
             cache.set(head_key, (generation, entry and entry.etag), _timeout())
-        except Exception:
+        except Exception as exc:
             logger.warning(
                 "menu cache write failed; menu served from the database",
-                extra={"restaurant_id": public_id},
-                exc_info=True,
+                extra={"restaurant_id": public_id, "error": repr(exc)},
             )
     return entry
 
 
 def _cache_down(public_id: str, server_chat: bool) -> MenuEntry | None:
+    # One short line per request, not a traceback: during an outage this fires on every request.
     logger.warning(
         "menu cache unavailable; menu served from the database",
-        extra={"restaurant_id": public_id},
-        exc_info=True,
+        extra={"restaurant_id": public_id, "error": repr(sys.exc_info()[1])},
     )
     return _from_database(public_id, server_chat)
 

@@ -47,6 +47,7 @@ def configure_logging(*, log_format: str, level: str) -> None:
     """Route stdlib and structlog records through one renderer on stdout."""
     shared: list = [
         structlog.contextvars.merge_contextvars,
+        structlog.stdlib.ExtraAdder(),  # stdlib ``extra={"restaurant_id": ...}`` become fields
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -139,3 +139,11 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_log_extras_such_as_restaurant_id_reach_the_json_line(capsys):
+    import logging
+
+    logging.getLogger("stjarna.test").warning("probe", extra={"restaurant_id": "bella"})
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert any(x.get("event") == "probe" and x.get("restaurant_id") == "bella" for x in lines)
