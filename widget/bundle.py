@@ -27,8 +27,8 @@ BUNDLE_NAME = "widget.js"
 # Reply templates the local engine and the UI use; the rest (cheapest, most expensive, dish
 # details) belong to intents the local engine leaves to the server (docs/widget.md).
 LOCAL_TEMPLATES = (
-    "greet thanks help unknown found all none more hidden max min without and or contains lacks "
-    "allergens noinfo is isnot gone hours address phone nofact remind sug"
+    "greet thanks help unknown found all none more hidden max min without and or hours address "
+    "phone nofact remind sug"
 ).split()
 
 

@@ -6,15 +6,15 @@
 var L = __LEXICON__;
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
-var INTENTS = split('greeting thanks help search allergen_check hours address phone unknown');
+var INTENTS = split('greeting thanks help search hours address phone unknown');
 var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 var SKIP = split('stop frame cur allq detq q priceq'), NOT_KEY = SKIP.concat('join');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var FUZZY_KINDS = split('allergen always diet term pre both cheap dear max min');
 var FACTS = { hours: 'openingHours', address: 'address', phone: 'phone' };
 var BASIC = {
-  en: 'Offline I can only answer basic questions: diets, allergens, kinds of dishes, price limits and opening hours.',
-  sv: 'Offline kan jag bara svara på enkla frågor: specialkost, allergener, typer av rätter, pris och öppettider.',
+  en: 'Offline I can only answer basic questions (diets, allergens, dishes, opening hours).',
+  sv: 'Offline kan jag bara svara på enkla frågor (specialkost, allergener, rätter, öppettider).',
 };
 var bit = (i) => 1n << BigInt(i);
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018\u0060\u00b4]/g, '');
@@ -51,17 +51,18 @@ function nearest(w, list) {
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict();
 (function () {
   var table = [], codesOf = dict(), k;
-  for (k in L.allergen) words(L.allergen[k]).forEach((w) => (codesOf[w] = codesOf[w] || []).push(k));
+  var each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
+  each(L.allergen, (w, k) => (codesOf[w] = codesOf[w] || []).push(k));
   for (k in codesOf) table.push([k, 'allergen', codesOf[k]]);
-  for (k in L.always) words(L.always[k]).forEach((w) => table.push([w, 'always', [k]]));
-  for (k in L.diet) words(L.diet[k]).forEach((w) => table.push([w, 'diet', k]));
-  for (k in L.kinds) words(L.kinds[k]).forEach((w) => table.push([w, k]));
+  each(L.always, (w, k) => table.push([w, 'always', [k]]));
+  each(L.diet, (w, k) => table.push([w, 'diet', k]));
+  each(L.kinds, (w, k) => table.push([w, k]));
   L.syn.forEach((g) => (g = words(g)).forEach((w) => table.push([w, 'term', g[0]]), (SYN_GROUPS[g[0]] = g)));
   table.forEach(([w, kind, payload]) => {
     var t = w.includes(' ') ? BIGRAMS : UNIGRAMS;
     t[w] = t[w] || { kind, payload };
   });
-  for (k in L.free) words(L.free[k]).forEach((w) => (FREE_DIETS[w] = k));
+  each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => FUZZY_KINDS.includes(UNIGRAMS[w].kind)), fuzzyCache = dict();
 
@@ -82,10 +83,10 @@ var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 // Per-menu precomputation (index.py's build_index).
 function buildIndex(menu) {
   var items = menu.items, tagged = dict(), add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
-  var ix = { r: menu.restaurant || {}, items, available: 0n, noInfo: 0n, byCode: dict(), byDiet: dict(), vocab: dict(), byGroup: dict(), names: dict(), keyWords: [], nameWords: [], fuzzy: dict() };
+  var ix = { r: menu.restaurant || {}, items, avail: 0n, noInfo: 0n, byCode: dict(), byDiet: dict(), vocab: dict(), byGroup: dict(), names: dict(), keys: [], nameWords: [], fuzzy: dict() };
   items.forEach((item, i) => {
     var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
-    if (item.available !== false) ix.available |= b;
+    if (item.available !== false) ix.avail |= b;
     if (!allergens.length) ix.noInfo |= b;
     allergens.forEach((c) => add(ix.byCode, c, b));
     tags.forEach((t) => add(tagged, normalize(t), b));
@@ -97,7 +98,7 @@ function buildIndex(menu) {
     ix.nameWords.push(names);
     // Key words name a dish: not lexicon words, so "pizza" stays a category word and an item
     // named only by generic words ("Kids Pasta") is found by search, never singled out.
-    ix.keyWords.push(names.filter((w) => !UNIGRAMS[w]));
+    ix.keys.push(names.filter((w) => !UNIGRAMS[w]));
   });
   DIETS.forEach((diet) => {
     var mask = (tagged[diet] || 0n) | ((diet == 'vegetarian' && tagged.vegan) || 0n);
@@ -131,7 +132,7 @@ function tokens(ix, message) {
 // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
 function parse(ix, message) {
   var toks = tokens(ix, message), consumed = new Set(), diets = new Set(), excluded = new Set(), asked = new Set(), scope = null;
-  var q = { toks, terms: [], negTerms: [], unknown: [], max: null, min: null, sort: null, kinds: new Set(toks.map((t) => t.kind)), tooLong: toks.length > 80 };
+  var q = { toks, terms: [], neg: [], unknown: [], max: null, min: null, sort: null, kinds: new Set(toks.map((t) => t.kind)), tooLong: toks.length > 80 };
   // The first number at or after `j`, skipping stop and currency words: [value, index].
   var number = (j, k = j) => {
     while (toks[j] && ['stop', 'cur'].includes(toks[j].kind)) j++;
@@ -140,7 +141,7 @@ function parse(ix, message) {
   var exclude = (i, t = toks[i]) => {
     consumed.add(i);
     if (t.kind == 'allergen' || t.kind == 'always') t.payload.forEach((c) => excluded.add(c));
-    else if (t.kind == 'term' || t.kind == 'unk') q.negTerms.push(t);
+    else if (t.kind == 'term' || t.kind == 'unk') q.neg.push(t);
   };
   // "nut and egg free" / "shellfish allergy": apply to the words before the trigger.
   var applyBack = (i, free) => {
@@ -197,7 +198,7 @@ function parse(ix, message) {
   q.asked = ALLERGENS.filter((c) => asked.has(c) || excluded.has(c));
   return q;
 }
-var hasFilters = (q) => !!(q.diets.length || q.excluded.length || q.terms.length || q.negTerms.length || q.max != null || q.min != null);
+var hasFilters = (q) => !!(q.diets.length || q.excluded.length || q.terms.length || q.neg.length || q.max != null || q.min != null);
 
 // match.py: bitsets, term masks, selection, dish references.
 function bits(mask) {
@@ -215,11 +216,11 @@ function termMask(ix, t) {
 
 // Apply every constraint; unavailable items never survive; [mask, hidden-for-lack-of-data].
 function select(ix, q) {
-  var mask = ix.available, hidden = 0;
+  var mask = ix.avail, hidden = 0;
   q.diets.forEach((d) => (mask &= ix.byDiet[d] || 0n));
   q.excluded.forEach((c) => (mask &= ~(ix.byCode[c] || 0n)));
   q.terms.forEach((group) => (mask &= group.reduce((m, t) => m | termMask(ix, t), 0n)));
-  q.negTerms.forEach((t) => (mask &= ~termMask(ix, t)));
+  q.neg.forEach((t) => (mask &= ~termMask(ix, t)));
   bits(mask).forEach((i) => {
     var p = +ix.items[i].price;
     if ((q.max != null && p > q.max) || (q.min != null && p < q.min)) mask &= ~bit(i);
@@ -238,7 +239,7 @@ function dishRefs(ix, q) {
   q.toks.forEach((t) => {
     if (SKIP.includes(t.kind) || t.kind == 'num') return;
     (t.words.length ? t.words : t.word in ix.vocab ? [t.word] : []).forEach((w) => bits(ix.names[w] || 0n).forEach((i) => {
-      if (ix.keyWords[i].includes(w)) (keys[i] = keys[i] || new Set()).add(w);
+      if (ix.keys[i].includes(w)) (keys[i] = keys[i] || new Set()).add(w);
       (full[i] = full[i] || new Set()).add(w);
     }));
   });
@@ -262,24 +263,11 @@ var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.incl
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 
 function describe(q, cur, loc) {
-  var parts = labels(q.diets, loc).concat(q.terms.map((g) => joinWords(g.map((t) => t.raw), loc, 'or'))), x = labels(q.excluded, loc).concat(q.negTerms.map((t) => t.raw));
+  var parts = labels(q.diets, loc).concat(q.terms.map((g) => joinWords(g.map((t) => t.raw), loc, 'or'))), x = labels(q.excluded, loc).concat(q.neg.map((t) => t.raw));
   if (q.min != null) parts.push(tpl(loc, 'min', { p: money(q.min, cur, loc) }));
   if (q.max != null) parts.push(tpl(loc, 'max', { p: money(q.max, cur, loc) }));
   if (x.length) parts.push(tpl(loc, 'without', { x: joinWords(x, loc) }));
   return parts.join(' ');
-}
-
-// An allergen/diet question about one available item, answered from its own data only.
-function allergenLines(item, q, loc) {
-  var name = item.name, al = item.allergens || [], lines = [];
-  var say = (key, codes) => codes.length && lines.push(tpl(loc, key, { name, x: joinWords(labels(codes, loc), loc) }));
-  q.diets.forEach((d) => lines.push(tpl(loc, itemDiets(item).includes(d) ? 'is' : 'isnot', { name, d: label(loc, d).toLowerCase() })));
-  if (q.asked.length || !q.diets.length) {
-    if (!al.length) lines.push(tpl(loc, 'noinfo', { name }));
-    else if (q.asked.length) say('contains', q.asked.filter((c) => al.includes(c))), say('lacks', q.asked.filter((c) => !al.includes(c)));
-    else say('allergens', itemAllergens(item));
-  }
-  return lines;
 }
 
 // intents.py: choose the intent and build the answer {reply, items, intent, suggestions, answered}.
@@ -296,13 +284,8 @@ function respond(ix, message, loc) {
   if (q.tooLong || !q.toks.length) return unknown(loc);
   var [items, onlyNames] = dishRefs(ix, q);
   if (items.length) {
-    if (has('allq') || ((q.asked.length || q.diets.length) && split('q detq pre post both').some(has))) {
-      var lines = [], ids = [];
-      items.forEach((i) => (ix.items[i].available === false ? lines.push(tpl(loc, 'gone', { name: ix.items[i].name })) : ids.push(i)));
-      return done(ix, listed(loc, lines, ids, (i) => allergenLines(ix.items[i], q, loc)), ids, 'allergen_check', loc, ids.length);
-    }
-    // One dish's price or details: not answered offline.
-    if (has('priceq') || has('detq') || has('q') || (onlyNames && !items[1])) return unknown(loc, BASIC[loc]);
+    // One dish's allergens, price or details: not answered offline.
+    if (has('allq') || has('priceq') || has('detq') || has('q') || ((q.asked.length || q.diets.length) && split('pre post both').some(has)) || (onlyNames && !items[1])) return unknown(loc, BASIC[loc]);
   }
   if (q.sort) return unknown(loc, BASIC[loc]); // cheapest / most expensive: not offline
   if (!(q.diets.length || q.excluded.length || q.max != null || q.min != null))

@@ -5,27 +5,7 @@ var UI = {
   en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, I can't reach the menu right now. Please try again later.",
   sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr når jag inte menyn just nu. Försök igen senare.',
 };
-var CSS = ':host{all:initial}' +
-  '.w{position:fixed;right:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif;color:#111;text-align:left}' +
-  '.left{right:auto;left:20px}' +
-  'button,input{font:inherit;color:inherit;border:0;border-radius:8px;cursor:pointer}' +
-  '.f{display:block;width:56px;height:56px;margin-left:auto;border-radius:50%;background:var(--c);color:var(--t);box-shadow:0 4px 14px #0005}' +
-  '.left .f{margin-left:0}svg{width:28px;fill:currentColor;vertical-align:middle}' +
-  '.p{position:absolute;bottom:68px;right:0;width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;overflow:hidden;animation:i .2s}' +
-  '.left .p{left:0}[hidden]{display:none!important}@keyframes i{from{opacity:0;transform:translateY(9px)}}' +
-  '.h{display:flex;align-items:center;justify-content:space-between;padding:4px 4px 4px 14px;background:var(--c);color:var(--t);font-weight:600}' +
-  '.x{width:44px;height:44px;background:none;font-size:24px}' +
-  '.l{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}' +
-  '.m{max-width:85%;align-self:flex-start;padding:8px 11px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}' +
-  '.me{align-self:flex-end;background:var(--c);color:var(--t)}.n,small{font-size:12px;color:#555}' +
-  '.k{margin-top:6px;padding:6px 9px;border:1px solid #ddd;border-radius:8px;background:#fff;white-space:normal}.k b{margin-right:8px}' +
-  '.b{display:inline-block;margin:3px 3px 0 0;padding:1px 7px;border-radius:9px;font-size:12px;background:#e3f1e6;color:#184d27}.a{background:#fdeceb;color:#8a1f11}' +
-  '.c{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}.c button{min-height:32px;padding:4px 10px;border:1px solid #767676;border-radius:16px;background:#fff}' +
-  'form{display:flex;gap:8px;padding:8px;border-top:1px solid #ddd}' +
-  'input{flex:1;min-width:0;min-height:44px;padding:0 10px;border:1px solid #767676;background:#fff;cursor:text}' +
-  '.s{min-width:64px;background:var(--c);color:var(--t)}' +
-  ':focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}' +
-  '@media (prefers-reduced-motion:reduce){*{animation:none!important}}';
+var CSS = ':host{all:initial}.w{position:fixed;right:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif;color:#111;text-align:left}.left{right:auto;left:20px}button,input{font:inherit;color:inherit;border:0;border-radius:8px;background:var(--c);color:var(--t)}.f{display:block;width:56px;height:56px;margin-left:auto;border-radius:50%;box-shadow:0 4px 14px #0005}.left .f{margin:0}svg{width:28px;fill:currentColor}.p{position:absolute;bottom:68px;right:0;width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;overflow:hidden;animation:i .2s}.left .p{left:0}[hidden]{display:none!important}@keyframes i{from{opacity:0}}.h{display:flex;justify-content:space-between;padding-left:14px;background:var(--c);color:var(--t);font-weight:600;line-height:44px}.x{width:44px;height:44px;font-size:24px}.l{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.m{max-width:85%;align-self:start;padding:8px 11px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{align-self:end;background:var(--c);color:var(--t)}.n,small{font-size:12px;color:#555}.k{margin-top:6px;padding:6px 9px;border:1px solid #ccc;border-radius:8px;background:#fff;white-space:normal}.k b{margin-right:8px}.b{display:inline-block;margin:3px 3px 0 0;padding:0 7px;border-radius:9px;font-size:12px;background:#e3f1e6;color:#184d27}.a{background:#fdeceb;color:#8a1f11}.c{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}.c button,input{min-height:32px;padding:4px 10px;border:1px solid #767676;background:#fff;color:#111}form{display:flex;gap:8px;padding:8px;border-top:1px solid #ccc}input{flex:1;min-height:44px}.s{min-width:64px}:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}@media (prefers-reduced-motion:reduce){*{animation:none!important}}';
 
 // Element builder (tag name or a ready element): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners, children appended; never HTML.
