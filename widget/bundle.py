@@ -25,11 +25,12 @@ SOURCE_DIR = Path(__file__).with_name("src")
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
 BUNDLE_NAME = "widget.js"
 # Reply templates the local engine and the UI use; the rest (cheapest, most expensive, dish
-# details) belong to intents the local engine leaves to the server (docs/widget.md).
-LOCAL_TEMPLATES = (
-    "greet thanks help unknown found all none more hidden max min without and or hours address "
-    "phone nofact remind sug"
-).split()
+# details, one dish's allergens) belong to intents the local engine leaves to the server
+# (docs/widget.md, "Local fallback").
+LOCAL_TEMPLATES = frozenset(
+    {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
+    | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
+)
 
 
 @dataclass(frozen=True)

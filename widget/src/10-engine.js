@@ -291,7 +291,7 @@ function respond(ix, message, loc) {
   if (!(q.diets.length || q.excluded.length || q.max != null || q.min != null))
     for (t of q.toks) if (FACTS[t.kind]) return done(ix, [(v = (ix.r[FACTS[t.kind]] || '').trim()) ? tpl(loc, t.kind, { v }) : tpl(loc, 'nofact')], [], t.kind, loc);
   if (hasFilters(q) || has('frame')) return search(ix, q, loc);
-  for (t of [['thanks', 'thanks'], ['help', 'help'], ['greet', 'greeting']]) if (has(t[0])) return done(ix, [tpl(loc, t[0])], [], t[1], loc, 0, 1);
+  for (t of ['thanks', 'help', 'greet']) if (has(t)) return done(ix, [tpl(loc, t)], [], t == 'greet' ? 'greeting' : t, loc, 0, 1);
   if ((has('priceq') || has('allq') || has('detq')) && !q.unknown.length) return done(ix, [tpl(loc, 'help')], [], 'help', loc, 0, 1);
   return unknown(loc);
 }

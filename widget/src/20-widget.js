@@ -7,7 +7,7 @@ var UI = {
 };
 var CSS = ':host{all:initial}.w{position:fixed;right:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif;color:#111;text-align:left}.left{right:auto;left:20px}button,input{font:inherit;color:inherit;border:0;border-radius:8px;background:var(--c);color:var(--t)}.f{display:block;width:56px;height:56px;margin-left:auto;border-radius:50%;box-shadow:0 4px 14px #0005}.left .f{margin:0}svg{width:28px;fill:currentColor}.p{position:absolute;bottom:68px;right:0;width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;overflow:hidden;animation:i .2s}.left .p{left:0}[hidden]{display:none!important}@keyframes i{from{opacity:0}}.h{display:flex;justify-content:space-between;padding-left:14px;background:var(--c);color:var(--t);font-weight:600;line-height:44px}.x{width:44px;height:44px;font-size:24px}.l{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.m{max-width:85%;align-self:start;padding:8px 11px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{align-self:end;background:var(--c);color:var(--t)}.n,small{font-size:12px;color:#555}.k{margin-top:6px;padding:6px 9px;border:1px solid #ccc;border-radius:8px;background:#fff;white-space:normal}.k b{margin-right:8px}.b{display:inline-block;margin:3px 3px 0 0;padding:0 7px;border-radius:9px;font-size:12px;background:#e3f1e6;color:#184d27}.a{background:#fdeceb;color:#8a1f11}.c{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}.c button,input{min-height:32px;padding:4px 10px;border:1px solid #767676;background:#fff;color:#111}form{display:flex;gap:8px;padding:8px;border-top:1px solid #ccc}input{flex:1;min-height:44px}.s{min-width:64px}:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}@media (prefers-reduced-motion:reduce){*{animation:none!important}}';
 
-// Element builder (tag name or a ready element): attributes via setAttribute, "text" via
+// Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners, children appended; never HTML.
 function h(tag, attrs, ...kids) {
   var el = tag.nodeType ? tag : document.createElement(tag);
@@ -90,7 +90,7 @@ function mount(script) {
       save('log', (history = history.concat(m).slice(-30)));
       show(m);
     };
-    var chips = (list) => chipBox.replaceChildren(...list.map((s) => h('button', { type: 'button', text: s, onclick: () => ask(s) })));
+    var chips = (list) => chipBox.replaceChildren(...list.map((s) => h('button', { text: s, onclick: () => ask(s) })));
     var setOpen = (open) => {
       panel.hidden = !open;
       fab.setAttribute('aria-expanded', !panel.hidden);
@@ -130,10 +130,10 @@ function mount(script) {
     var log = h('div', { class: 'l', role: 'log', 'aria-live': 'polite', 'aria-label': S[3], tabindex: 0 });
     var chipBox = h('div', { class: 'c' }), svg = (tag) => document.createElementNS('http://www.w3.org/2000/svg', tag);
     var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 't', hidden: '' },
-      h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { type: 'button', class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
+      h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
       log, chipBox,
       h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { class: 's', text: S[5] })));
-    var fab = h('button', { type: 'button', class: 'f', 'aria-label': S[0], 'aria-expanded': false, onclick: () => setOpen(panel.hidden) },
+    var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, onclick: () => setOpen(panel.hidden) },
       h(svg('svg'), { viewBox: '0 0 24 24', 'aria-hidden': true }, h(svg('path'), { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' })));
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
     wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px';
