@@ -14,8 +14,8 @@ from widget.bundle import LEXICON_PATH, LOCAL_TEMPLATES, build_bundle, current_b
 # NOT met yet (docs/performance.md, "Widget"): these guards hold the bundle at what was reached,
 # so it can only shrink.
 HARD_CEILING = 35 * 1024
-MAX_MINIFIED = 22 * 1024 + 512
-MAX_GZIPPED = 10 * 1024 + 512
+MAX_MINIFIED = 22 * 1024 + 256
+MAX_GZIPPED = 10 * 1024 + 256
 
 
 def test_built_widget_stays_within_its_size_guards():

@@ -11,7 +11,6 @@ var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.co
 var SKIP = split('stop frame cur allq detq q priceq'), NOT_KEY = SKIP.concat('join');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var FUZZY_KINDS = split('allergen always diet term pre both cheap dear max min');
-var FACTS = { hours: 'openingHours', address: 'address', phone: 'phone' };
 var BASIC = {
   en: 'Offline I can only answer basic questions (diets, allergens, dishes, opening hours).',
   sv: 'Offline kan jag bara svara på enkla frågor (specialkost, allergener, rätter, öppettider).',
@@ -83,7 +82,7 @@ var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 // Per-menu precomputation (index.py's build_index).
 function buildIndex(menu) {
   var items = menu.items, tagged = dict(), add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
-  var ix = { r: menu.restaurant || {}, items, avail: 0n, noInfo: 0n, byCode: dict(), byDiet: dict(), vocab: dict(), byGroup: dict(), names: dict(), keys: [], nameWords: [], fuzzy: dict() };
+  var ix = { r: menu.restaurant || {}, items, avail: 0n, noInfo: 0n, byCode: dict(), byDiet: dict(), vocab: dict(), byGroup: dict(), nameWords: [], fuzzy: dict() };
   items.forEach((item, i) => {
     var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
     if (item.available !== false) ix.avail |= b;
@@ -93,12 +92,8 @@ function buildIndex(menu) {
     // Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
     tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(ix.vocab, w, b));
-    var names = tokenize(item.name).filter((w) => !UNIGRAMS[w] || !NOT_KEY.includes(UNIGRAMS[w].kind));
-    names.forEach((w) => add(ix.names, w, b));
-    ix.nameWords.push(names);
-    // Key words name a dish: not lexicon words, so "pizza" stays a category word and an item
-    // named only by generic words ("Kids Pasta") is found by search, never singled out.
-    ix.keys.push(names.filter((w) => !UNIGRAMS[w]));
+    // Name words: what names a dish (cue and frame words never do).
+    ix.nameWords.push([...new Set(tokenize(item.name).filter((w) => !UNIGRAMS[w] || !NOT_KEY.includes(UNIGRAMS[w].kind)))]);
   });
   DIETS.forEach((diet) => {
     var mask = (tagged[diet] || 0n) | ((diet == 'vegetarian' && tagged.vegan) || 0n);
@@ -233,21 +228,15 @@ function select(ix, q) {
   return [mask, hidden];
 }
 
-// Dishes named in the message: best (key words, name words) score; [items, onlyNames].
+// Dishes named in the message (match.py's dish_refs): the items with the best (key words, name
+// words) score, where key words are name words that are not lexicon words, so "pizza" alone names
+// no dish and "Kids Pasta" is found by search, never singled out; [items, onlyNames].
 function dishRefs(ix, q) {
-  var keys = {}, full = {}, names = new Set();
-  q.toks.forEach((t) => {
-    if (SKIP.includes(t.kind) || t.kind == 'num') return;
-    (t.words.length ? t.words : t.word in ix.vocab ? [t.word] : []).forEach((w) => bits(ix.names[w] || 0n).forEach((i) => {
-      if (ix.keys[i].includes(w)) (keys[i] = keys[i] || new Set()).add(w);
-      (full[i] = full[i] || new Set()).add(w);
-    }));
-  });
-  var ids = Object.keys(keys), score = (i) => keys[i].size * 1e4 + full[i].size, best = Math.max(...ids.map(score));
-  var items = ids.filter((i) => score(i) == best).map(Number);
-  items.forEach((i) => ix.nameWords[i].forEach((w) => names.add(w)));
+  var ws = new Set(q.toks.flatMap((t) => (SKIP.includes(t.kind) || t.kind == 'num' ? [] : t.words[0] ? t.words : t.word in ix.vocab ? [t.word] : [])));
+  var scores = ix.nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length);
+  var best = Math.max(1e4, ...scores), items = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(items.flatMap((i) => ix.nameWords[i]));
   // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-  return [items, q.toks.every((t) => ['stop', 'join', 'or'].includes(t.kind) || (t.words.length ? t.words : [t.word]).some((w) => names.has(w)))];
+  return [items, q.toks.every((t) => ['stop', 'join', 'or'].includes(t.kind) || (t.words[0] ? t.words : [t.word]).some((w) => names.has(w)))];
 }
 
 // replies.py: templates from the lexicon, money, item lines.
@@ -289,7 +278,7 @@ function respond(ix, message, loc) {
   }
   if (q.sort) return unknown(loc, BASIC[loc]); // cheapest / most expensive: not offline
   if (!(q.diets.length || q.excluded.length || q.max != null || q.min != null))
-    for (t of q.toks) if (FACTS[t.kind]) return done(ix, [(v = (ix.r[FACTS[t.kind]] || '').trim()) ? tpl(loc, t.kind, { v }) : tpl(loc, 'nofact')], [], t.kind, loc);
+    for (t of q.toks) if (/^(hours|address|phone)$/.test(t.kind)) return done(ix, [(v = (ix.r[t.kind == 'hours' ? 'openingHours' : t.kind] || '').trim()) ? tpl(loc, t.kind, { v }) : tpl(loc, 'nofact')], [], t.kind, loc);
   if (hasFilters(q) || has('frame')) return search(ix, q, loc);
   for (t of ['thanks', 'help', 'greet']) if (has(t)) return done(ix, [tpl(loc, t)], [], t == 'greet' ? 'greeting' : t, loc, 0, 1);
   if ((has('priceq') || has('allq') || has('detq')) && !q.unknown.length) return done(ix, [tpl(loc, 'help')], [], 'help', loc, 0, 1);
