@@ -25,25 +25,25 @@ var conflicts = (item, diet) => (item.allergens || []).some((c) => split(L.confl
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 
 // Optimal string alignment (restricted Damerau-Levenshtein) distance, as rapidfuzz's OSA.
-function osa(a, b) {
+var osa = (a, b) => {
   for (var d = [], i = 0, j; i <= a.length; i++)
     for (d[i] = [i], j = 1; j <= b.length; j++) {
       d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])) : j;
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.length][b.length];
-}
+};
 
 // The words of `list` nearest to `w` within the fuzzy limit (by the shorter length: <4 none,
 // <=7 one edit, else two), in list order.
-function nearest(w, list) {
+var nearest = (w, list) => {
   var found = [], best = 3;
   list.forEach((c) => {
     var n = Math.min(w.length, c.length), k = n < 4 ? 0 : n < 8 ? 1 : 2, d = k && (c.length - w.length) ** 2 < 9 ? osa(w, c) : 9;
     if (d <= k && d <= best) d < best && ((best = d), (found = [])), found.push(c);
   });
   return found;
-}
+};
 
 // Word tables, built as lexicon.py's _build: earlier tables win (allergen, always, diet, kinds in
 // file order, synonym groups); "_" joins a two-word phrase.
@@ -66,7 +66,7 @@ var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => FUZZY_KINDS.includes(UNIGRAMS[w].kind)), fuzzyCache = dict();
 
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
-function tokenizePairs(text) {
+var tokenizePairs = (text) => {
   var out = [];
   (normalize(text).match(/[0-9]+(?:[.,][0-9]+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
     for (var s of ['free', 'fritt', 'fria', 'fri']) {
@@ -76,11 +76,11 @@ function tokenizePairs(text) {
     out.push([tok, stem(tok)]);
   });
   return out;
-}
+};
 var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 
 // Per-menu precomputation (index.py's build_index).
-function buildIndex(menu) {
+var buildIndex = (menu) => {
   var items = menu.items, tagged = dict(), add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
   var ix = { r: menu.restaurant || {}, items, avail: 0n, noInfo: 0n, byCode: dict(), byDiet: dict(), vocab: dict(), byGroup: dict(), nameWords: [], fuzzy: dict() };
   items.forEach((item, i) => {
@@ -103,13 +103,13 @@ function buildIndex(menu) {
   for (var g in SYN_GROUPS) ix.byGroup[g] = SYN_GROUPS[g].reduce((m, w) => m | (ix.vocab[w] || 0n), 0n);
   ix.words = Object.keys(ix.vocab).filter((w) => !isNumber(w));
   return ix;
-}
+};
 
 // Menu words matching `w`: itself if present, else all menu words at the smallest fuzzy distance.
 var vocabMatches = (ix, w) => (w in ix.vocab ? [w] : (ix.fuzzy[w] = ix.fuzzy[w] || nearest(w, ix.words)));
 var token = (raw, word, kind, payload, words) => ({ raw, word, kind, payload, words: words || [] });
 
-function tokens(ix, message) {
+var tokens = (ix, message) => {
   var p = tokenizePairs(message), out = [], i, e, w;
   for (i = 0; i < p.length; i++) {
     w = p[i][1];
@@ -122,10 +122,10 @@ function tokens(ix, message) {
     }
   }
   return out;
-}
+};
 
 // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
-function parse(ix, message) {
+var parse = (ix, message) => {
   var toks = tokens(ix, message), consumed = new Set(), diets = new Set(), excluded = new Set(), asked = new Set(), scope = null;
   var q = { toks, terms: [], neg: [], unknown: [], max: null, min: null, sort: null, kinds: new Set(toks.map((t) => t.kind)), tooLong: toks.length > 80 };
   // The first number at or after `j`, skipping stop and currency words: [value, index].
@@ -192,25 +192,25 @@ function parse(ix, message) {
   q.excluded = ALLERGENS.filter((c) => excluded.has(c));
   q.asked = ALLERGENS.filter((c) => asked.has(c) || excluded.has(c));
   return q;
-}
+};
 var hasFilters = (q) => !!(q.diets.length || q.excluded.length || q.terms.length || q.neg.length || q.max != null || q.min != null);
 
 // match.py: bitsets, term masks, selection, dish references.
-function bits(mask) {
+var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
   return out;
-}
+};
 
-function termMask(ix, t) {
+var termMask = (ix, t) => {
   var mask = t.words.reduce((m, w) => m | (ix.vocab[w] || 0n), 0n);
   // A positive allergen word ("with peanuts") matches menu text, else the items containing it.
   if (t.kind == 'allergen') !mask && t.payload.forEach((c) => (mask |= ix.byCode[c] || 0n));
   else if (t.payload != null) mask |= ix.byGroup[t.payload] || 0n;
   return mask;
-}
+};
 
 // Apply every constraint; unavailable items never survive; [mask, hidden-for-lack-of-data].
-function select(ix, q) {
+var select = (ix, q) => {
   var mask = ix.avail, hidden = 0;
   q.diets.forEach((d) => (mask &= ix.byDiet[d] || 0n));
   q.excluded.forEach((c) => (mask &= ~(ix.byCode[c] || 0n)));
@@ -226,38 +226,38 @@ function select(ix, q) {
     mask &= ~ix.noInfo;
   }
   return [mask, hidden];
-}
+};
 
 // Dishes named in the message (match.py's dish_refs): the items with the best (key words, name
 // words) score, where key words are name words that are not lexicon words, so "pizza" alone names
 // no dish and "Kids Pasta" is found by search, never singled out; [items, onlyNames].
-function dishRefs(ix, q) {
+var dishRefs = (ix, q) => {
   var ws = new Set(q.toks.flatMap((t) => (SKIP.includes(t.kind) || t.kind == 'num' ? [] : t.words[0] ? t.words : t.word in ix.vocab ? [t.word] : [])));
   var scores = ix.nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length);
   var best = Math.max(1e4, ...scores), items = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(items.flatMap((i) => ix.nameWords[i]));
   // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
   return [items, q.toks.every((t) => ['stop', 'join', 'or'].includes(t.kind) || (t.words[0] ? t.words : [t.word]).some((w) => names.has(w)))];
-}
+};
 
 // replies.py: templates from the lexicon, money, item lines.
 var tpl = (loc, key, values) => L.t[loc][key].replace(/\{(\w+)\}/g, (_, n) => values[n]);
 var suggestions = (loc) => L.t[loc].sug.split('|');
-function money(amount, currency, loc) {
+var money = (amount, currency, loc) => {
   var text = amount.toFixed(amount % 1 ? 2 : 0), cur = (currency || 'EUR').toUpperCase();
   return (L.money[cur] || '# ' + cur).replace('#', loc == 'sv' ? text.replace('.', ',') : text);
-}
+};
 var joinWords = (w, loc, conj = 'and') => (w[1] ? w.slice(0, -1).join(', ') + ' ' + tpl(loc, conj) + ' ' + w[w.length - 1] : w.join(''));
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
 var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !conflicts(item, d));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 
-function describe(q, cur, loc) {
+var describe = (q, cur, loc) => {
   var parts = labels(q.diets, loc).concat(q.terms.map((g) => joinWords(g.map((t) => t.raw), loc, 'or'))), x = labels(q.excluded, loc).concat(q.neg.map((t) => t.raw));
   if (q.min != null) parts.push(tpl(loc, 'min', { p: money(q.min, cur, loc) }));
   if (q.max != null) parts.push(tpl(loc, 'max', { p: money(q.max, cur, loc) }));
   if (x.length) parts.push(tpl(loc, 'without', { x: joinWords(x, loc) }));
   return parts.join(' ');
-}
+};
 
 // intents.py: choose the intent and build the answer {reply, items, intent, suggestions, answered}.
 var unknown = (loc, reply = tpl(loc, 'unknown')) => ({ reply, items: [], intent: 'unknown', suggestions: suggestions(loc), answered: false });
@@ -268,7 +268,7 @@ var done = (ix, lines, ids, intent, loc, remind, suggest) => ({
 // At most six item lines, then "…and N more".
 var listed = (loc, lines, ids, line) => lines.concat(ids.slice(0, 6).flatMap(line), ids[6] == null ? [] : tpl(loc, 'more', { n: ids.length - 6 }));
 
-function respond(ix, message, loc) {
+var respond = (ix, message, loc) => {
   var q = parse(ix, message), has = (k) => q.kinds.has(k), t, v;
   if (q.tooLong || !q.toks.length) return unknown(loc);
   var [items, onlyNames] = dishRefs(ix, q);
@@ -283,9 +283,9 @@ function respond(ix, message, loc) {
   for (t of ['thanks', 'help', 'greet']) if (has(t)) return done(ix, [tpl(loc, t)], [], t == 'greet' ? 'greeting' : t, loc, 0, 1);
   if ((has('priceq') || has('allq') || has('detq')) && !q.unknown.length) return done(ix, [tpl(loc, 'help')], [], 'help', loc, 0, 1);
   return unknown(loc);
-}
+};
 
-function search(ix, q, loc) {
+var search = (ix, q, loc) => {
   var cur = ix.r.currency, phrase = describe(q, cur, loc);
   if (!hasFilters(q) && q.unknown.length) return done(ix, [tpl(loc, 'none', { q: q.unknown.map((t) => t.raw).join(' ') })], [], 'search', loc, 0, 1);
   var [mask, hidden] = select(ix, q), ids = bits(mask), item;
@@ -293,14 +293,14 @@ function search(ix, q, loc) {
   var lines = listed(loc, [first], ids, (i) => '- ' + (item = ix.items[i]).name + ' (' + money(+item.price, cur, loc) + ')');
   if (hidden) lines.push(tpl(loc, 'hidden', { n: hidden }));
   return done(ix, lines, ids, 'search', loc, q.excluded.length || q.diets.length || q.asked.length, !ids.length);
-}
+};
 
 var localeOf = (locale) => (/^sv([-_]|$)/i.test(locale || '') ? 'sv' : 'en');
 var indexes = new WeakMap();
 
 // answer(menu, message, locale): menu is the menu API's JSON ({restaurant, items}). Never throws:
 // an internal error answers "unknown" with no items, which is always safe.
-function answer(menu, message, locale) {
+var answer = (menu, message, locale) => {
   var loc = localeOf(locale);
   try {
     indexes.has(menu) || indexes.set(menu, buildIndex(menu));
@@ -308,4 +308,4 @@ function answer(menu, message, locale) {
   } catch (e) {
     return unknown(loc);
   }
-}
+};

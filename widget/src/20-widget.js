@@ -9,30 +9,30 @@ var CSS = ':host{all:initial}.w{position:fixed;right:20px;z-index:2147483000;fon
 
 // Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners, children appended; never HTML.
-function h(tag, attrs, ...kids) {
+var h = (tag, attrs, ...kids) => {
   var el = tag.nodeType ? tag : document.createElement(tag);
   for (var k in attrs) k == 'text' ? (el.textContent = attrs[k]) : /^on/.test(k) ? el.addEventListener(k.slice(2), attrs[k]) : el.setAttribute(k, attrs[k]);
   el.append(...kids.filter((c) => c));
   return el;
-}
+};
 
 // Black or white text, whichever contrasts more with the brand colour (#rgb or #rrggbb): the
 // relative luminance threshold where both give the same ratio, so it is always >= 4.5:1.
-function textColor(hex) {
+var textColor = (hex) => {
   var c = hex[4] ? hex : hex.replace(/\w/g, '$&$&');
   return [0.2126, 0.7152, 0.0722].reduce((s, w, i) => {
     var v = parseInt(c.substr(1 + 2 * i, 2), 16) / 255;
     return s + w * (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
   }, 0) > 0.179 ? '#000' : '#fff';
-}
+};
 
 // fetch() that gives up after 4 s (it then rejects with an AbortError).
-function request(url, options) {
+var request = (url, options) => {
   var ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), 4e3);
   return fetch(url, { signal: ctl.signal, ...options }).finally(() => clearTimeout(timer));
-}
+};
 
-function mount(script) {
+var mount = (script) => {
   if (NS.widgets.some((w) => w.script == script)) return;
   var data = script.dataset, id = data.restaurantId, side = data.position == 'left' ? 'left' : 'right';
   var base = (data.endpoint || new URL(script.src, location.href).origin).replace(/\/+$/, '');
@@ -144,4 +144,4 @@ function mount(script) {
     (document.body || document.documentElement).append(host);
     Object.assign(instance, { root, open: () => setOpen(1), ask });
   });
-}
+};
