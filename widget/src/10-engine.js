@@ -1,8 +1,8 @@
 /* The local answer engine: a port of chat/engine (docs/engine.md) for a SUBSET of its intents
    (INTENTS below; docs/widget.md "Local fallback"), over the same word tables: the projection of
    chat/engine/lexicon.json that widget/bundle.py inlines. Questions it does not support offline
-   (one dish's price or details, cheapest, most expensive) get an honest "only basic questions
-   offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item in menu order). */
+   (one dish's allergens, price or details; cheapest; most expensive) get an honest "only basic
+   questions offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item). */
 var L = __LEXICON__;
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
