@@ -1,9 +1,10 @@
 """Build the widget bundle (``/widget.js``) from ``widget/src/*.js`` with no Node.js.
 
 The sources are concatenated in file-name order inside one function scope, the answer engine's
-own word tables (``chat/engine/lexicon.json``, the single copy both engine ports read) are inlined
-where the sources say ``__LEXICON__``, the result is minified with rjsmin, the bundle's own
-identifiers are shortened (widget/shorten.py), and it is gzipped once.
+own word tables are inlined where the sources say ``__LEXICON__`` (a projection of
+``chat/engine/lexicon.json``, the single source both engine ports read: only the parts the local
+engine uses), the result is minified with tdewolff/minify (scope-aware, renames local names,
+never properties) and gzipped once.
 The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
 """
 
@@ -15,15 +16,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import rjsmin
+import minify
 from django.conf import settings
 
 import chat.engine
-from widget.shorten import shorten
 
 SOURCE_DIR = Path(__file__).with_name("src")
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
 BUNDLE_NAME = "widget.js"
+# Reply templates the local engine and the UI use; the rest (cheapest, most expensive, dish
+# details, one dish's allergens) belong to intents the local engine leaves to the server
+# (docs/widget.md, "Local fallback").
+LOCAL_TEMPLATES = frozenset(
+    {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
+    | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
+)
 
 
 @dataclass(frozen=True)
@@ -40,16 +47,27 @@ def _inputs() -> list[Path]:
     return [*sorted(SOURCE_DIR.glob("*.js")), LEXICON_PATH]
 
 
+def local_lexicon() -> dict:
+    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, and the
+    reply templates in LOCAL_TEMPLATES (a projection of the one source, never a copy to edit)."""
+    lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
+    lexicon["t"] = {
+        loc: {key: text for key, text in templates.items() if key in LOCAL_TEMPLATES}
+        for loc, templates in lexicon["t"].items()
+    }
+    return lexicon
+
+
 def build_bundle() -> Bundle:
     """Concatenate, inline the lexicon, minify and compress (a pure function of the inputs)."""
-    lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
-    compact = json.dumps(lexicon, ensure_ascii=False, separators=(",", ":"))
+    compact = json.dumps(local_lexicon(), ensure_ascii=False, separators=(",", ":"))
     source = "\n".join(p.read_text("utf-8") for p in sorted(SOURCE_DIR.glob("*.js")))
     if "__LEXICON__" not in source:
         raise RuntimeError("widget sources must reference __LEXICON__ once")
     # One scope for the whole bundle: nothing leaks to the host page except window.Stjarna.
     wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
-    raw = shorten(rjsmin.jsmin(wrapped)).encode("utf-8")
+    minify.config({"js-version": 2022})
+    raw = minify.string("application/javascript", wrapped).encode("utf-8")
     gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
     digest = hashlib.sha256(raw).hexdigest()[:20]
     return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')

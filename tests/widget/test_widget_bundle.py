@@ -8,25 +8,54 @@ import json
 import pytest
 from django.core.management import call_command
 
-from widget.bundle import LEXICON_PATH, build_bundle, current_bundle
+from widget.bundle import LEXICON_PATH, LOCAL_TEMPLATES, build_bundle, current_bundle, local_lexicon
 
-# SPEC §8's hard ceiling (35 KB) and a regression guard on the gzipped size. The product target,
-# 20 KB minified / 8 KB gzipped, is NOT met yet: see docs/performance.md ("Widget").
-MAX_MINIFIED = 35 * 1024
-MAX_GZIPPED = 13 * 1024
+# SPEC §8: hard ceiling 35 KB; the product budget is 20 KB minified / 8 KB gzipped. The budget is
+# NOT met yet (docs/performance.md, "Widget"): these guards hold the bundle at what was reached,
+# so it can only shrink.
+HARD_CEILING = 35 * 1024
+MAX_MINIFIED = 22 * 1024 + 256
+MAX_GZIPPED = 10 * 1024 + 256
 
 
-def test_built_widget_stays_under_the_hard_size_ceiling():
-    bundle = build_bundle()
+def test_built_widget_stays_within_its_size_guards():
+    bundle = current_bundle()  # the bytes /widget.js serves
+    assert len(bundle.raw) <= HARD_CEILING
     assert len(bundle.raw) <= MAX_MINIFIED, f"{len(bundle.raw)} bytes minified"
     assert len(gzip.compress(bundle.raw, 9)) <= MAX_GZIPPED
-    assert len(bundle.gzipped) <= MAX_GZIPPED
+    assert len(bundle.gzipped) <= MAX_GZIPPED, f"{len(bundle.gzipped)} bytes gzipped"
 
 
-def test_bundle_inlines_the_engine_lexicon_unchanged():
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    else:
+        for v in value:
+            yield from _strings(v)
+
+
+def test_bundle_inlines_every_word_table_of_the_engine_lexicon():
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
-    compact = json.dumps(lexicon, ensure_ascii=False, separators=(",", ":"))
-    assert compact.encode() in build_bundle().raw
+    raw = build_bundle().raw.decode()
+    tables = {k: v for k, v in lexicon.items() if k not in ("t", "money")}
+    missing = [s for s in _strings(tables) if s not in raw]
+    assert missing == []
+
+
+def test_inlined_lexicon_is_a_projection_of_the_one_source():
+    lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
+    local = local_lexicon()
+    # Every word table unchanged; templates only dropped (for intents left to the server),
+    # never edited.
+    assert {k: v for k, v in local.items() if k != "t"} == {
+        k: v for k, v in lexicon.items() if k != "t"
+    }
+    for loc, templates in local["t"].items():
+        assert sorted(templates) == sorted(LOCAL_TEMPLATES)
+        assert templates.items() <= lexicon["t"][loc].items()
 
 
 def test_widget_js_is_javascript_with_a_short_public_cache_and_etag(client):
