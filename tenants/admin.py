@@ -154,3 +154,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return is_operator(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+# Operator-only pages (IP blocks, audit trail) live in their own module.
+from tenants import admin_operators  # noqa: E402, F401
