@@ -42,7 +42,7 @@ def old_and_new_chats(bella):
 
 
 def test_purge_deletes_sessions_whose_last_message_is_older_than_the_limit(old_and_new_chats, run):
-    old, new, revived = old_and_new_chats
+    old, _new, _revived = old_and_new_chats
     output = run("purge_chats", older_than=90)
     assert "Deleted 1 chat sessions and 3 messages" in output
     assert not ChatSession.objects.filter(pk=old.pk).exists()
