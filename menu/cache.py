@@ -1,21 +1,168 @@
-"""The shared-cache copy of each restaurant's public menu (filled in by the menu API)."""
+"""The shared-cache copy of each restaurant's public menu (SPEC §5 "warm path").
+
+Entries in the shared cache (Redis in production):
+
+- ``menu:pointer:{public_id}`` — the restaurant's cache *generation*, a random token. Every change
+  to the public menu (``bump_menu_version``, on commit) renews it through :func:`forget_menu`.
+- ``menu:head:{public_id}:{0|1}`` — ``(generation, etag)`` of the menu for one value of
+  ``USE_SERVER_CHAT`` (workers of a rolling deploy may disagree), or ``(generation, None)`` for
+  "no such active restaurant".
+- ``menu:body:{etag}`` — the serialised body. The ETag is a hash of these very bytes, so this entry
+  never changes meaning; each worker also keeps recent bodies in memory by ETag
+  (:data:`_local_bodies`), which can never serve a stale menu because a changed menu has another
+  ETag.
+
+A warm request reads pointer and head in one round trip (``get_many``, an MGET on Redis) and
+answers from memory: a 304 needs nothing more, a 200 needs the body bytes (in memory, else one
+more GET). A head counts only while its generation equals the pointer's. The generation is read
+*before* the database, so a worker that read the menu just before a change commits stores its
+stale head under the old generation, which no later request accepts: no race can re-cache an old
+menu after an invalidation. Entries expire (``MENU_CACHE_TIMEOUT``), so a renewal missed while
+Redis was unreachable heals by itself.
+
+A cold miss costs the two queries of :func:`menu.selectors.public_menu`, whatever the number of
+items. Concurrent cold misses of one menu are not coalesced: with sync workers at most one
+rebuild per worker runs at a time, and a rebuild is two indexed queries (docs/performance.md).
+If the cache raises, the menu is served from the database and one warning is logged.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 
+from menu.selectors import public_menu
+
 logger = logging.getLogger(__name__)
+
+LOCAL_BODIES_MAX = 256
+# ETag → body bytes, per worker process. Content-addressed, hence always correct; bounded.
+_local_bodies: dict[str, bytes] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """A serialised public menu: the exact response body and its strong ETag."""
+
+    body: bytes
+    etag: str
 
 
 def menu_pointer_key(public_id: str) -> str:
     return f"menu:pointer:{public_id}"
 
 
-def forget_menu(public_id: str) -> None:
-    """Drop the cached menu of one restaurant; the next request rebuilds it from the database."""
+def menu_head_key(public_id: str, server_chat: bool) -> str:
+    return f"menu:head:{public_id}:{int(server_chat)}"
+
+
+def menu_body_key(etag: str) -> str:
+    return f"menu:body:{etag.strip(chr(34))}"
+
+
+def _timeout() -> int:
+    return settings.MENU_CACHE_TIMEOUT
+
+
+def _pointer_timeout() -> int:
+    # Outlives the heads made under it; if it expires anyway, the next request just rebuilds.
+    return 2 * settings.MENU_CACHE_TIMEOUT
+
+
+def _new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def serialise_menu(payload: dict) -> MenuEntry:
+    """Encode a menu body once; its ETag is a hash of exactly these bytes."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return MenuEntry(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
+def _remember_locally(entry: MenuEntry) -> None:
+    if len(_local_bodies) >= LOCAL_BODIES_MAX:
+        _local_bodies.pop(next(iter(_local_bodies)))  # the oldest
+    _local_bodies[entry.etag] = entry.body
+
+
+def _from_database(public_id: str, server_chat: bool) -> MenuEntry | None:
+    payload = public_menu(public_id, server_chat=server_chat)
+    return None if payload is None else serialise_menu(payload)
+
+
+def menu_entry(public_id: str) -> MenuEntry | None:
+    """The public menu of ``public_id`` (None: unknown or inactive), from the cache when warm.
+
+    Warm: one cache round trip (two if this worker has not seen the body yet), no database
+    query. Cold: two queries, then the entries are stored.
+    """
+    server_chat = bool(settings.USE_SERVER_CHAT)
+    pointer_key, head_key = menu_pointer_key(public_id), menu_head_key(public_id, server_chat)
     try:
-        cache.delete(menu_pointer_key(public_id))
-    except Exception:  # the cache being down must never fail a menu write
-        logger.exception("menu cache purge failed", extra={"restaurant_id": public_id})
+        found = cache.get_many([pointer_key, head_key])
+        generation = found.get(pointer_key)
+        head = found.get(head_key)
+        if generation is not None and head is not None and head[0] == generation:
+            etag = head[1]
+            if etag is None:
+                return None
+            body = _local_bodies.get(etag)
+            if body is None:
+                body = cache.get(menu_body_key(etag))
+            if body is not None:
+                entry = MenuEntry(body=body, etag=etag)
+                _remember_locally(entry)
+                return entry
+        elif generation is None:
+            generation = _new_generation()
+            if not cache.add(pointer_key, generation, _pointer_timeout()):
+                generation = cache.get(pointer_key)  # another worker minted it first
+    except Exception:
+        return _cache_down(public_id, server_chat)
+
+    entry = _from_database(public_id, server_chat)
+    if generation is not None:
+        try:
+            if entry is not None:
+                cache.set(menu_body_key(entry.etag), entry.body, _timeout())
+                _remember_locally(entry)
+            cache.set(head_key, (generation, entry and entry.etag), _timeout())
+        except Exception:
+            logger.warning(
+                "menu cache write failed; menu served from the database",
+                extra={"restaurant_id": public_id},
+                exc_info=True,
+            )
+    return entry
+
+
+def _cache_down(public_id: str, server_chat: bool) -> MenuEntry | None:
+    logger.warning(
+        "menu cache unavailable; menu served from the database",
+        extra={"restaurant_id": public_id},
+        exc_info=True,
+    )
+    return _from_database(public_id, server_chat)
+
+
+def purge_menu(public_id: str) -> None:
+    """Invalidate one restaurant's cached menu by renewing its generation; raises on failure."""
+    cache.set(menu_pointer_key(public_id), _new_generation(), _pointer_timeout())
+
+
+def forget_menu(public_id: str) -> None:
+    """Drop the cached menu of one restaurant; the next request rebuilds it from the database.
+
+    Called on commit of every public-menu change. Never raises: the cache being down must not
+    fail a menu write (the entries' timeout heals a missed renewal).
+    """
+    try:
+        purge_menu(public_id)
+    except Exception:
+        logger.warning("menu cache purge failed", extra={"restaurant_id": public_id}, exc_info=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from menu.models import MenuItem
@@ -33,4 +34,16 @@ def restaurant_payload(restaurant: Restaurant) -> dict[str, Any]:
         "openingHours": restaurant.opening_hours,
         "address": restaurant.address,
         "phone": restaurant.phone,
+    }
+
+
+def menu_payload(
+    *, restaurant: Restaurant, items: Iterable[MenuItem], server_chat: bool
+) -> dict[str, Any]:
+    """The whole body of ``GET /api/public/menu`` (SPEC §5); ``items`` already in menu order."""
+    return {
+        "restaurant": restaurant_payload(restaurant),
+        "features": {"serverChat": server_chat},
+        "version": str(restaurant.menu_version),
+        "items": [item_payload(item) for item in items],
     }

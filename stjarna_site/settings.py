@@ -196,6 +196,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stjarna <noreply@stj
 USE_SERVER_CHAT = env.bool("USE_SERVER_CHAT", default=True)
 MENU_CACHE_S_MAXAGE = env.int("MENU_CACHE_S_MAXAGE", default=60)
 MENU_CACHE_STALE_WHILE_REVALIDATE = env.int("MENU_CACHE_STALE_WHILE_REVALIDATE", default=300)
+# Lifetime of the server-side menu copy in Redis: changes renew it at once; this only bounds how
+# long a renewal missed during a cache outage can linger.
+MENU_CACHE_TIMEOUT = env.int("MENU_CACHE_TIMEOUT", default=300)
+# Adds /bench/baseline, the minimal JSON view bench/menu.py compares the menu API with.
+BENCH_BASELINE = env.bool("STJARNA_BENCH_BASELINE", default=False)
 CHAT_RATE_LIMIT = env.str("CHAT_RATE_LIMIT", default="10/30s")
 CHAT_BURST_LIMIT = env.str("CHAT_BURST_LIMIT", default="3/s")
 CHAT_IP_RATE_LIMIT = env.str("CHAT_IP_RATE_LIMIT", default="60/30s")

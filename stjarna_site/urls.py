@@ -1,8 +1,10 @@
 """URL map: the public API under /api/, the widget bundle, the admin, the demo page."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from menu.views import public_menu
 from stjarna_site.health import health
 
 admin.site.site_header = "Stjarna"
@@ -11,8 +13,14 @@ admin.site.index_title = "Your restaurants"
 
 urlpatterns = [
     path("api/health", health, name="health"),
+    path("api/public/menu", public_menu, name="public-menu"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BASELINE:  # bench/menu.py's yardstick; never set in production
+    from bench.baseline import baseline
+
+    urlpatterns.append(path("bench/baseline", baseline))
 
 handler404 = "stjarna_site.errors.not_found"
 handler500 = "stjarna_site.errors.server_error"

@@ -24,5 +24,6 @@ def allowlist_changed(sender, instance: AllowedOrigin, **kwargs) -> None:
 def restaurant_changed(sender, instance: Restaurant, **kwargs) -> None:
     # Activation, deactivation, deletion and id changes all change who may embed the widget.
     transaction.on_commit(partial(forget_allowlist, instance.public_id))
-    if kwargs.get("signal") is post_delete:
+    # Creation too: an id asked for before it existed is cached as "not found".
+    if kwargs.get("signal") is post_delete or kwargs.get("created"):
         transaction.on_commit(partial(forget_menu, instance.public_id))
