@@ -63,6 +63,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "corsheaders",
     "auditlog",
+    "django_ratelimit",
 ]
 LOCAL_APPS = [
     "tenants",
@@ -145,6 +146,15 @@ else:
             "LOCATION": "stjarna",
         }
     }
+
+# --- Rate limits (django-ratelimit, counted in the cache above; see chat.ratelimits) ----------
+RATELIMIT_USE_CACHE = "default"
+# A cache outage must not take the chat down: chat.ratelimits also catches cache errors and logs.
+RATELIMIT_FAIL_OPEN = True
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The embedded default is one process, where a local-memory cache *is* shared by every
+    # request; production (REDIS_URL) gets the full check.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import path
 
 from menu.views import public_menu
+from chat.views import chat
 from stjarna_site.health import health
 
 admin.site.site_header = "Stjarna"
@@ -14,6 +15,7 @@ admin.site.index_title = "Your restaurants"
 urlpatterns = [
     path("api/health", health, name="health"),
     path("api/public/menu", public_menu, name="public-menu"),
+    path("api/chat", chat, name="chat"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,19 +1,22 @@
-"""Placeholder until the answer engine lands: the vocabularies of SPEC §4."""
+"""Stjarna answer engine: answers diners' menu questions. Pure Python, no Django.
 
-ALLERGENS: tuple[str, ...] = (
-    "gluten",
-    "crustaceans",
-    "eggs",
-    "fish",
-    "peanuts",
-    "soybeans",
-    "milk",
-    "nuts",
-    "celery",
-    "mustard",
-    "sesame",
-    "sulphites",
-    "lupin",
-    "molluscs",
-)
-DIET_TAGS: tuple[str, ...] = ("vegan", "vegetarian", "gluten-free", "dairy-free", "halal", "kosher")
+The word tables live in lexicon.json, shared with the widget's JavaScript port; see
+docs/engine.md for the algorithm both ports implement.
+"""
+
+from .intents import INTENTS, answer
+from .lexicon import ALLERGEN_LABELS, ALLERGENS, DIET_LABELS, DIET_TAGS
+from .model import Answer, Menu, MenuItem, RestaurantInfo
+
+__all__ = [
+    "ALLERGENS",
+    "ALLERGEN_LABELS",
+    "DIET_LABELS",
+    "DIET_TAGS",
+    "INTENTS",
+    "Answer",
+    "Menu",
+    "MenuItem",
+    "RestaurantInfo",
+    "answer",
+]

@@ -1,0 +1,225 @@
+"""Turn a diner's message into a Query: the constraints and cue words it contains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .index import MenuIndex
+from .lexicon import (
+    ALLERGEN,
+    ALLERGENS,
+    ALWAYS,
+    BIGRAMS,
+    DIET,
+    DIET_TAGS,
+    FREE_DIETS,
+    TERM,
+    UNIGRAMS,
+    fuzzy_lookup,
+    is_number,
+    tokenize_pairs,
+)
+
+NUM = "num"
+UNK = "unk"
+# Kinds that carry no constraint and are skipped when scoping "without ..." / "... free".
+SKIP = frozenset({"stop", "frame", "cur", "allq", "detq", "q", "priceq"})
+# Messages longer than this are refused rather than half-read: a half-read message could miss
+# a "without nuts" at its end, which would be unsafe.
+MAX_TOKENS = 80
+
+
+@dataclass
+class Tok:
+    """One classified token."""
+
+    raw: str  # surface form, for replies
+    word: str  # stemmed form ("a b" for a two-word phrase)
+    kind: str
+    payload: object = None  # allergen codes / diet tag / synonym group
+    words: frozenset[str] = frozenset()  # menu vocabulary words this token matches
+
+
+@dataclass
+class Query:
+    """Everything the engine understood from one message."""
+
+    toks: list[Tok]
+    diets: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # allergen codes, ALLERGENS order
+    asked: list[str] = field(default_factory=list)  # allergen codes mentioned in any polarity
+    terms: list[Tok] = field(default_factory=list)  # positive ingredient/category words
+    neg_terms: list[Tok] = field(default_factory=list)  # excluded non-allergen words
+    unknown: list[Tok] = field(default_factory=list)
+    max_price: Decimal | None = None
+    min_price: Decimal | None = None
+    sort: str | None = None  # "cheap" | "dear"
+    kinds: set[str] = field(default_factory=set)  # every kind seen
+    too_long: bool = False
+
+    def has_filters(self) -> bool:
+        """True when the message constrains the item list."""
+        return bool(
+            self.diets
+            or self.excluded
+            or self.terms
+            or self.neg_terms
+            or self.max_price is not None
+            or self.min_price is not None
+        )
+
+
+def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
+    if is_number(word):
+        return Tok(raw, word, NUM)
+    entry = UNIGRAMS.get(word)
+    if entry is None and word not in index.vocab:
+        near = fuzzy_lookup(word)
+        entry = UNIGRAMS[near] if near is not None else None
+    if entry is not None:
+        words = index.vocab_matches(word) if entry.kind in (TERM, ALLERGEN) else frozenset()
+        return Tok(raw, word, entry.kind, entry.payload, words)
+    words = index.vocab_matches(word)
+    return Tok(raw, word, TERM if words else UNK, None, words)
+
+
+def tokens(index: MenuIndex, message: str) -> list[Tok]:
+    """Classify the message's tokens, merging known two-word phrases first."""
+    pairs = tokenize_pairs(message)
+    out: list[Tok] = []
+    i = 0
+    while i < len(pairs):
+        if i + 1 < len(pairs):
+            phrase = f"{pairs[i][1]} {pairs[i + 1][1]}"
+            entry = BIGRAMS.get(phrase)
+            if entry is not None:
+                raw = f"{pairs[i][0]} {pairs[i + 1][0]}"
+                out.append(Tok(raw, phrase, entry.kind, entry.payload))
+                i += 2
+                continue
+        out.append(_classify(index, *pairs[i]))
+        i += 1
+    return out
+
+
+def _number(word: str) -> Decimal | None:
+    try:
+        return Decimal(word.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the tokeniser only yields digit strings
+        return None
+
+
+def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
+    """The first number after `start`, skipping stop and currency words."""
+    j = start
+    while j < len(toks) and toks[j].kind in ("stop", "cur"):
+        j += 1
+    if j < len(toks) and toks[j].kind == NUM:
+        return _number(toks[j].word), j
+    return None, start
+
+
+def parse(index: MenuIndex, message: str) -> Query:
+    """Parse `message` against the menu's vocabulary into a Query."""
+    toks = tokens(index, message)
+    q = Query(toks=toks)
+    if len(toks) > MAX_TOKENS:
+        q.too_long = True
+        return q
+    q.kinds = {t.kind for t in toks}
+    diets: set[str] = set()
+    excluded: set[str] = set()
+    asked: set[str] = set()
+    consumed: set[int] = set()
+
+    def exclude(i: int) -> None:
+        t = toks[i]
+        consumed.add(i)
+        if t.kind in (ALLERGEN, ALWAYS):
+            excluded.update(t.payload)  # type: ignore[arg-type]
+        elif t.kind in (TERM, UNK):
+            q.neg_terms.append(t)
+
+    def apply_back(i: int, free: bool) -> bool:
+        """ "nut and egg free" / "shellfish allergy": apply to the words before the trigger."""
+        applied = False
+        j = i - 1
+        want_content = True
+        while j >= 0:
+            t = toks[j]
+            if t.kind in SKIP:
+                j -= 1
+                continue
+            if want_content and j not in consumed and t.kind in (ALLERGEN, TERM, UNK):
+                if free and t.kind == ALLERGEN and t.word in FREE_DIETS:
+                    diets.update(FREE_DIETS[t.word])  # "gluten free" asks for the tag
+                    consumed.add(j)
+                else:
+                    exclude(j)
+                applied = True
+                want_content = False
+            elif not want_content and t.kind == "join":
+                want_content = True
+            else:
+                break
+            j -= 1
+        return applied
+
+    scope: str | None = None  # None | "open" | "after" | "joined"
+    for i, t in enumerate(toks):
+        k = t.kind
+        if k in SKIP:
+            continue
+        if k == ALWAYS:
+            exclude(i)
+            continue
+        if k in ("post", "both"):
+            applied = apply_back(i, free=k == "post")
+            scope = "open" if k == "both" and not applied else None
+        elif k == "pre":
+            scope = "open"
+        elif k == "join":
+            if scope == "after":
+                scope = "joined"
+        elif k in (ALLERGEN, TERM, UNK):
+            if scope in ("open", "joined"):
+                exclude(i)
+                scope = "after"
+            else:
+                scope = None
+        else:
+            if k == DIET and scope in ("open", "joined"):
+                consumed.add(i)  # "not vegan": drop the diet rather than guess
+            scope = None
+
+    for i, t in enumerate(toks):
+        if t.kind == ALLERGEN:
+            asked.update(t.payload)  # type: ignore[arg-type]
+        if i in consumed:
+            continue
+        if t.kind == DIET:
+            diets.add(str(t.payload))
+        elif t.kind in (ALLERGEN, TERM):
+            q.terms.append(t)
+        elif t.kind == UNK:
+            q.unknown.append(t)
+        elif t.kind in ("cheap", "dear") and q.sort is None:
+            q.sort = t.kind
+        elif t.kind in ("max", "min"):
+            value, _ = _next_number(toks, i + 1)
+            if value is not None:
+                if t.kind == "max":
+                    q.max_price = value
+                else:
+                    q.min_price = value
+        elif t.kind == "between":
+            low, j = _next_number(toks, i + 1)
+            if low is not None and j + 1 < len(toks) and toks[j + 1].kind == "join":
+                high, _ = _next_number(toks, j + 2)
+                if high is not None:
+                    q.min_price, q.max_price = min(low, high), max(low, high)
+    q.diets = [d for d in DIET_TAGS if d in diets]
+    q.excluded = [c for c in ALLERGENS if c in excluded]
+    q.asked = [c for c in ALLERGENS if c in asked | excluded]
+    return q

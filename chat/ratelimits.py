@@ -1,0 +1,118 @@
+"""Chat rate limits (SPEC §6) on django-ratelimit, counted in the shared cache.
+
+Three limits, each its own django-ratelimit group and counter:
+
+============  ======================================  ==========================  =================
+group         key                                     rate (setting)              override field
+============  ======================================  ==========================  =================
+chat:burst    client IP + restaurant + session token  ``CHAT_BURST_LIMIT`` 3/s    chat_burst_limit
+chat:diner    client IP + restaurant + session token  ``CHAT_RATE_LIMIT`` 10/30s  chat_rate_limit
+chat:ip       client IP + restaurant                  ``CHAT_IP_RATE_LIMIT``      chat_ip_rate_limit
+============  ======================================  ==========================  =================
+
+They are checked in that order and the first one that refuses stops the check, so a refused
+request never eats into the later counters: a diner hammering the burst limit does not use up
+their sustained quota, and one diner over their own limit does not use up the IP ceiling that
+their neighbours on the same Wi-Fi share. The client IP honours ``TRUSTED_PROXY_COUNT``.
+
+If the cache cannot be reached the limiter fails open (the request is served) and logs an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+from stjarna_site.client_ip import client_ip
+from tenants.models import Restaurant
+
+logger = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ChatLimit:
+    """One counter: its django-ratelimit group, the setting and the per-restaurant override."""
+
+    group: str
+    setting: str
+    override_field: str
+    per_diner: bool
+
+    def rate(self, group: str, request: HttpRequest) -> str:
+        """django-ratelimit rate callable: the restaurant's override, else the setting."""
+        restaurant: Restaurant = request.chat_restaurant  # type: ignore[attr-defined]
+        return getattr(restaurant, self.override_field) or getattr(settings, self.setting)
+
+    def key(self, group: str, request: HttpRequest) -> str:
+        """django-ratelimit key callable (see ``limit_key``)."""
+        return limit_key(
+            ip=client_ip(request),
+            restaurant_pk=request.chat_restaurant.pk,  # type: ignore[attr-defined]
+            session_token=request.chat_session_token if self.per_diner else None,  # type: ignore[attr-defined]
+        )
+
+
+CHAT_LIMITS: tuple[ChatLimit, ...] = (
+    ChatLimit("chat:burst", "CHAT_BURST_LIMIT", "chat_burst_limit", per_diner=True),
+    ChatLimit("chat:diner", "CHAT_RATE_LIMIT", "chat_rate_limit", per_diner=True),
+    ChatLimit("chat:ip", "CHAT_IP_RATE_LIMIT", "chat_ip_rate_limit", per_diner=False),
+)
+
+
+def limit_key(*, ip: str, restaurant_pk: int, session_token: str | None) -> str:
+    """The counter key: per IP and restaurant, plus the session token for per-diner limits.
+
+    The restaurant's primary key (not its public id) keeps counters stable across a rename.
+    django-ratelimit hashes the whole key, so the raw IP never reaches the cache as text.
+    """
+    key = f"{ip}|{restaurant_pk}"
+    return f"{key}|{session_token}" if session_token is not None else key
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    """Why a request was refused: which limit, and how many seconds until its window ends."""
+
+    group: str
+    rate: str
+    retry_after: int
+
+
+def chat_rate_limited(
+    request: HttpRequest, *, restaurant: Restaurant, session_token: str
+) -> RateLimited | None:
+    """Count this chat request against every limit; the first refusal, or None to serve it.
+
+    Preflights never get here (django-cors-headers answers them before any view).
+    """
+    request.chat_restaurant = restaurant  # type: ignore[attr-defined]
+    request.chat_session_token = session_token  # type: ignore[attr-defined]
+    for limit in CHAT_LIMITS:
+        try:
+            usage = get_usage(
+                request, group=limit.group, key=limit.key, rate=limit.rate, increment=True
+            )
+        except Exception:
+            # Fail open: an unreachable cache must not refuse every diner (RATELIMIT_FAIL_OPEN
+            # covers a failed read; a connection error raises instead, so it is caught here).
+            logger.error(
+                "rate limit cache unavailable; failing open",
+                restaurant_id=restaurant.public_id,
+                group=limit.group,
+                exc_info=True,
+            )
+            return None
+        if usage is not None and usage["should_limit"]:
+            # Windows are fixed and offset per key: a window ending at second W counts every
+            # request while int(time()) <= W, so the wait is time_left (W - now) plus the rest of
+            # the current second, rounded up: waiting that long always lands in a new window.
+            return RateLimited(
+                group=limit.group,
+                rate=limit.rate(limit.group, request),
+                retry_after=max(1, int(usage["time_left"]) + 1),
+            )
+    return None

@@ -1,0 +1,149 @@
+"""Reads for the chat: the engine's view of a menu, and the unanswered-questions report."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chat import engine
+from chat.engine.lexicon import normalize
+from chat.models import ChatMessage
+from menu.payload import item_payload
+from menu.selectors import public_menu_items
+from tenants.models import Restaurant
+
+ENGINE_MENU_CACHE_SIZE = 64  # restaurants per process; one entry is a few hundred KB at most
+
+
+@dataclass(frozen=True)
+class ChatMenu:
+    """One restaurant's menu at one ``menu_version``: the engine's Menu plus the API item shapes."""
+
+    menu: engine.Menu
+    payloads: dict[int, dict[str, Any]]  # item id -> item as the menu API shows it
+    positions: dict[int, int]  # item id -> index in menu order
+
+    def items_in_menu_order(self, item_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The API shapes of these items, each once, in menu order (unknown ids are dropped)."""
+        wanted = {item_id for item_id in item_ids if item_id in self.positions}
+        return [self.payloads[i] for i in sorted(wanted, key=self.positions.__getitem__)]
+
+
+_menus: OrderedDict[tuple[int, datetime, int], ChatMenu] = OrderedDict()
+_menus_lock = threading.Lock()
+
+
+def chat_menu_for(restaurant: Restaurant) -> ChatMenu:
+    """The restaurant's current menu for the engine, built once per (restaurant, menu_version).
+
+    Every change to the public menu bumps ``menu_version`` (tenants.services.bump_menu_version),
+    and the restaurant row is read on every chat request anyway, so the key is always current and
+    a warm chat request runs no menu query. Keeping the same Menu object also lets the engine
+    reuse its per-menu index (chat.engine.index.prepare caches by identity). Each process keeps
+    its own copy; the version in the key keeps every process current.
+    """
+    # created_at guards against a reused primary key (a restaurant deleted and another created,
+    # or test databases rolled back), which would otherwise resurrect another menu.
+    key = (restaurant.pk, restaurant.created_at, restaurant.menu_version)
+    with _menus_lock:
+        hit = _menus.get(key)
+        if hit is not None:
+            _menus.move_to_end(key)
+            return hit
+    built = _build_chat_menu(restaurant)
+    with _menus_lock:
+        # Older versions of this restaurant are dead weight: drop them at once.
+        for stale in [k for k in _menus if k[0] == restaurant.pk]:
+            del _menus[stale]
+        _menus[key] = built
+        while len(_menus) > ENGINE_MENU_CACHE_SIZE:
+            _menus.popitem(last=False)
+    return built
+
+
+def forget_chat_menus() -> None:
+    """Empty this process's engine-menu cache (tests; nothing else needs it)."""
+    with _menus_lock:
+        _menus.clear()
+
+
+def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
+    rows = list(public_menu_items(restaurant))
+    items = tuple(
+        engine.MenuItem(
+            id=row.pk,
+            name=row.name,
+            description=row.description,
+            price=row.price,
+            category=row.category,
+            allergens=frozenset(row.allergens),
+            tags=frozenset(row.tags),
+            available=row.available,
+        )
+        for row in rows
+    )
+    info = engine.RestaurantInfo(
+        name=restaurant.name,
+        currency=restaurant.currency,
+        opening_hours=restaurant.opening_hours,
+        address=restaurant.address,
+        phone=restaurant.phone,
+    )
+    return ChatMenu(
+        menu=engine.Menu(restaurant=info, items=items),
+        payloads={row.pk: item_payload(row) for row in rows},
+        positions={row.pk: index for index, row in enumerate(rows)},
+    )
+
+
+# --- The unanswered-questions report ----------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+def normalise_question(text: str) -> str:
+    """How the report groups questions: the engine's normalisation, punctuation and extra
+    spaces dropped ("Vegan  pizza?" and "vegan pizza" are one question)."""
+    return " ".join(_PUNCTUATION.sub(" ", normalize(text)).split())
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    restaurant_name: str
+    question: str  # normalised text
+    count: int
+    last_asked: datetime
+
+
+def unanswered_questions(messages: QuerySet[ChatMessage]) -> list[UnansweredQuestion]:
+    """Diner questions the engine could not answer, grouped per restaurant by normalised text,
+    most frequent first (then most recent).
+
+    ``messages`` is already scoped to the user's restaurants (the admin's queryset); grouping
+    happens here rather than in SQL so the report uses the same normalisation as the engine.
+    """
+    rows = (
+        messages.filter(role=ChatMessage.Role.DINER, answered=False)
+        .values_list("session__restaurant__name", "text", "created_at")
+        .iterator()
+    )
+    counts: Counter[tuple[str, str]] = Counter()
+    last: dict[tuple[str, str], datetime] = {}
+    for restaurant_name, text, created_at in rows:
+        key = (restaurant_name, normalise_question(text) or text.strip())
+        counts[key] += 1
+        if key not in last or created_at > last[key]:
+            last[key] = created_at
+    report = [
+        UnansweredQuestion(name, question, count, last[(name, question)])
+        for (name, question), count in counts.items()
+    ]
+    report.sort(key=lambda q: (-q.count, -q.last_asked.timestamp(), q.restaurant_name, q.question))
+    return report
