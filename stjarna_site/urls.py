@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from menu.views import public_menu
 from chat.views import chat
+from menu.views import public_menu
 from stjarna_site.health import health
 
 admin.site.site_header = "Stjarna"
