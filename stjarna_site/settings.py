@@ -171,6 +171,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "widget.finders.WidgetBundleFinder",  # the built widget.js (widget/bundle.py)
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -225,6 +230,13 @@ BLOCKED_IP_REFRESH_SECONDS = env.float("BLOCKED_IP_REFRESH_SECONDS", default=2.0
 # The audit trail records who changed what, never from which address (no raw IPs stored).
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 APP_VERSION = env.str("APP_VERSION", default="0.1.0")
+
+# --- Widget (SPEC §8; docs/widget.md) ---------------------------------------------------------
+WIDGET_MAX_AGE = env.int(
+    "WIDGET_MAX_AGE", default=300
+)  # Cache-Control max-age of /widget.js, ≤ 300
+WIDGET_DEMO_PAGE = env.bool("WIDGET_DEMO_PAGE", default=DEBUG)  # the demo restaurant's site at /
+WIDGET_BUILD_DIR = VAR_DIR / "widget"  # where the built widget.js is written for collectstatic
 
 # --- CORS (per restaurant; see tenants.cors) --------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = False

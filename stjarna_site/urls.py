@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from chat.views import chat
 from menu.views import public_menu
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/public/menu", public_menu, name="public-menu"),
     path("api/chat", chat, name="chat"),
     path("admin/", admin.site.urls),
+    path("", include("widget.urls")),
 ]
 
 if settings.BENCH_BASELINE:  # bench/menu.py's yardstick; never set in production

@@ -117,8 +117,9 @@ def build_index(menu: Menu) -> MenuIndex:
             name_vocab[w] = name_vocab.get(w, 0) | bit
         # Key words name a dish: not lexicon keywords and not category/cuisine synonyms, so
         # "Pizza Margherita" is named by "margherita" and "pizza" stays a category word.
-        keys = frozenset(w for w in names if w not in UNIGRAMS)
-        key_words.append(keys or frozenset(names))
+        # An item named only by generic words ("Kids Pasta") has no key words: it is found by
+        # search, never singled out as "the" dish.
+        key_words.append(frozenset(w for w in names if w not in UNIGRAMS))
     by_diet: dict[str, int] = {}
     for diet in DIET_TAGS:
         mask = tagged.get(diet, 0)

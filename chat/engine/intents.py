@@ -83,7 +83,7 @@ def respond(index: MenuIndex, message: str, loc: str) -> Answer:
     kinds = q.kinds
     refs = dish_refs(index, q)
     if refs.items:
-        if "allq" in kinds or ((q.asked or q.diets) and kinds & {"q", "both"}):
+        if "allq" in kinds or ((q.asked or q.diets) and kinds & {"q", "both", "detq"}):
             return _about_dishes(index, q, refs.items, "allergen_check", loc)
         if "priceq" in kinds and q.sort is None:
             return _about_dishes(index, q, refs.items, "price_check", loc)

@@ -43,7 +43,8 @@ ALWAYS = "always"  # payload: codes that the word always excludes ("coeliac" -> 
 TERM = "term"  # payload: synonym-group canonical word (from "syn")
 KINDS: tuple[str, ...] = tuple(_RAW["kinds"])
 
-_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+")
+# Numbers (with an optional decimal part), runs of letters, and commas (a list joiner).
+_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|,")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 FREE_SUFFIXES: tuple[str, ...] = ("free", "fritt", "fria", "fri")
 
@@ -131,10 +132,9 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
 UNIGRAMS, BIGRAMS, FREE_DIETS = _build()
 # Synonym group canonical word -> all member words (stemmed); used to match menu text.
 SYN_GROUPS: dict[str, frozenset[str]] = {}
-for _w, _e in UNIGRAMS.items():
-    if _e.kind == TERM:
-        SYN_GROUPS.setdefault(str(_e.payload), frozenset())
-        SYN_GROUPS[str(_e.payload)] |= {_w}
+for _group in _RAW["syn"]:
+    _members = _words(_group)
+    SYN_GROUPS[_members[0]] = frozenset(_members)
 # Fuzzy candidates: lexicon words of >= 4 chars, in table order (ties go to the earliest).
 _FUZZY_WORDS: tuple[str, ...] = tuple(w for w in UNIGRAMS if len(w) >= 4)
 

@@ -21,14 +21,18 @@ def bits(mask: int) -> list[int]:
 
 
 def term_mask(index: MenuIndex, t: Tok) -> int:
-    """Items a positive/negative word refers to: menu text matches, its synonym group, and for
-    allergen words also the items containing any of its allergen codes."""
+    """Items a positive/negative word refers to: menu text matches plus its synonym group.
+
+    An allergen word used positively ("with peanuts") matches menu text first; only when the
+    text has no match does it fall back to items containing any of its allergen codes.
+    """
     mask = index.items_for_words(t.words)
-    if t.payload is not None and t.kind != ALLERGEN:
-        mask |= index.by_group.get(str(t.payload), 0)
     if t.kind == ALLERGEN:
-        for code in t.payload:  # type: ignore[union-attr]
-            mask |= index.by_code.get(code, 0)
+        if not mask:
+            for code in t.payload:  # type: ignore[union-attr]
+                mask |= index.by_code.get(code, 0)
+    elif t.payload is not None:
+        mask |= index.by_group.get(str(t.payload), 0)
     return mask
 
 
@@ -47,8 +51,11 @@ def select(index: MenuIndex, q: Query) -> Selection:
         mask &= index.by_diet.get(diet, 0)
     for code in q.excluded:
         mask &= ~index.by_code.get(code, 0)
-    for t in q.terms:
-        mask &= term_mask(index, t)
+    for group in q.terms:
+        alternatives = 0
+        for t in group:
+            alternatives |= term_mask(index, t)
+        mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
     if q.max_price is not None or q.min_price is not None:
@@ -112,6 +119,6 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     items = sorted(i for i in keys if (len(keys[i]), len(full.get(i, ()))) == best)
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-    rest = [t for t in q.toks if t.kind not in ("stop", "join")]
+    rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only)

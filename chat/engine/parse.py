@@ -25,6 +25,7 @@ NUM = "num"
 UNK = "unk"
 # Kinds that carry no constraint and are skipped when scoping "without ..." / "... free".
 SKIP = frozenset({"stop", "frame", "cur", "allq", "detq", "q", "priceq"})
+JOIN = frozenset({"join", "or"})
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
 MAX_TOKENS = 80
@@ -49,7 +50,9 @@ class Query:
     diets: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # allergen codes, ALLERGENS order
     asked: list[str] = field(default_factory=list)  # allergen codes mentioned in any polarity
-    terms: list[Tok] = field(default_factory=list)  # positive ingredient/category words
+    # Positive ingredient/category words: groups are ANDed, words inside a group ("pizza or
+    # pasta", "pizza, pasta") are ORed.
+    terms: list[list[Tok]] = field(default_factory=list)
     neg_terms: list[Tok] = field(default_factory=list)  # excluded non-allergen words
     unknown: list[Tok] = field(default_factory=list)
     max_price: Decimal | None = None
@@ -120,6 +123,14 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
     return None, start
 
 
+def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
+    """True if the nearest non-skipped token before `i` is a positive term."""
+    j = i - 1
+    while j >= 0 and toks[j].kind in SKIP:
+        j -= 1
+    return j >= 0 and j not in consumed and toks[j].kind in (ALLERGEN, TERM)
+
+
 def parse(index: MenuIndex, message: str) -> Query:
     """Parse `message` against the menu's vocabulary into a Query."""
     toks = tokens(index, message)
@@ -151,7 +162,10 @@ def parse(index: MenuIndex, message: str) -> Query:
             if t.kind in SKIP:
                 j -= 1
                 continue
-            if want_content and j not in consumed and t.kind in (ALLERGEN, TERM, UNK):
+            # "free" also applies to plain words ("sugar free"); "allergy"/"allergic" only
+            # to allergen words, so "pizza, i'm allergic to celery" keeps pizza positive.
+            targets = (ALLERGEN, TERM, UNK) if free else (ALLERGEN,)
+            if want_content and j not in consumed and t.kind in targets:
                 if free and t.kind == ALLERGEN and t.word in FREE_DIETS:
                     diets.update(FREE_DIETS[t.word])  # "gluten free" asks for the tag
                     consumed.add(j)
@@ -159,7 +173,7 @@ def parse(index: MenuIndex, message: str) -> Query:
                     exclude(j)
                 applied = True
                 want_content = False
-            elif not want_content and t.kind == "join":
+            elif not want_content and t.kind in JOIN:
                 want_content = True
             else:
                 break
@@ -179,7 +193,7 @@ def parse(index: MenuIndex, message: str) -> Query:
             scope = "open" if k == "both" and not applied else None
         elif k == "pre":
             scope = "open"
-        elif k == "join":
+        elif k in JOIN:
             if scope == "after":
                 scope = "joined"
         elif k in (ALLERGEN, TERM, UNK):
@@ -193,15 +207,28 @@ def parse(index: MenuIndex, message: str) -> Query:
                 consumed.add(i)  # "not vegan": drop the diet rather than guess
             scope = None
 
+    or_pending = False  # an "or" joiner seen right after a positive term
     for i, t in enumerate(toks):
         if t.kind == ALLERGEN:
             asked.update(t.payload)  # type: ignore[arg-type]
+        if (
+            t.kind not in SKIP
+            and t.kind != "or"
+            and not (t.kind in (ALLERGEN, TERM) and i not in consumed)
+        ):
+            or_pending = False
         if i in consumed:
             continue
         if t.kind == DIET:
             diets.add(str(t.payload))
         elif t.kind in (ALLERGEN, TERM):
-            q.terms.append(t)
+            if or_pending and q.terms:
+                q.terms[-1].append(t)
+            else:
+                q.terms.append([t])
+            or_pending = False
+        elif t.kind == "or" and q.terms and _last_positive(toks, i, consumed):
+            or_pending = True
         elif t.kind == UNK:
             q.unknown.append(t)
         elif t.kind in ("cheap", "dear") and q.sort is None:

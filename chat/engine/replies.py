@@ -38,11 +38,11 @@ def money(amount: Decimal, currency: str, loc: str) -> str:
     return pattern.replace("#", text)
 
 
-def join_words(words: list[str], loc: str) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join_words(words: list[str], loc: str, conj: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or with "or")."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " " + tpl(loc, "and") + " " + words[-1]
+    return ", ".join(words[:-1]) + " " + tpl(loc, conj) + " " + words[-1]
 
 
 def allergen_names(codes: list[str], loc: str) -> list[str]:
@@ -61,7 +61,7 @@ def diet_names(item: MenuItem, loc: str) -> list[str]:
 def describe(q: Query, currency: str, loc: str) -> str:
     """The understood constraints as a phrase: 'vegan pasta under €120 without nuts'."""
     parts = [DIET_LABELS[loc][d].lower() for d in q.diets]
-    parts += [t.raw for t in q.terms]
+    parts += [join_words([t.raw for t in group], loc, "or") for group in q.terms]
     if q.min_price is not None:
         parts.append(tpl(loc, "min", p=money(q.min_price, currency, loc)))
     if q.max_price is not None:

@@ -1,0 +1,181 @@
+"""Benchmark the answer engine: median and p99 ms per answer on 300- and 30-item menus.
+
+Run: /work/main/.venv/bin/python bench/engine.py
+Exits 1 if the 300-item median exceeds the 1 ms budget.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from chat.engine import ALLERGENS, Menu, MenuItem, RestaurantInfo, answer  # noqa: E402
+from chat.engine.index import build_index  # noqa: E402
+from chat.engine.intents import respond  # noqa: E402
+
+BUDGET_MS = 1.0
+ROUNDS = 40
+
+CATEGORIES = ["Starters", "Pizza", "Pasta", "Mains", "Desserts", "Drinks", "Salads", "Soups"]
+NAME_WORDS = (
+    "margherita diavola funghi carbonara arrabbiata pesto lasagne risotto tiramisu panna cotta "
+    "brownie curry satay salmon burger falafel wrap calamari bruschetta arancini caprese "
+    "gnocchi ravioli tortellini minestrone gazpacho affogato espresso lemonade spritz noodle "
+    "teriyaki katsu ramen pho kebab halloumi shakshuka paella tacos nachos quesadilla"
+).split()
+DESC_WORDS = (
+    "tomato mozzarella basil garlic olive oil chili mushrooms parmesan cream egg peanuts tofu "
+    "rice noodles coconut milk lemon butter potatoes spinach chickpeas beans walnuts almonds "
+    "shrimp mussels squid salmon tuna beef chicken pork lamb pepper oregano sesame mustard "
+    "celery wine vanilla chocolate mango berries honey yogurt cheese bread crispy grilled fresh"
+).split()
+TAGS = ["vegan", "vegetarian", "gluten-free", "dairy-free", "halal", "spicy", "italian", "thai"]
+
+QUESTIONS = [
+    "hi",
+    "thanks",
+    "vegan",
+    "vegetarian dishes",
+    "vegitarian",
+    "gluten free pizza",
+    "glutenfree",
+    "dairy free desserts",
+    "without nuts",
+    "nut-free desserts",
+    "i'm allergic to shellfish",
+    "no dairy",
+    "do you have anything for someone who can't eat eggs",
+    "vegan pasta under 120 without nuts",
+    "vegetarian pizza without mushrooms",
+    "spicy vegan",
+    "italian dishes",
+    "thai food without peanuts",
+    "desserts",
+    "deserts",
+    "pizza",
+    "something with mushrooms",
+    "drinks below 50",
+    "under 100",
+    "between 100 and 150",
+    "cheapest pizza",
+    "most expensive",
+    "what's the cheapest dessert",
+    "how much is the tiramisu",
+    "does the carbonara contain eggs",
+    "is the risotto gluten free",
+    "allergens in the brownie",
+    "what's in the carbonara",
+    "tell me about the tiramisu",
+    "carbonarra",
+    "when are you open",
+    "where are you",
+    "phone number",
+    "har ni veganska rätter",
+    "något utan nötter",
+    "glutenfria efterrätter",
+    "vad kostar pad thai",
+    "öppettider",
+    "do you have sushi",
+    "asdkjh qwe",
+    "what's on the menu",
+    "lactose intolerant",
+    "mains under 150 without gluten",
+    "kids menu",
+    "is the falafel wrap vegan",
+]
+
+
+def synthetic_menu(n: int, seed: int) -> Menu:
+    """A deterministic random menu of `n` items."""
+    rng = random.Random(seed)
+    items = []
+    for i in range(n):
+        name = " ".join(rng.sample(NAME_WORDS, rng.randint(1, 3))).title()
+        desc = ", ".join(rng.sample(DESC_WORDS, rng.randint(3, 8)))
+        items.append(
+            MenuItem(
+                id=i + 1,
+                name=name,
+                description=desc.capitalize(),
+                price=Decimal(rng.randint(30, 250)),
+                category=rng.choice(CATEGORIES),
+                allergens=frozenset(rng.sample(ALLERGENS, rng.randint(0, 4))),
+                tags=frozenset(rng.sample(TAGS, rng.randint(0, 3))),
+                available=rng.random() > 0.05,
+            )
+        )
+    info = RestaurantInfo("Bench", "SEK", "Mon–Sun 11–22", "Storgatan 1", "+46 8 00 00 00")
+    return Menu(info, tuple(items))
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))
+    return ordered[k]
+
+
+def time_answers(menu: Menu) -> tuple[list[float], list[float]]:
+    """(cold first-pass times, warm times) in ms per answer."""
+    cold: list[float] = []
+    # Cold: a fresh index and fresh fuzzy caches, each question once.
+    index = build_index(menu)
+    for q in QUESTIONS:
+        t0 = time.perf_counter_ns()
+        respond(index, q, "en")
+        cold.append((time.perf_counter_ns() - t0) / 1e6)
+    answer(menu, "warm up", "en")  # builds and caches the index for the public call
+    warm: list[float] = []
+    for _ in range(ROUNDS):
+        for q in QUESTIONS:
+            t0 = time.perf_counter_ns()
+            answer(menu, q, "en")
+            warm.append((time.perf_counter_ns() - t0) / 1e6)
+    return cold, warm
+
+
+def baseline_ms() -> float:
+    """Median ms of a trivial str.lower()+split() on the same messages, for scale."""
+    times = []
+    for _ in range(ROUNDS):
+        for q in QUESTIONS:
+            t0 = time.perf_counter_ns()
+            q.lower().split()
+            times.append((time.perf_counter_ns() - t0) / 1e6)
+    return statistics.median(times)
+
+
+def main() -> int:
+    """Run the benchmark, print figures, return the exit status."""
+    base = baseline_ms()
+    status = 0
+    print(
+        f"{len(QUESTIONS)} questions x {ROUNDS} rounds; baseline lower+split median {base:.4f} ms"
+    )
+    for n in (300, 30):
+        menu = synthetic_menu(n, seed=n)
+        t0 = time.perf_counter()
+        build_index(menu)
+        build_ms = (time.perf_counter() - t0) * 1000
+        cold, warm = time_answers(menu)
+        med = statistics.median(warm)
+        print(
+            f"{n:>3} items: median {med:.3f} ms, p99 {percentile(warm, 99):.3f} ms "
+            f"(x{med / base:.0f} baseline); cold first pass median "
+            f"{statistics.median(cold):.3f} ms, p99 {percentile(cold, 99):.3f} ms; "
+            f"index build {build_ms:.1f} ms"
+        )
+        if n == 300 and med > BUDGET_MS:
+            print(f"FAIL: 300-item median {med:.3f} ms exceeds the {BUDGET_MS} ms budget")
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

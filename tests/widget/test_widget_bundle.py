@@ -1,0 +1,105 @@
+"""The built widget bundle: size budget, the /widget.js view, the demo page, collectstatic."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from django.core.management import call_command
+
+from widget.bundle import LEXICON_PATH, build_bundle, current_bundle
+
+# SPEC §8's hard ceiling (35 KB) and a regression guard on the gzipped size. The product target,
+# 20 KB minified / 8 KB gzipped, is NOT met yet: see docs/performance.md ("Widget").
+MAX_MINIFIED = 35 * 1024
+MAX_GZIPPED = 13 * 1024
+
+
+def test_built_widget_stays_under_the_hard_size_ceiling():
+    bundle = build_bundle()
+    assert len(bundle.raw) <= MAX_MINIFIED, f"{len(bundle.raw)} bytes minified"
+    assert len(gzip.compress(bundle.raw, 9)) <= MAX_GZIPPED
+    assert len(bundle.gzipped) <= MAX_GZIPPED
+
+
+def test_bundle_inlines_the_engine_lexicon_unchanged():
+    lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
+    compact = json.dumps(lexicon, ensure_ascii=False, separators=(",", ":"))
+    assert compact.encode() in build_bundle().raw
+
+
+def test_widget_js_is_javascript_with_a_short_public_cache_and_etag(client):
+    response = client.get("/widget.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "public" in response["Cache-Control"]
+    max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert 0 < max_age <= 300
+    assert response["ETag"].startswith('"')
+    assert response.content == current_bundle().raw
+    assert "Content-Encoding" not in response
+
+
+def test_widget_js_answers_304_for_a_matching_etag(client):
+    etag = client.get("/widget.js")["ETag"]
+    response = client.get("/widget.js", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_widget_js_is_gzipped_when_the_client_accepts_it(client):
+    response = client.get("/widget.js", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content) == current_bundle().raw
+    assert response["ETag"] != client.get("/widget.js")["ETag"]
+
+
+def test_widget_js_is_not_gzipped_when_gzip_is_refused(client):
+    response = client.get("/widget.js", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in response
+
+
+def test_widget_js_head_has_headers_and_no_body(client):
+    response = client.head("/widget.js")
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(current_bundle().raw))
+    assert response.content == b""
+
+
+def test_widget_js_refuses_post(client):
+    assert client.post("/widget.js").status_code == 405
+
+
+def test_demo_page_embeds_the_widget_with_the_exact_snippet(client, settings):
+    settings.WIDGET_DEMO_PAGE = True
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Trattoria Stjärna" in html
+    assert (
+        '<script src="http://testserver/widget.js" data-restaurant-id="demo" async></script>'
+        in html
+    )
+
+
+def test_demo_page_is_absent_when_switched_off(client, settings):
+    settings.WIDGET_DEMO_PAGE = False
+    assert client.get("/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_collectstatic_makes_a_hashed_immutable_copy_of_the_widget(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.WIDGET_BUILD_DIR = tmp_path / "build"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["widget.js"]
+    assert hashed != "widget.js" and hashed.startswith("widget.")
+    assert (tmp_path / "static" / hashed).read_bytes() == current_bundle().raw
+    assert (tmp_path / "static" / f"{hashed}.gz").is_file()

@@ -1,0 +1,82 @@
+"""Build the widget bundle (``/widget.js``) from ``widget/src/*.js`` with no Node.js.
+
+The sources are concatenated in file-name order inside one function scope, the answer engine's
+own word tables (``chat/engine/lexicon.json``, the single copy both engine ports read) are inlined
+where the sources say ``__LEXICON__``, the result is minified with rjsmin, the bundle's own
+identifiers are shortened (widget/shorten.py), and it is gzipped once.
+The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import rjsmin
+from django.conf import settings
+
+import chat.engine
+from widget.shorten import shorten
+
+SOURCE_DIR = Path(__file__).with_name("src")
+LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
+BUNDLE_NAME = "widget.js"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The built widget: minified bytes, their gzip, and a checksum ETag for each."""
+
+    raw: bytes
+    gzipped: bytes
+    etag: str
+    gzip_etag: str
+
+
+def _inputs() -> list[Path]:
+    return [*sorted(SOURCE_DIR.glob("*.js")), LEXICON_PATH]
+
+
+def build_bundle() -> Bundle:
+    """Concatenate, inline the lexicon, minify and compress (a pure function of the inputs)."""
+    lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
+    compact = json.dumps(lexicon, ensure_ascii=False, separators=(",", ":"))
+    source = "\n".join(p.read_text("utf-8") for p in sorted(SOURCE_DIR.glob("*.js")))
+    if "__LEXICON__" not in source:
+        raise RuntimeError("widget sources must reference __LEXICON__ once")
+    # One scope for the whole bundle: nothing leaks to the host page except window.Stjarna.
+    wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
+    raw = shorten(rjsmin.jsmin(wrapped)).encode("utf-8")
+    gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
+    digest = hashlib.sha256(raw).hexdigest()[:20]
+    return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')
+
+
+_built: tuple[tuple[tuple[str, int], ...], Bundle] | None = None
+
+
+def current_bundle() -> Bundle:
+    """The bundle for this process: built once, rebuilt in DEBUG when a source changed."""
+    global _built
+    if _built is not None and not settings.DEBUG:
+        return _built[1]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _inputs())
+    if _built is None or _built[0] != stamp:
+        _built = (stamp, build_bundle())
+    return _built[1]
+
+
+def write_bundle(directory: Path) -> Path:
+    """Write the current bundle to ``directory/widget.js`` (only when it changed) for
+    collectstatic and whitenoise, which read static files from disk."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / BUNDLE_NAME
+    data = current_bundle().raw
+    if not target.is_file() or target.read_bytes() != data:
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)  # atomic: a concurrent reader never sees half a file
+    return target
