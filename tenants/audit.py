@@ -5,7 +5,9 @@ Two sources, one export:
   recorded by django-auditlog; its middleware names the logged-in user as the actor;
 - mutating ``manage.py`` commands write an ``OperatorAction`` row (``record_operator_action``).
 
-``audit_trail(since=...)`` merges both into plain rows for ``manage.py export_audit`` (JSON/CSV).
+``audit_trail(since=...)`` merges both into plain rows for ``manage.py export_audit`` (JSON/CSV):
+``source`` is "change" for a django-auditlog entry (actor "system" when no user made it, e.g. a
+command or migration) and "command" for an operator command run.
 """
 
 from __future__ import annotations

@@ -167,16 +167,27 @@ class Membership(models.Model):
         return f"{self.user} – {self.restaurant.public_id} ({self.role})"
 
 
+# Blocks broader than these prefixes are refused: a typo such as 0.0.0.0/0 would lock everyone out.
+BROADEST_BLOCK_PREFIX = {4: 8, 6: 24}
+
+
 def validate_network(value: str) -> None:
     """Accept one IP address or CIDR network (IPv4 or IPv6); host bits must be zero."""
     try:
-        ipaddress.ip_network((value or "").strip(), strict=True)
+        network = ipaddress.ip_network((value or "").strip(), strict=True)
     except ValueError as exc:
         raise ValidationError(
             f"“{value}” is not an IP address or CIDR network (e.g. 203.0.113.7 or "
             f"203.0.113.0/24): {exc}.",
             code="invalid",
         ) from exc
+    if network.prefixlen < BROADEST_BLOCK_PREFIX[network.version]:
+        raise ValidationError(
+            f"{network} is too broad to block (at most /{BROADEST_BLOCK_PREFIX[4]} for IPv4, "
+            f"/{BROADEST_BLOCK_PREFIX[6]} for IPv6): it would lock out a large part of the "
+            "internet.",
+            code="too_broad",
+        )
 
 
 def normalise_network(value: str) -> str:

@@ -134,6 +134,13 @@ def test_block_ip_refuses_bad_addresses_with_one_clear_line(run, db, bad):
     assert not BlockedIP.objects.exists()
 
 
+@pytest.mark.parametrize("too_broad", ["0.0.0.0/0", "10.0.0.0/7", "2001::/16"])
+def test_block_ip_refuses_networks_that_would_lock_everyone_out(run, db, too_broad):
+    with pytest.raises(CommandError, match="too broad to block"):
+        run("block_ip", too_broad, reason="typo")
+    assert not BlockedIP.objects.exists()
+
+
 def test_block_ip_needs_a_reason(run, db):
     with pytest.raises(CommandError, match="reason"):
         run("block_ip", ATTACKER, reason="  ")
