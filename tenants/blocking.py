@@ -43,7 +43,9 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 @dataclass(frozen=True)
 class _Snapshot:
     version: str
-    networks: tuple[tuple[Network, float | None], ...]
+    # (IP version, prefix length) → {address bits above the prefix → (network, expires)}: a
+    # lookup costs one dict probe per distinct prefix length, however many networks are blocked.
+    networks: dict[tuple[int, int], dict[int, tuple[Network, float | None]]]
     read_at: float
 
 
@@ -60,8 +62,16 @@ def _active_rows() -> list[tuple[str, float | None]]:
     ]
 
 
-def _parse(rows: list[tuple[str, float | None]]) -> tuple[tuple[Network, float | None], ...]:
-    return tuple((ipaddress.ip_network(network), expires) for network, expires in rows)
+def _parse(
+    rows: list[tuple[str, float | None]],
+) -> dict[tuple[int, int], dict[int, tuple[Network, float | None]]]:
+    table: dict[tuple[int, int], dict[int, tuple[Network, float | None]]] = {}
+    for text, expires in rows:
+        network = ipaddress.ip_network(text)
+        shift = network.max_prefixlen - network.prefixlen
+        bucket = table.setdefault((network.version, network.prefixlen), {})
+        bucket[int(network.network_address) >> shift] = (network, expires)
+    return table
 
 
 def publish_blocklist() -> None:
@@ -120,9 +130,12 @@ def blocked_network_for(ip: str) -> Network | None:
     except ValueError:
         return None
     wall_clock = time.time()
-    for network, expires in snapshot.networks:
-        if (expires is None or expires > wall_clock) and address in network:
-            return network
+    for (version, prefixlen), bucket in snapshot.networks.items():
+        if version != address.version:
+            continue
+        hit = bucket.get(int(address) >> (address.max_prefixlen - prefixlen))
+        if hit is not None and (hit[1] is None or hit[1] > wall_clock):
+            return hit[0]
     return None
 
 

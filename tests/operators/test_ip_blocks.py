@@ -295,3 +295,14 @@ def _database_url() -> str:
     host = params.get("HOST") or "127.0.0.1"
     port = f":{params['PORT']}" if params.get("PORT") else ""
     return f"postgres://{user}{password}@{host}{port}/{params['NAME']}"
+
+
+def test_blocks_of_different_sizes_apply_together(block):
+    block("203.0.113.0/24")
+    block("198.51.100.20")
+    block("2001:db8::/48")
+    assert get_from("203.0.113.250").status_code == 403
+    assert get_from("198.51.100.20").status_code == 403
+    assert get_from("198.51.100.21").status_code == 200
+    assert get_from("2001:db8:0:1::5").status_code == 403
+    assert get_from("192.0.2.1").status_code == 200
