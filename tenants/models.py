@@ -219,6 +219,7 @@ class BlockedIP(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "blocked IP address or network"
+        verbose_name_plural = "blocked IP addresses and networks"
 
     def __str__(self) -> str:
         return self.network

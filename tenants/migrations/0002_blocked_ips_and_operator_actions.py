@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'blocked IP address or network',
+                'verbose_name_plural': 'blocked IP addresses and networks',
                 'ordering': ['-created_at'],
             },
         ),
