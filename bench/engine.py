@@ -15,26 +15,112 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chat.engine import ALLERGENS, Menu, MenuItem, RestaurantInfo, answer  # noqa: E402
-from chat.engine.index import build_index  # noqa: E402
-from chat.engine.intents import respond  # noqa: E402
+from chat.engine import ALLERGENS, Menu, MenuItem, RestaurantInfo, answer
+from chat.engine.index import build_index
+from chat.engine.intents import respond
 
 BUDGET_MS = 1.0
 ROUNDS = 40
 
 CATEGORIES = ["Starters", "Pizza", "Pasta", "Mains", "Desserts", "Drinks", "Salads", "Soups"]
-NAME_WORDS = (
-    "margherita diavola funghi carbonara arrabbiata pesto lasagne risotto tiramisu panna cotta "
-    "brownie curry satay salmon burger falafel wrap calamari bruschetta arancini caprese "
-    "gnocchi ravioli tortellini minestrone gazpacho affogato espresso lemonade spritz noodle "
-    "teriyaki katsu ramen pho kebab halloumi shakshuka paella tacos nachos quesadilla"
-).split()
-DESC_WORDS = (
-    "tomato mozzarella basil garlic olive oil chili mushrooms parmesan cream egg peanuts tofu "
-    "rice noodles coconut milk lemon butter potatoes spinach chickpeas beans walnuts almonds "
-    "shrimp mussels squid salmon tuna beef chicken pork lamb pepper oregano sesame mustard "
-    "celery wine vanilla chocolate mango berries honey yogurt cheese bread crispy grilled fresh"
-).split()
+NAME_WORDS = [
+    "margherita",
+    "diavola",
+    "funghi",
+    "carbonara",
+    "arrabbiata",
+    "pesto",
+    "lasagne",
+    "risotto",
+    "tiramisu",
+    "panna",
+    "cotta",
+    "brownie",
+    "curry",
+    "satay",
+    "salmon",
+    "burger",
+    "falafel",
+    "wrap",
+    "calamari",
+    "bruschetta",
+    "arancini",
+    "caprese",
+    "gnocchi",
+    "ravioli",
+    "tortellini",
+    "minestrone",
+    "gazpacho",
+    "affogato",
+    "espresso",
+    "lemonade",
+    "spritz",
+    "noodle",
+    "teriyaki",
+    "katsu",
+    "ramen",
+    "pho",
+    "kebab",
+    "halloumi",
+    "shakshuka",
+    "paella",
+    "tacos",
+    "nachos",
+    "quesadilla",
+]
+DESC_WORDS = [
+    "tomato",
+    "mozzarella",
+    "basil",
+    "garlic",
+    "olive",
+    "oil",
+    "chili",
+    "mushrooms",
+    "parmesan",
+    "cream",
+    "egg",
+    "peanuts",
+    "tofu",
+    "rice",
+    "noodles",
+    "coconut",
+    "milk",
+    "lemon",
+    "butter",
+    "potatoes",
+    "spinach",
+    "chickpeas",
+    "beans",
+    "walnuts",
+    "almonds",
+    "shrimp",
+    "mussels",
+    "squid",
+    "salmon",
+    "tuna",
+    "beef",
+    "chicken",
+    "pork",
+    "lamb",
+    "pepper",
+    "oregano",
+    "sesame",
+    "mustard",
+    "celery",
+    "wine",
+    "vanilla",
+    "chocolate",
+    "mango",
+    "berries",
+    "honey",
+    "yogurt",
+    "cheese",
+    "bread",
+    "crispy",
+    "grilled",
+    "fresh",
+]
 TAGS = ["vegan", "vegetarian", "gluten-free", "dairy-free", "halal", "spicy", "italian", "thai"]
 
 QUESTIONS = [

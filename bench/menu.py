@@ -12,7 +12,7 @@ the baseline measured in the same run:
 Budget (issue 3): warm 200 ≥ 0.8× baseline, 304 ≥ 0.9×; exits 1 when missed (``--no-budget`` only
 reports). Usage::
 
-    python bench/menu.py                      # 3 rounds × 5 s per path, 2 workers, 8 connections
+    python bench/menu.py                      # 3 rounds × 5 s per path, 4 workers, 8 connections
     python bench/menu.py --duration 1 --rounds 1 --no-budget   # CI smoke
     python bench/menu.py --database-url postgres://postgres@127.0.0.1:5432/stjarna_bench_menu \\
                          --redis-url redis://127.0.0.1:6379/0
@@ -64,7 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=3,
         help="interleaved rounds; each path keeps its best round (default 3)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn sync workers (default 4: 2 per core)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument(

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from chat.models import ChatMessage, ChatSession
+from chat.selectors import unanswered_questions
 from tenants.scoping import TenantScopedAdminMixin, TenantScopedInlineMixin, restaurant_filter
 
 
@@ -49,6 +53,36 @@ class ChatMessageAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAd
     search_fields = ["text"]
     readonly_fields = ["session", "role", "text", "intent", "item_ids", "answered", "created_at"]
     list_select_related = ["session__restaurant"]
+    change_list_template = "admin/chat/chatmessage/change_list.html"
+
+    def get_urls(self) -> list:
+        report = path(
+            "unanswered/",
+            self.admin_site.admin_view(self.unanswered_view),
+            name="chat_chatmessage_unanswered",
+        )
+        return [report, *super().get_urls()]
+
+    def unanswered_view(self, request: HttpRequest) -> HttpResponse:
+        """Questions diners asked that the engine could not answer, most frequent first.
+
+        Built on this admin's queryset, so staff see only their restaurants' questions and
+        operators see all; the restaurant filter narrows it further.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        messages = self.get_queryset(request)
+        restaurant_pk = request.GET.get("restaurant", "")
+        if restaurant_pk.isdigit():
+            messages = messages.filter(session__restaurant__pk=restaurant_pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Unanswered questions",
+            "opts": self.model._meta,
+            "questions": unanswered_questions(messages),
+            "restaurant_filter": restaurant_pk,
+        }
+        return TemplateResponse(request, "admin/chat/chatmessage/unanswered.html", context)
 
     @admin.display(description="Restaurant")
     def restaurant(self, obj: ChatMessage) -> str:

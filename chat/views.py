@@ -33,7 +33,7 @@ from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
 from stjarna_site.errors import api_error
 from stjarna_site.logging import set_log_restaurant
-from tenants.cors import origin_allowed
+from tenants.cors import request_origin_allowed
 
 logger = structlog.get_logger(__name__)
 
@@ -85,7 +85,7 @@ def _answer(request: HttpRequest, public_id: str, session_token: str, message: s
     if restaurant is None:
         return api_error("restaurant_not_found", f"No restaurant with id “{public_id}”.", 404)
 
-    if "HTTP_ORIGIN" in request.META and not origin_allowed(public_id, request.META["HTTP_ORIGIN"]):
+    if not request_origin_allowed(request, public_id):
         return api_error(
             "origin_not_allowed",
             "This website is not on the restaurant's list of allowed origins.",

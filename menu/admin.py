@@ -5,15 +5,28 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
 from chat.engine import ALLERGENS, DIET_TAGS
+from menu.exporting import CONTENT_TYPES, export_filename, export_menu
+from menu.importing import FORMATS, format_for_filename, parse_menu
 from menu.models import MenuItem
-from menu.services import menu_items_add_tag, menu_items_remove_tag
+from menu.services import (
+    menu_import_preview,
+    menu_items_add_tag,
+    menu_items_remove_tag,
+    menu_replace,
+    menu_upsert,
+)
 from menu.vocabulary import DIET_TAG_SET, clean_tags
 from tenants.scoping import TenantScopedAdminMixin, restaurant_filter
+from tenants.selectors import restaurants_for_user
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 ALLERGEN_CHOICES = [(code, code.capitalize()) for code in ALLERGENS]
 DIET_CHOICES = [(tag, tag.replace("-", " ").capitalize()) for tag in DIET_TAGS]
@@ -68,6 +81,40 @@ class MenuItemForm(forms.ModelForm):
         return cleaned
 
 
+class MenuImportForm(forms.Form):
+    restaurant = forms.ModelChoiceField(queryset=None, empty_label=None)
+    file = forms.FileField(help_text="A .json or .csv menu file (see the menu import format).")
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace the whole menu",
+        help_text="Items that are not in the file are deleted. Otherwise they are kept.",
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Only check the file", help_text="Report what would change."
+    )
+
+    def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["restaurant"].queryset = restaurants
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if format_for_filename(upload.name) is None:
+            raise ValidationError("Upload a .json or .csv file.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError("The file is larger than 2 MB.")
+        return upload
+
+
+class MenuExportForm(forms.Form):
+    restaurant = forms.ModelChoiceField(queryset=None, empty_label=None)
+    format = forms.ChoiceField(choices=[(f, f.upper()) for f in FORMATS])
+
+    def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["restaurant"].queryset = restaurants
+
+
 class TagActionForm(ActionForm):
     tag = forms.CharField(
         required=False, label="Tag", help_text="For the add/remove tag actions, e.g. vegan"
@@ -86,6 +133,71 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["restaurant"]
     ordering = ["restaurant", "position", "id"]
     list_select_related = ["restaurant"]
+    change_list_template = "admin/menu/menuitem/change_list.html"
+
+    # --- Import and export (the admin face of manage.py import_menu / export_menu) -----------
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="menu_menuitem_import"),
+            path("export/", wrap(self.export_view), name="menu_menuitem_export"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request) or not self.has_delete_permission(request):
+            raise PermissionDenied
+        restaurants = restaurants_for_user(request.user, roles=self.write_roles)
+        form = MenuImportForm(request.POST or None, request.FILES or None, restaurants=restaurants)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a menu",
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            restaurant = form.cleaned_data["restaurant"]
+            upload = form.cleaned_data["file"]
+            report = parse_menu(upload.read(), format_for_filename(upload.name) or "json")
+            context.update(report=report, restaurant=restaurant, filename=upload.name)
+            replace = form.cleaned_data["replace"]
+            if report.ok and form.cleaned_data["dry_run"]:
+                context["preview"] = menu_import_preview(
+                    restaurant=restaurant, rows=report.rows, replace=replace
+                )
+            elif report.ok:
+                write = menu_replace if replace else menu_upsert
+                changes = write(restaurant=restaurant, rows=report.rows)
+                self.message_user(
+                    request,
+                    f"Imported {upload.name} into {restaurant.name}: {changes.summary()}.",
+                    messages.SUCCESS,
+                )
+                for warning in report.warnings:
+                    self.message_user(request, str(warning), messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:menu_menuitem_changelist"))
+        return TemplateResponse(request, "admin/menu/menuitem/import.html", context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        restaurants = restaurants_for_user(request.user)
+        form = MenuExportForm(request.GET or None, restaurants=restaurants)
+        if form.is_valid():
+            restaurant, fmt = form.cleaned_data["restaurant"], form.cleaned_data["format"]
+            response = HttpResponse(
+                export_menu(restaurant, fmt), content_type=f"{CONTENT_TYPES[fmt]}; charset=utf-8"
+            )
+            filename = export_filename(restaurant, fmt)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Export a menu",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
 
     @admin.display(description="Tags")
     def tag_list(self, obj: MenuItem) -> str:

@@ -10,16 +10,17 @@ from django.db import models, transaction
 
 from menu.vocabulary import clean_allergens, clean_tags
 from tenants.models import Restaurant
+from tenants.validators import validate_storable_text
 
 
 class MenuItem(models.Model):
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(blank=True, validators=[validate_storable_text])
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    category = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=100, blank=True, validators=[validate_storable_text])
     allergens = models.JSONField(default=list, blank=True, help_text="EU allergen codes")
     tags = models.JSONField(default=list, blank=True, help_text="Lowercase tags (diets and others)")
     available = models.BooleanField(default=True)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from menu.importing import MenuRow, name_key
 from menu.models import MenuItem
 from menu.vocabulary import clean_tags
 from tenants.models import Restaurant
@@ -35,3 +42,216 @@ def menu_items_add_tag(*, items: Iterable[MenuItem], tag: str) -> int:
 def menu_items_remove_tag(*, items: Iterable[MenuItem], tag: str) -> int:
     """Remove ``tag`` from each item; returns how many changed."""
     return _retag(items, lambda tags: [t for t in tags if t != tag])
+
+
+# --- Whole-menu writes (import, admin upload, PUT /api/v1/menu) --------------------------------
+#
+# A whole-menu write bumps the menu version exactly once. Rows are written with bulk_create /
+# bulk_update (which skip MenuItem.save() and its per-save bump); deletes go through the ORM so
+# related rows and signals behave as usual, but inside ``_one_version_bump`` the per-item
+# post_delete receiver (menu.signals) stands aside and the service bumps once at the end.
+
+_bumps_deferred: ContextVar[bool] = ContextVar("menu_item_bumps_deferred", default=False)
+
+_ROW_FIELDS = ("name", "description", "price", "category", "allergens", "tags", "available")
+
+
+def item_version_bumps_deferred() -> bool:
+    """True while a whole-menu write is running; it bumps the version itself, once."""
+    return _bumps_deferred.get()
+
+
+@contextmanager
+def _one_version_bump() -> Iterator[None]:
+    token = _bumps_deferred.set(True)
+    try:
+        yield
+    finally:
+        _bumps_deferred.reset(token)
+
+
+@dataclass
+class MenuChanges:
+    """What a whole-menu write changed (or, for a preview, would change)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    version: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.deleted)} deleted, {self.unchanged} unchanged"
+        )
+
+
+@dataclass
+class _Plan:
+    changes: MenuChanges
+    create: list[MenuItem]
+    update: list[MenuItem]
+    delete: list[MenuItem]
+
+
+def _plan(*, restaurant: Restaurant, rows: Sequence[MenuRow], replace: bool) -> _Plan:
+    existing = list(MenuItem.objects.filter(restaurant=restaurant).order_by("position", "id"))
+    by_name: dict[str, MenuItem] = {}
+    for item in existing:
+        by_name.setdefault(name_key(item.name), item)  # duplicates: the first on the menu wins
+    plan = _Plan(MenuChanges(), [], [], [])
+    matched: set[int] = set()
+    for position, row in enumerate(rows):
+        values = {name: getattr(row, name) for name in _ROW_FIELDS}
+        values["allergens"], values["tags"] = list(row.allergens), list(row.tags)
+        item = by_name.get(row.key)
+        if item is None:
+            plan.create.append(MenuItem(restaurant=restaurant, position=position, **values))
+            plan.changes.created.append(row.name)
+            continue
+        matched.add(item.pk)
+        values["position"] = position
+        if all(getattr(item, name) == value for name, value in values.items()):
+            plan.changes.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(item, name, value)
+        plan.update.append(item)
+        plan.changes.updated.append(row.name)
+    leftovers = [item for item in existing if item.pk not in matched]
+    if replace:
+        plan.delete = leftovers
+        plan.changes.deleted = [item.name for item in leftovers]
+    else:  # items the file does not mention keep their order, after the file's items
+        for position, item in enumerate(leftovers, start=len(rows)):
+            if item.position != position:
+                item.position = position
+                plan.update.append(item)
+    return plan
+
+
+def menu_import_preview(
+    *, restaurant: Restaurant, rows: Sequence[MenuRow], replace: bool
+) -> MenuChanges:
+    """What ``menu_replace``/``menu_upsert`` would change, without writing anything."""
+    return _plan(restaurant=restaurant, rows=rows, replace=replace).changes
+
+
+@transaction.atomic
+def _write_menu(*, restaurant: Restaurant, rows: Sequence[MenuRow], replace: bool) -> MenuChanges:
+    # Lock the restaurant row so two whole-menu writes of one tenant run one after the other.
+    Restaurant.objects.select_for_update().filter(pk=restaurant.pk).first()
+    plan = _plan(restaurant=restaurant, rows=rows, replace=replace)
+    now = timezone.now()
+    with _one_version_bump():
+        if plan.delete:
+            MenuItem.objects.filter(pk__in=[item.pk for item in plan.delete]).delete()
+        if plan.update:
+            for item in plan.update:
+                item.updated_at = now
+            MenuItem.objects.bulk_update(
+                plan.update, [*_ROW_FIELDS, "position", "updated_at"], batch_size=500
+            )
+        if plan.create:
+            MenuItem.objects.bulk_create(plan.create, batch_size=500)
+    if plan.changes.changed or plan.update:
+        bump_menu_version(restaurant)
+    plan.changes.version = restaurant.menu_version
+    return plan.changes
+
+
+def menu_replace(*, restaurant: Restaurant, rows: Sequence[MenuRow]) -> MenuChanges:
+    """Make the restaurant's menu exactly ``rows`` (others deleted), in one transaction."""
+    return _write_menu(restaurant=restaurant, rows=rows, replace=True)
+
+
+def menu_upsert(*, restaurant: Restaurant, rows: Sequence[MenuRow]) -> MenuChanges:
+    """Update items matched by name (case-insensitive) and add the rest, in one transaction."""
+    return _write_menu(restaurant=restaurant, rows=rows, replace=False)
+
+
+# --- Single items (PUT/PATCH/POST/DELETE /api/v1/items) -----------------------------------------
+
+
+class DuplicateItemName(ValueError):
+    """Another item of the restaurant already has this name (names identify items on import)."""
+
+
+def _ensure_unique_name(*, restaurant: Restaurant, name: str, exclude_pk: int | None) -> None:
+    # Compared casefolded in Python: SQLite's iexact only folds ASCII, and menus are small.
+    names = MenuItem.objects.filter(restaurant=restaurant).exclude(pk=exclude_pk)
+    if any(name_key(other) == name_key(name) for other in names.values_list("name", flat=True)):
+        raise DuplicateItemName(f"An item named {name!r} is already on the menu.")
+
+
+@transaction.atomic
+def menu_item_create(
+    *,
+    restaurant: Restaurant,
+    name: str,
+    price: Decimal,
+    description: str = "",
+    category: str = "",
+    allergens: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    available: bool = True,
+    position: int | None = None,
+) -> MenuItem:
+    """Add one item (at the end of the menu unless ``position`` is given); bumps the version."""
+    _ensure_unique_name(restaurant=restaurant, name=name, exclude_pk=None)
+    if position is None:
+        last = MenuItem.objects.filter(restaurant=restaurant).aggregate(Max("position"))
+        position = (last["position__max"] + 1) if last["position__max"] is not None else 0
+    item = MenuItem(
+        restaurant=restaurant,
+        name=name,
+        price=price,
+        description=description,
+        category=category,
+        allergens=list(allergens),
+        tags=list(tags),
+        available=available,
+        position=position,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def menu_item_update(*, item: MenuItem, **fields: object) -> MenuItem:
+    """Change the given fields of one item; bumps the version when anything changed."""
+    allowed = {*_ROW_FIELDS, "position"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        _ensure_unique_name(
+            restaurant=item.restaurant, name=str(fields["name"]), exclude_pk=item.pk
+        )
+    changed = []
+    for name, value in fields.items():
+        value = list(value) if name in ("allergens", "tags") else value  # type: ignore[call-overload]
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    if changed:
+        item.full_clean()
+        item.save(update_fields=[*changed, "updated_at"])
+    return item
+
+
+def menu_item_set_availability(*, item: MenuItem, available: bool) -> MenuItem:
+    """Mark a dish sold out (or back); the public menu shows it on the next request."""
+    return menu_item_update(item=item, available=available)
+
+
+@transaction.atomic
+def menu_item_delete(*, item: MenuItem) -> None:
+    """Remove one item; the post_delete receiver bumps the menu version."""
+    item.delete()

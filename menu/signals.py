@@ -9,8 +9,11 @@ from tenants.models import Restaurant
 
 @receiver(post_delete, sender=MenuItem)
 def bump_version_on_item_delete(sender, instance: MenuItem, **kwargs) -> None:
+    from menu.services import item_version_bumps_deferred
     from tenants.services import bump_menu_version
 
+    if item_version_bumps_deferred():  # a whole-menu write bumps once for all its deletes
+        return
     # The restaurant may be going away in the same cascade; then there is nothing to bump.
     restaurant = Restaurant.objects.filter(pk=instance.restaurant_id).first()
     if restaurant is not None:

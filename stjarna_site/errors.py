@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -64,6 +66,25 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     return api_error("not_found", "There is nothing at this address.", 404)
 
 
+# Seconds a client is asked to wait when the database is unreachable (a restart takes a few).
+UNAVAILABLE_RETRY_AFTER = 5
+
+
 def server_error(request: HttpRequest) -> JsonResponse:
-    """500 handler: never leak a traceback, always the error shape."""
+    """500 handler: never leak a traceback, always the error shape.
+
+    An unreachable database (PostgreSQL restarting, failing over, refusing connections) is not a
+    bug but a passing outage: answer 503 ``temporarily_unavailable`` with ``Retry-After``, so
+    clients, load balancers and the widget (which falls back to its local engine on 5xx) treat
+    it as such. Django calls this handler inside its ``except`` block, for exceptions from views
+    and middleware alike, so ``sys.exc_info()`` names the failure.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = api_error(
+            "temporarily_unavailable",
+            "The service is temporarily unavailable; please try again shortly.",
+            503,
+        )
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     return api_error("server_error", "Something went wrong on our side; please try again.", 500)

@@ -63,6 +63,8 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "corsheaders",
     "auditlog",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served by us, not from a CDN
     "django_ratelimit",
 ]
 LOCAL_APPS = [
@@ -252,6 +254,25 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "stjarna_site.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# --- Management API and OpenAPI schema (docs/menu-sync.md) -----------------------------------
+API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="120/m")  # per tenant API key
+API_KEY_LAST_USED_EVERY = env.int("API_KEY_LAST_USED_EVERY", default=60)  # seconds between writes
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stjarna API",
+    "DESCRIPTION": "Public menu and chat API for the widget; management API for tenants' systems.",
+    "VERSION": APP_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stjarna_site.openapi.add_plain_django_endpoints",
+    ],
 }
 
 # --- Logging (SPEC §10) -----------------------------------------------------------------------

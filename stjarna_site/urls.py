@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from chat.views import chat
 from menu.views import public_menu
@@ -16,6 +17,10 @@ urlpatterns = [
     path("api/health", health, name="health"),
     path("api/public/menu", public_menu, name="public-menu"),
     path("api/chat", chat, name="chat"),
+    path("api/v1/", include("menu.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
     path("", include("widget.urls")),
 ]

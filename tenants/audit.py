@@ -30,6 +30,8 @@ from tenants.models import OperatorAction
 
 # Fields whose changes are bookkeeping, not decisions: leaving them out keeps the trail readable.
 _NOISE_FIELDS = ["menu_version", "created_at", "updated_at"]
+# Never copied into the trail, even hashed.
+_SECRET_FIELDS = ["secret_hash"]
 
 EXPORT_FIELDS = (
     "timestamp",
@@ -46,12 +48,16 @@ EXPORT_FIELDS = (
 def register_audited_models() -> None:
     """Tell django-auditlog which models to track (called once from ``TenantsConfig.ready``)."""
     from menu.models import MenuItem
-    from tenants.models import AllowedOrigin, BlockedIP, Membership, Restaurant
+    from tenants.models import AllowedOrigin, ApiKey, BlockedIP, Membership, Restaurant
 
-    for model in (Restaurant, AllowedOrigin, Membership, MenuItem, BlockedIP):
+    for model in (Restaurant, AllowedOrigin, Membership, MenuItem, BlockedIP, ApiKey):
         if not auditlog.contains(model):
             # Concrete fields only: reverse relations would show up as noise in every entry.
-            fields = [f.name for f in model._meta.concrete_fields if f.name not in _NOISE_FIELDS]
+            fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if f.name not in _NOISE_FIELDS and f.name not in _SECRET_FIELDS
+            ]
             auditlog.register(model, include_fields=fields)
 
 

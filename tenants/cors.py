@@ -70,6 +70,20 @@ def origin_allowed(public_id: str, origin: str) -> bool:
     return origin.lower() in allowed_origins(public_id)
 
 
+def request_origin_allowed(request: HttpRequest, public_id: str) -> bool:
+    """Whether the browser page behind ``request`` may use restaurant ``public_id``'s API.
+
+    No ``Origin`` (curl, servers) and same-origin requests (our own pages: browsers send ``Origin``
+    on same-origin POSTs too) are served; anything else must be on the restaurant's allowlist.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    if origin.lower() == f"{request.scheme}://{request.get_host()}".lower():
+        return True
+    return origin_allowed(public_id, origin)
+
+
 def restaurant_id_of(request: HttpRequest) -> str:
     """The restaurant a public API request is about, from the query string or a JSON body."""
     public_id = request.GET.get("restaurantId", "")

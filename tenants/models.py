@@ -14,6 +14,7 @@ from tenants.validators import (
     validate_brand_color,
     validate_currency,
     validate_rate,
+    validate_storable_text,
     validate_timezone,
 )
 
@@ -44,7 +45,7 @@ class Restaurant(models.Model):
         validators=[MinLengthValidator(2)],
         help_text="The restaurantId of the public API and the embed snippet. Fixed once created.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_storable_text])
     active = models.BooleanField(
         default=True, help_text="Inactive restaurants disappear from the public API."
     )
@@ -52,16 +53,21 @@ class Restaurant(models.Model):
     locale = models.CharField(max_length=5, choices=Locale.choices, default=Locale.ENGLISH)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     greeting = models.CharField(
-        max_length=300, blank=True, default="Hi! Ask me anything about our menu."
+        max_length=300,
+        blank=True,
+        default="Hi! Ask me anything about our menu.",
+        validators=[validate_storable_text],
     )
     brand_color = models.CharField(
         max_length=7, blank=True, default="#b5651d", validators=[validate_brand_color]
     )
     opening_hours = models.TextField(
-        blank=True, help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”."
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”.",
     )
-    address = models.CharField(max_length=300, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True, validators=[validate_storable_text])
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_storable_text])
     contact_email = models.EmailField(
         blank=True, help_text="Where platform notices (outages, maintenance) are sent."
     )
@@ -165,6 +171,48 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.restaurant.public_id} ({self.role})"
+
+
+class ApiKey(models.Model):
+    """A restaurant's key for the management API (/api/v1/), e.g. for point-of-sale sync.
+
+    Only a SHA-256 hash of the key is stored; the key itself is shown once, when it is created.
+    ``prefix`` (the key's public first part) identifies it in lists and logs.
+    """
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What uses the key, e.g. “Till sync”.")
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API key"
+        ordering = ["restaurant", "name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="unique_active_api_key_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
 
 
 # Blocks broader than these prefixes are refused: a typo such as 0.0.0.0/0 would lock everyone out.

@@ -84,3 +84,15 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(
             f"“{value}” is not a known time zone (for example Europe/Stockholm).", code="invalid"
         )
+
+
+def validate_storable_text(value: str) -> None:
+    """Refuse text no database can store faithfully: NUL characters and lone surrogates."""
+    if not isinstance(value, str):
+        return
+    if "\x00" in value:
+        raise ValidationError("Text must not contain NUL characters.", code="null_characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError("Text contains invalid Unicode.", code="invalid_unicode") from exc

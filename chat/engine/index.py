@@ -19,7 +19,6 @@ from .lexicon import (
     UNIGRAMS,
     fuzzy_limit,
     normalize,
-    stem,
     tokenize,
 )
 from .model import Menu, MenuItem, RestaurantInfo
@@ -186,4 +185,4 @@ def prepare(menu: Menu) -> MenuIndex:
     return index
 
 
-__all__ = ["MenuIndex", "build_index", "prepare", "stem"]
+__all__ = ["MenuIndex", "build_index", "prepare"]

@@ -46,7 +46,7 @@ def answer(menu: Menu, message: str, locale: str = "en") -> Answer:
     loc = locale_of(locale)
     try:
         return respond(prepare(menu), message if isinstance(message, str) else "", loc)
-    except Exception:  # noqa: BLE001 - the widget must always get an answer
+    except Exception:
         log.exception("engine failed on a message")
         return _unknown(loc)
 
@@ -83,7 +83,10 @@ def respond(index: MenuIndex, message: str, loc: str) -> Answer:
     kinds = q.kinds
     refs = dish_refs(index, q)
     if refs.items:
-        if "allq" in kinds or ((q.asked or q.diets) and kinds & {"q", "both", "detq"}):
+        # Allergen/diet words plus a question or exclusion cue: "is the X vegan", "X without
+        # cheese", "allergic to nuts, can I eat X" are answered from X's own data.
+        cues = {"q", "detq", "pre", "post", "both"}
+        if "allq" in kinds or ((q.asked or q.diets) and kinds & cues):
             return _about_dishes(index, q, refs.items, "allergen_check", loc)
         if "priceq" in kinds and q.sort is None:
             return _about_dishes(index, q, refs.items, "price_check", loc)

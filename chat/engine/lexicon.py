@@ -135,8 +135,15 @@ SYN_GROUPS: dict[str, frozenset[str]] = {}
 for _group in _RAW["syn"]:
     _members = _words(_group)
     SYN_GROUPS[_members[0]] = frozenset(_members)
-# Fuzzy candidates: lexicon words of >= 4 chars, in table order (ties go to the earliest).
-_FUZZY_WORDS: tuple[str, ...] = tuple(w for w in UNIGRAMS if len(w) >= 4)
+# Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
+# fuzzy hits there caused false intents ("here" -> "where" -> address).
+FUZZY_KINDS = frozenset(
+    {ALLERGEN, ALWAYS, DIET, TERM, "pre", "both", "cheap", "dear", "max", "min"}
+)
+# Fuzzy candidates: such lexicon words of >= 4 chars, in table order (ties go to the earliest).
+_FUZZY_WORDS: tuple[str, ...] = tuple(
+    w for w, e in UNIGRAMS.items() if len(w) >= 4 and e.kind in FUZZY_KINDS
+)
 
 
 def tokenize_pairs(text: str) -> list[tuple[str, str]]:

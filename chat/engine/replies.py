@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN_LABELS, DIET_LABELS, DIET_TAGS, MONEY, TEMPLATES
+from .lexicon import ALLERGEN_LABELS, CONFLICTS, DIET_LABELS, DIET_TAGS, MONEY, TEMPLATES
 from .model import MenuItem
 from .parse import Query
 
@@ -117,8 +117,7 @@ def allergen_lines(item: MenuItem, q: Query, loc: str) -> list[str]:
 
 
 def _no_conflict(item: MenuItem, diet: str) -> bool:
-    from .lexicon import CONFLICTS
-
+    """False when the item's allergens contradict the diet tag (bad data -> not trusted)."""
     return not (item.allergens & CONFLICTS.get(diet, frozenset()))
 
 

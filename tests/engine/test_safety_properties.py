@@ -13,11 +13,33 @@ from chat.engine.intents import respond
 from chat.engine.lexicon import TEMPLATES
 
 # Name words that mean nothing to the engine, so names never smuggle in diet words.
-NAME_POOL = (
-    "margherita funghi bolognese satay risotto gnocchi ravioli tagine moussaka paella "
-    "goulash borscht pierogi falafel shawarma katsu ramen bibimbap tacos churros baklava "
-    "strudel crumble fondue raclette"
-).split()
+NAME_POOL = [
+    "margherita",
+    "funghi",
+    "bolognese",
+    "satay",
+    "risotto",
+    "gnocchi",
+    "ravioli",
+    "tagine",
+    "moussaka",
+    "paella",
+    "goulash",
+    "borscht",
+    "pierogi",
+    "falafel",
+    "shawarma",
+    "katsu",
+    "ramen",
+    "bibimbap",
+    "tacos",
+    "churros",
+    "baklava",
+    "strudel",
+    "crumble",
+    "fondue",
+    "raclette",
+]
 FREE_TAGS = ["italian", "thai", "spicy", "kids", "pasta", "pizza", "dessert"]
 
 # What a diner's word must exclude (written independently of lexicon.json).
@@ -106,7 +128,7 @@ OTHER_MESSAGES = [
 @st.composite
 def menus(draw: st.DrawFn) -> Menu:
     """Random menus with unique names, random allergens/tags/availability."""
-    n = draw(st.integers(min_value=0, max_value=25))
+    n = draw(st.integers(min_value=0, max_value=15))
     names = draw(
         st.lists(
             st.lists(st.sampled_from(NAME_POOL), min_size=1, max_size=3, unique=True).map(
@@ -164,7 +186,7 @@ def exclusions(draw: st.DrawFn) -> tuple[str, set[str]]:
     return message, codes
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(menus(), exclusions(), st.sampled_from(["en", "sv"]))
 def test_excluded_allergens_are_never_listed(menu: Menu, excl: tuple, locale: str) -> None:
     message, codes = excl
@@ -181,7 +203,7 @@ def test_excluded_allergens_are_never_listed(menu: Menu, excl: tuple, locale: st
     assert got.reply.endswith(reminder(locale)), got.reply
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(menus(), st.sampled_from(sorted(DIET_WORDS)), st.sampled_from(["", " desserts", " pls"]))
 def test_diet_queries_list_only_tagged_items(menu: Menu, word: str, suffix: str) -> None:
     diet = DIET_WORDS[word]
@@ -194,30 +216,34 @@ def test_diet_queries_list_only_tagged_items(menu: Menu, word: str, suffix: str)
     assert got.reply.endswith(reminder("en"))
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(menus(), st.data())
 def test_items_are_never_called_a_diet_they_are_not_tagged(menu: Menu, data: st.DataObject) -> None:
     if not menu.items:
         return
     item = data.draw(st.sampled_from(menu.items))
     diet_word = data.draw(st.sampled_from(["vegan", "vegetarian", "gluten free", "dairy free"]))
-    diet = {"gluten free": "gluten-free", "dairy free": "dairy-free"}.get(diet_word, diet_word)
     template = data.draw(st.sampled_from(["is the {n} {d}", "tell me about the {n}", "{n}"]))
     got = answer(menu, template.format(n=item.name.lower(), d=diet_word), "en")
-    label = diet.replace("-", "-")
-    for other in menu.items:
-        if not has_diet(other, diet):
-            assert f"{other.name} is marked {label}" not in got.reply
-            if f"{other.name} (" in got.reply and other.id in got.item_ids:
-                # Details list marks on the line after the item; never a mark it lacks.
-                block = got.reply.split(f"{other.name} (", 1)[1].split("\n\n", 1)[0]
-                marked = [line for line in block.splitlines() if line.startswith("Marked ")]
-                assert all(label not in m.split(", ") and f" {label}" not in m for m in marked[:1])
+    labels = {"vegan", "vegetarian", "gluten-free", "dairy-free", "halal", "kosher"}
+    names = {i.name: i for i in menu.items}
+    current: MenuItem | None = None
+    for line in got.reply.splitlines():
+        for name, other in names.items():
+            if line.startswith(f"{name} ("):
+                current = other  # a details block starts
+            for label in labels:
+                if line == f"{name} is marked {label}.":
+                    assert has_diet(other, label), line
+        if line.startswith("Marked ") and current is not None:
+            marks = line.removeprefix("Marked ").rstrip(".").split(", ")
+            for label in labels & set(marks):
+                assert has_diet(current, label), (current, line)
     if got.intent in ("allergen_check", "dish_details") and got.item_ids:
         assert got.reply.endswith(reminder("en"))
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(menus(), st.sampled_from(OTHER_MESSAGES), st.sampled_from(["en", "sv"]))
 def test_unavailable_items_are_never_listed(menu: Menu, message: str, locale: str) -> None:
     got = answer(menu, message, locale)
@@ -228,7 +254,7 @@ def test_unavailable_items_are_never_listed(menu: Menu, message: str, locale: st
     assert ids == order  # menu order, no duplicates
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(menus(), st.text(), st.sampled_from(["en", "sv", "de", "", "sv-SE"]))
 def test_never_raises_and_is_deterministic(menu: Menu, message: str, locale: str) -> None:
     # respond() is the unguarded engine: a bug here would otherwise be masked by answer().

@@ -154,3 +154,11 @@ def test_admin_bulk_action_refuses_an_invalid_tag(bella, staff_of_bella, login_a
     )
     item.refresh_from_db()
     assert item.tags == []
+
+
+@pytest.mark.parametrize("bad", ["Pizza\x00", "Soup \ud800"])
+def test_text_no_database_can_store_is_refused_by_validation(bella, bad):
+    item = MenuItem(restaurant=bella, name=bad, price=Decimal("1"), description=bad)
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert set(error.value.message_dict) >= {"name", "description"}

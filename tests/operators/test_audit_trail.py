@@ -133,3 +133,13 @@ def test_actor_defaults_to_the_operating_system_user(db, run, monkeypatch):
     monkeypatch.setattr("getpass.getuser", lambda: "deploy")
     run("purge_chats", older_than=30)
     assert OperatorAction.objects.get().actor == "deploy"
+
+
+def test_api_key_issue_is_audited_without_its_secret(bella, staff_of_bella):
+    from tenants.apikeys import api_key_issue
+
+    issued = api_key_issue(restaurant=bella, name="Till sync", created_by=staff_of_bella)
+    entry = LogEntry.objects.get_for_object(issued.key).get()
+    assert entry.changes_dict["name"] == ["None", "Till sync"]
+    assert "secret_hash" not in entry.changes_dict
+    assert issued.key.secret_hash not in json.dumps(entry.changes_dict)

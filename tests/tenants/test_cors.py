@@ -77,3 +77,14 @@ def test_localhost_is_allowed_only_in_debug(settings, bella):
 def test_admin_and_other_paths_never_get_cors_headers(client, bella_site):
     response = client.get("/api/health", HTTP_ORIGIN=bella_site)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_same_origin_pages_may_use_the_api_without_being_listed(rf, bella):
+    from tenants.cors import request_origin_allowed
+
+    same = rf.post("/api/chat", HTTP_ORIGIN="http://testserver", HTTP_HOST="testserver")
+    assert request_origin_allowed(same, "bella")
+    other = rf.post("/api/chat", HTTP_ORIGIN="https://evil.example", HTTP_HOST="testserver")
+    assert not request_origin_allowed(other, "bella")
+    no_origin = rf.post("/api/chat", HTTP_HOST="testserver")
+    assert request_origin_allowed(no_origin, "bella")

@@ -1,0 +1,64 @@
+"""Write a restaurant's menu in the import format (SPEC §9), so export → import is lossless.
+
+Every item is exported, available or not, in menu order; prices are strings with two decimals
+(never floats), list fields are JSON lists or ``;``-joined CSV cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from menu.importing import COLUMNS, LIST_SEPARATOR
+from menu.models import MenuItem
+from tenants.models import Restaurant
+
+CONTENT_TYPES = {"json": "application/json", "csv": "text/csv"}
+
+
+def export_items(restaurant: Restaurant) -> list[dict[str, Any]]:
+    """The restaurant's items as import-format dicts, in menu order."""
+    items = MenuItem.objects.filter(restaurant=restaurant).order_by("position", "id")
+    return [
+        {
+            "name": item.name,
+            "description": item.description,
+            "price": f"{item.price:.2f}",
+            "category": item.category,
+            "allergens": list(item.allergens),
+            "tags": list(item.tags),
+            "available": item.available,
+        }
+        for item in items
+    ]
+
+
+def export_menu(restaurant: Restaurant, fmt: str) -> str:
+    """The whole menu as a JSON or CSV document (``fmt`` is ``json`` or ``csv``)."""
+    items = export_items(restaurant)
+    if fmt == "json":
+        return json.dumps({"items": items}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for item in items:
+            writer.writerow(
+                [
+                    item["name"],
+                    item["description"],
+                    item["price"],
+                    item["category"],
+                    LIST_SEPARATOR.join(item["allergens"]),
+                    LIST_SEPARATOR.join(item["tags"]),
+                    "true" if item["available"] else "false",
+                ]
+            )
+        return out.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def export_filename(restaurant: Restaurant, fmt: str) -> str:
+    return f"menu-{restaurant.public_id}.{fmt}"

@@ -1,0 +1,266 @@
+"""Focused tests, one behaviour each, on tiny hand-made menus."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chat.engine import (
+    ALLERGEN_LABELS,
+    ALLERGENS,
+    DIET_LABELS,
+    DIET_TAGS,
+    Menu,
+    MenuItem,
+    RestaurantInfo,
+    answer,
+)
+from chat.engine.index import prepare
+from chat.engine.lexicon import TEMPLATES
+
+REMIND_EN = TEMPLATES["en"]["remind"]
+
+
+def item(
+    id: int,
+    name: str,
+    allergens: str = "",
+    tags: str = "",
+    price: str = "10",
+    category: str = "Mains",
+    description: str = "",
+    available: bool = True,
+) -> MenuItem:
+    return MenuItem(
+        id,
+        name,
+        description,
+        Decimal(price),
+        category,
+        frozenset(allergens.split()),
+        frozenset(tags.split()),
+        available,
+    )
+
+
+def menu(*items: MenuItem, **info: str) -> Menu:
+    return Menu(RestaurantInfo(info.pop("name", "Testeria"), **info), items)
+
+
+NUTTY = menu(
+    item(1, "Satay", "peanuts soybeans"),
+    item(2, "Brownie", "nuts eggs milk gluten", category="Desserts"),
+    item(3, "Rice Bowl", "soybeans"),
+    item(4, "Bread", "gluten"),
+)
+
+
+def test_public_vocabularies_are_the_single_source_of_truth() -> None:
+    assert (
+        tuple(
+            [
+                "gluten",
+                "crustaceans",
+                "eggs",
+                "fish",
+                "peanuts",
+                "soybeans",
+                "milk",
+                "nuts",
+                "celery",
+                "mustard",
+                "sesame",
+                "sulphites",
+                "lupin",
+                "molluscs",
+            ]
+        )
+        == ALLERGENS
+    )
+    assert DIET_TAGS == ("vegan", "vegetarian", "gluten-free", "dairy-free", "halal", "kosher")
+    for loc in ("en", "sv"):
+        assert set(ALLERGEN_LABELS[loc]) == set(ALLERGENS)
+        assert set(DIET_LABELS[loc]) == set(DIET_TAGS)
+    assert ALLERGEN_LABELS["en"]["milk"] == "Milk" and ALLERGEN_LABELS["sv"]["milk"] == "Mjölk"
+
+
+def test_bare_nut_excludes_peanuts_too() -> None:
+    got = answer(NUTTY, "without nuts")
+    assert got.item_ids == (3, 4)
+    assert answer(NUTTY, "nut allergy").item_ids == (3, 4)
+
+
+def test_tree_nuts_and_named_nuts_exclude_only_tree_nuts() -> None:
+    assert answer(NUTTY, "tree nut allergy").item_ids == (1, 3, 4)
+    assert answer(NUTTY, "no almonds").item_ids == (1, 3, 4)
+    assert answer(NUTTY, "no peanuts").item_ids == (2, 3, 4)
+
+
+GLUTEN = menu(
+    item(1, "Risotto", "milk"),  # no gluten, but NOT tagged gluten-free
+    item(2, "Polenta", "milk", "gluten-free"),
+    item(3, "Pasta", "gluten"),
+)
+
+
+def test_gluten_free_asks_for_the_tag_not_missing_allergen() -> None:
+    for message in ("gluten free", "gluten-free", "glutenfree", "glutenfri", "glutenfritt"):
+        assert answer(GLUTEN, message).item_ids == (2,), message
+
+
+def test_no_gluten_excludes_the_allergen_without_requiring_the_tag() -> None:
+    for message in ("no gluten", "without gluten", "allergic to gluten", "utan gluten"):
+        assert answer(GLUTEN, message).item_ids == (1, 2), message
+
+
+def test_dairy_free_asks_for_the_tag_but_no_dairy_excludes_milk() -> None:
+    m = menu(item(1, "Salad", "mustard"), item(2, "Soup", "celery", "dairy-free"))
+    assert answer(m, "dairy free").item_ids == (2,)
+    assert answer(m, "laktosfri").item_ids == (2,)
+    assert answer(m, "no dairy").item_ids == (1, 2)
+
+
+def test_vegan_implies_vegetarian_but_nothing_else_is_inferred() -> None:
+    m = menu(
+        item(1, "Tofu Stir Fry", "soybeans", "vegan"),
+        item(2, "Cheese Toast", "milk gluten", "vegetarian"),
+        item(3, "Bean Stew", "celery", description="beans, carrots, onions, herbs"),
+    )
+    assert answer(m, "vegetarian").item_ids == (1, 2)
+    assert answer(m, "vegan").item_ids == (1,)
+    got = answer(m, "is the bean stew vegan")
+    assert got.intent == "allergen_check" and "not marked vegan" in got.reply
+
+
+def test_diet_tag_contradicted_by_allergens_is_not_trusted() -> None:
+    m = menu(item(1, "Odd Cake", "milk", "vegan"), item(2, "Good Cake", "gluten", "vegan"))
+    assert answer(m, "vegan").item_ids == (2,)
+    assert "not marked vegan" in answer(m, "is the odd cake vegan").reply
+
+
+def test_items_without_allergen_data_never_vouch_for_an_exclusion() -> None:
+    m = menu(item(1, "Sorbet"), item(2, "Bread", "gluten"))
+    got = answer(m, "without nuts")
+    assert got.item_ids == (2,)
+    assert "1 item(s) with no allergen information" in got.reply
+    assert got.reply.endswith(REMIND_EN)
+
+
+def test_allergen_question_on_item_without_data_says_ask_staff() -> None:
+    got = answer(menu(item(1, "Sorbet")), "does the sorbet contain nuts")
+    assert got.intent == "allergen_check" and got.item_ids == (1,)
+    assert "no allergen information" in got.reply and got.reply.endswith(REMIND_EN)
+
+
+def test_allergen_check_says_what_is_contained_and_what_is_not_listed() -> None:
+    got = answer(NUTTY, "does the satay contain nuts")
+    assert "Satay contains peanuts." in got.reply
+    assert "Satay: nuts not listed among its allergens." in got.reply
+
+
+def test_unavailable_items_are_never_listed_and_questions_say_so() -> None:
+    m = menu(item(1, "Lasagne", "gluten", available=False), item(2, "Gnocchi", "gluten"))
+    assert answer(m, "what's on the menu").item_ids == (2,)
+    assert answer(m, "cheapest").item_ids == (2,)
+    got = answer(m, "how much is the lasagne")
+    assert got.item_ids == () and "not available" in got.reply
+
+
+def test_reply_names_at_most_six_items_but_ids_hold_all() -> None:
+    m = menu(*(item(i, f"Dish{i}", "gluten", "vegan") for i in range(1, 11)))
+    got = answer(m, "vegan")
+    assert got.item_ids == tuple(range(1, 11))
+    assert "Dish6 (" in got.reply and "Dish7 (" not in got.reply
+    assert "…and 4 more." in got.reply
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "expected"),
+    [
+        ("EUR", "en", "€12.50"),
+        ("SEK", "sv", "12,50 kr"),
+        ("USD", "en", "$12.50"),
+        ("CHF", "en", "12.50 CHF"),
+    ],
+)
+def test_prices_are_shown_in_the_restaurant_currency(
+    currency: str, locale: str, expected: str
+) -> None:
+    m = menu(item(1, "Gnocchi", "gluten", price="12.50"), currency=currency)
+    assert expected in answer(m, "how much is the gnocchi", locale).reply
+
+
+def test_price_limits_are_inclusive() -> None:
+    m = menu(item(1, "A", "gluten", price="10"), item(2, "B", "gluten", price="10.50"))
+    assert answer(m, "under 10").item_ids == (1,)
+    assert answer(m, "over 10.5").item_ids == (2,)
+    assert answer(m, "less than 10,50 euros").item_ids == (1, 2)
+
+
+def test_empty_restaurant_facts_are_admitted_honestly() -> None:
+    m = menu(item(1, "A", "gluten"))
+    for message, intent in (("opening hours", "hours"), ("address", "address"), ("phone", "phone")):
+        got = answer(m, message)
+        assert got.intent == intent and got.answered
+        assert "don't have that information" in got.reply
+
+
+def test_reply_language_follows_locale_and_falls_back_to_english() -> None:
+    assert answer(NUTTY, "hello", "sv").reply.startswith("Hej")
+    assert answer(NUTTY, "hello", "sv-SE").reply.startswith("Hej")
+    assert answer(NUTTY, "hello", "de").reply.startswith("Hi")
+    assert answer(NUTTY, "hello", "").reply.startswith("Hi")
+
+
+def test_swedish_words_are_understood_in_any_locale() -> None:
+    assert answer(NUTTY, "något utan nötter", "en").item_ids == (3, 4)
+    assert answer(NUTTY, "efterrätter", "en").item_ids == (2,)
+
+
+def test_zero_matches_is_an_honest_answered_none() -> None:
+    got = answer(NUTTY, "vegan desserts")
+    assert got.intent == "search" and got.answered and got.item_ids == ()
+    assert "couldn't find anything for vegan dessert" in got.reply
+
+
+def test_gibberish_is_unknown_and_not_answered() -> None:
+    got = answer(NUTTY, "qwpoeiru zxmcnv")
+    assert got.intent == "unknown" and not got.answered and got.suggestions
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", " ", "\x00\x01\x1b[2J", "مرحبا هل لديكم طعام نباتي", "🍕" * 500, "nuts " * 5000, "\u202e"],
+)
+def test_hostile_input_never_raises(message: str) -> None:
+    got = answer(NUTTY, message)
+    assert isinstance(got.reply, str) and got.reply
+
+
+def test_too_long_message_is_refused_not_half_read() -> None:
+    # A half-read message could miss a trailing "without nuts": refuse it instead.
+    got = answer(NUTTY, "tell me about dishes " * 30 + "without nuts")
+    assert got.intent == "unknown" and got.item_ids == ()
+
+
+def test_index_is_cached_per_menu_object() -> None:
+    m = menu(item(1, "A", "gluten"))
+    assert prepare(m) is prepare(m)
+    twin = menu(item(1, "A", "gluten"))
+    assert prepare(twin) is not prepare(m)
+
+
+def test_negated_diet_is_dropped_not_searched() -> None:
+    m = menu(item(1, "A", "gluten", "vegan"), item(2, "B", "milk"))
+    got = answer(m, "pizza not vegan")
+    assert "vegan" not in got.reply.split(":")[0]
+
+
+def test_lexicon_stays_compact_for_the_widget() -> None:
+    raw = json.loads((Path(__file__).parents[2] / "chat/engine/lexicon.json").read_text("utf-8"))
+    minified = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(gzip.compress(minified, 9)) <= 3300
