@@ -62,6 +62,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "corsheaders",
+    "auditlog",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served by us, not from a CDN
     "django_ratelimit",
@@ -76,6 +77,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
+    # Blocked IPs get their 403 before any other work (but still get a request log line).
+    "tenants.middleware.BlockedIPMiddleware",
+    "tenants.middleware.RateLimitedCounterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the logged-in user as the actor of admin changes in the audit trail.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -221,6 +227,13 @@ CHAT_IP_RATE_LIMIT = env.str("CHAT_IP_RATE_LIMIT", default="60/30s")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=90)
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.5)
+
+# --- Operators: IP blocks and audit trail (docs/runbook.md) -------------------------------------
+# How long each worker trusts its in-process copy of the block list before re-reading the shared
+# cache: a new block reaches every worker within this many seconds.
+BLOCKED_IP_REFRESH_SECONDS = env.float("BLOCKED_IP_REFRESH_SECONDS", default=2.0)
+# The audit trail records who changed what, never from which address (no raw IPs stored).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 APP_VERSION = env.str("APP_VERSION", default="0.1.0")
 
 # --- Widget (SPEC §8; docs/widget.md) ---------------------------------------------------------

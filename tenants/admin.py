@@ -220,3 +220,7 @@ class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
         revoked = sum(api_key_revoke(key=key) for key in queryset)
         self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
+
+
+# Operator-only pages (IP blocks, audit trail) live in their own module.
+from tenants import admin_operators  # noqa: E402, F401

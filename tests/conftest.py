@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
 from django.core.cache import cache
 
+from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
 
 # Live-server browser tests drive sync Playwright from the test thread.
@@ -19,6 +21,11 @@ def clear_cache() -> None:
         cache.delete_pattern("*")
     else:
         cache.clear()
+    # A fresh test database has no IP blocks: publish that, as a deployment does, so requests
+    # don't read the (empty) block list from the database (see tenants.blocking).
+    with contextlib.suppress(Exception):  # a test may have broken the cache on purpose
+        cache.set(BLOCKLIST_KEY, ("no-blocks", []), None)
+    forget_local_blocklist()
 
 
 @pytest.fixture(autouse=True)
