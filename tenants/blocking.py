@@ -95,7 +95,7 @@ def _load_snapshot(now: float) -> _Snapshot:
         entry = cache.get(BLOCKLIST_KEY)
         cache_ok = True
     except Exception:
-        logger.warning("blocked-ip cache read failed; reading the database", exc_info=True)
+        logger.warning("blocked-ip cache read failed; reading the database")
         entry, cache_ok = None, False
     current = _local.get("snapshot")
     if entry is not None:
@@ -103,7 +103,17 @@ def _load_snapshot(now: float) -> _Snapshot:
         if current is not None and current.version == version:
             return _Snapshot(version, current.networks, now)  # unchanged: skip re-parsing
         return _Snapshot(version, _parse(rows), now)
-    rows = _active_rows()
+    try:
+        rows = _active_rows()
+    except Exception as exc:
+        # Neither cache nor database answers: keep enforcing the last list we had (or none)
+        # rather than failing every request; the next refresh tries again.
+        logger.error(
+            "blocked-ip list unavailable; keeping the last one", extra={"error": repr(exc)}
+        )
+        if current is not None:
+            return _Snapshot(current.version, current.networks, now)
+        return _Snapshot("unavailable", {}, now)
     version = uuid.uuid4().hex
     if cache_ok:
         try:

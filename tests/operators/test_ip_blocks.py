@@ -172,6 +172,23 @@ def test_block_holds_when_the_cache_is_down(block, monkeypatch):
     assert get_from(ELSEWHERE).status_code == 200
 
 
+def test_blocks_stay_enforced_when_cache_and_database_are_both_down(block, monkeypatch, settings):
+    from tenants import blocking
+
+    block(ATTACKER)
+    forget_local_blocklist()
+    assert blocking.blocked_network_for(ATTACKER) is not None  # the worker has read the list
+
+    def down(*args, **kwargs):
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(blocking.cache, "get", down)
+    monkeypatch.setattr(blocking, "_active_rows", down)
+    settings.BLOCKED_IP_REFRESH_SECONDS = 0  # force a refresh on the next request
+    assert blocking.blocked_network_for(ATTACKER) is not None  # last known list kept
+    assert blocking.blocked_network_for(ELSEWHERE) is None  # and no exception for anyone
+
+
 def test_a_block_published_by_another_worker_is_picked_up_from_the_shared_cache(block, settings):
     """Within one process: this worker only learns about the block through the shared cache."""
     assert get_from(ATTACKER).status_code == 200  # this worker now holds an empty list
