@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,17 +10,12 @@ from django.urls import path
 
 from chat.models import ChatMessage, ChatSession
 from chat.selectors import unanswered_questions
-from tenants.scoping import TenantScopedAdminMixin, TenantScopedInlineMixin, restaurant_filter
-
-
-class ReadOnlyAdminMixin:
-    """Conversations are a record of what diners were told: nobody edits them in the admin."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from tenants.scoping import (
+    ReadOnlyAdminMixin,
+    TenantScopedAdminMixin,
+    TenantScopedInlineMixin,
+    restaurant_filter,
+)
 
 
 class ChatMessageInline(ReadOnlyAdminMixin, TenantScopedInlineMixin, admin.TabularInline):

@@ -13,6 +13,7 @@ from typing import Any
 
 from menu.importing import COLUMNS, LIST_SEPARATOR
 from menu.models import MenuItem
+from menu.payload import item_payload
 from tenants.models import Restaurant
 
 CONTENT_TYPES = {"json": "application/json", "csv": "text/csv"}
@@ -21,18 +22,15 @@ CONTENT_TYPES = {"json": "application/json", "csv": "text/csv"}
 def export_items(restaurant: Restaurant) -> list[dict[str, Any]]:
     """The restaurant's items as import-format dicts, in menu order."""
     items = MenuItem.objects.filter(restaurant=restaurant).order_by("position", "id")
-    return [
-        {
-            "name": item.name,
-            "description": item.description,
-            "price": f"{item.price:.2f}",
-            "category": item.category,
-            "allergens": list(item.allergens),
-            "tags": list(item.tags),
-            "available": item.available,
-        }
-        for item in items
-    ]
+    return [_export_row(item) for item in items]
+
+
+def _export_row(item: MenuItem) -> dict[str, Any]:
+    """The import format is the public item shape without its id, plus availability."""
+    row = item_payload(item)
+    del row["id"]
+    row["available"] = item.available
+    return row
 
 
 def export_menu(restaurant: Restaurant, fmt: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from tenants.apikeys import api_key_issue, api_key_revoke
 from tenants.models import AllowedOrigin, ApiKey, Membership, Restaurant
 from tenants.scoping import (
+    OperatorOnlyAdminMixin,
     TenantScopedAdminMixin,
     TenantScopedInlineMixin,
     is_operator,
@@ -34,18 +35,10 @@ class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
     write_roles = OWNER_ONLY
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OperatorOnlyAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Restaurant)
@@ -142,21 +135,13 @@ class AllowedOriginAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     """Operators decide who works for which restaurant."""
 
     list_display = ["user", "restaurant", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "restaurant__name", "restaurant__public_id"]
     autocomplete_fields = ["user", "restaurant"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(ApiKey)

@@ -13,26 +13,7 @@ from django.utils import timezone
 
 from tenants.audit import audit_rows_to_csv, log_entry_row, operator_action_row
 from tenants.models import BlockedIP, OperatorAction
-from tenants.scoping import is_operator
-
-
-class OperatorOnlyAdminMixin:
-    """Visible to and usable by operators (superusers) only; restaurant staff never see it."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_operator(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
+from tenants.scoping import OperatorOnlyAdminMixin, ReadOnlyAdminMixin, is_operator
 
 
 def _csv_response(rows: list[dict[str, Any]], name: str) -> HttpResponse:
@@ -58,7 +39,7 @@ class BlockedIPAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OperatorAction)
-class OperatorActionAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
+class OperatorActionAdmin(ReadOnlyAdminMixin, OperatorOnlyAdminMixin, admin.ModelAdmin):
     """The command-line half of the audit trail: read-only, exportable."""
 
     list_display = ["created_at", "actor", "command", "restaurant", "result"]
@@ -67,12 +48,6 @@ class OperatorActionAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "actor", "command", "restaurant", "arguments", "result"]
     date_hierarchy = "created_at"
     actions = ["export_csv"]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # an audit trail nobody can edit from the admin
@@ -87,16 +62,10 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(OperatorOnlyAdminMixin, LogEntryAdmin):
+class AuditLogEntryAdmin(ReadOnlyAdminMixin, OperatorOnlyAdminMixin, LogEntryAdmin):
     """django-auditlog's change history, for operators only, with a CSV export action."""
 
     actions = ["export_csv"]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # auditlog allows deletion only as part of a cascade from another admin page.
