@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Names the logged-in user as the actor of admin changes in the audit trail.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Names the logged-in user as the actor of admin changes in the audit trail (admin only).
+    "tenants.middleware.AdminAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import structlog
+from auditlog.middleware import AuditlogMiddleware
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -88,3 +89,17 @@ def rate_limited_counts(public_id: str, days: int = 7) -> dict[str, int]:
         logger.warning("rate-limited counter read failed", exc_info=True)
         found = {}
     return {key.rsplit(":", 1)[1]: int(found.get(key, 0)) for key in keys}
+
+
+class AdminAuditlogMiddleware(AuditlogMiddleware):
+    """django-auditlog's actor tracking, for the admin only.
+
+    Naming the actor reads ``request.user``, which touches the session and makes Django add
+    ``Vary: Cookie``: on the public API that would split every CDN cache entry per cookie.
+    Only admin requests change data as a logged-in user, so only they need it.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/admin/"):
+            return self.get_response(request)
+        return super().__call__(request)

@@ -234,3 +234,14 @@ def test_request_log_names_the_restaurant(client, bella, capsys):
     request_lines = [line for line in lines if line.get("event") == "request"]
     assert request_lines[-1]["restaurant_id"] == "bella"
     assert request_lines[-1]["status"] == 200
+
+
+def test_public_menu_does_not_vary_on_cookies(client, db):
+    """A shared cache (CDN) must keep one copy per restaurant, not one per visitor's cookies."""
+    from tests.factories import RestaurantFactory
+
+    RestaurantFactory(public_id="cookieless")
+    response = client.get("/api/public/menu?restaurantId=cookieless")
+    assert response.status_code == 200
+    assert "cookie" not in response["Vary"].lower()
+    assert "origin" in response["Vary"].lower()
