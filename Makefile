@@ -25,7 +25,7 @@ run: setup
 
 ## test: the whole suite against whatever DATABASE_URL / REDIS_URL say (default: SQLite, local memory)
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
