@@ -4,19 +4,19 @@ The sources are concatenated in file-name order inside one function scope, the a
 own word tables are inlined where the sources say ``__LEXICON__`` (a projection of
 ``chat/engine/lexicon.json``, the single source both engine ports read: only the parts the local
 engine uses), the result is minified with tdewolff/minify (scope-aware, renames local names,
-never properties) and gzipped once.
+never properties) and gzipped once with Zopfli (standard gzip, a few per cent smaller than zlib).
 The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import minify
+import zopfli.gzip
 from django.conf import settings
 
 import chat.engine
@@ -68,7 +68,7 @@ def build_bundle() -> Bundle:
     wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
     minify.config({"js-version": 2022})
     raw = minify.string("application/javascript", wrapped).encode("utf-8")
-    gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
+    gzipped = zopfli.gzip.compress(raw)  # standard gzip; Zopfli only searches harder
     digest = hashlib.sha256(raw).hexdigest()[:20]
     return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')
 
