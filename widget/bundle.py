@@ -24,13 +24,14 @@ import chat.engine
 SOURCE_DIR = Path(__file__).with_name("src")
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
 BUNDLE_NAME = "widget.js"
-# Reply templates the local engine and the UI use; the rest (cheapest, most expensive, dish
-# details, one dish's allergens) belong to intents the local engine leaves to the server
-# (docs/widget.md, "Local fallback").
+# English reply templates the local engine uses (it replies in English); the rest (cheapest, most
+# expensive, dish details, one dish's allergens) belong to intents the local engine leaves to the
+# server (docs/widget.md, "Local fallback"). Every locale keeps the UI's opening greeting and chips.
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
 )
+UI_TEMPLATES = frozenset({"greet", "sug"})
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,16 @@ def _inputs() -> list[Path]:
 
 
 def local_lexicon() -> dict:
-    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, and the
-    reply templates in LOCAL_TEMPLATES (a projection of the one source, never a copy to edit)."""
+    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, the English
+    reply templates in LOCAL_TEMPLATES and, for other locales, the UI_TEMPLATES (a projection of
+    the one source, never a copy to edit)."""
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
     lexicon["t"] = {
-        loc: {key: text for key, text in templates.items() if key in LOCAL_TEMPLATES}
+        loc: {
+            key: text
+            for key, text in templates.items()
+            if key in (LOCAL_TEMPLATES if loc == "en" else UI_TEMPLATES)
+        }
         for loc, templates in lexicon["t"].items()
     }
     return lexicon

@@ -55,7 +55,7 @@ var mount = (script) => {
     .then((m) => (m || (menuPromise = null), m)));
 
   fetchMenu().then(() => {
-    var r = (menu && menu.restaurant) || {}, loc = localeOf(data.locale || r.locale), S = UI[loc].split('|');
+    var r = (menu && menu.restaurant) || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
     var color = [data.color, r.brandColor].find((c) => /^#([\da-f]{3}){1,2}$/i.test(c)) || '#2b5fab';
     var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' }), sheet;
     // The host page may style every element (`* {all: unset}`): inline !important wins.
@@ -74,7 +74,7 @@ var mount = (script) => {
       }
     };
     var card = (item) => {
-      var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(loc, c) });
+      var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(c, loc) });
       return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: price(+item.price) }), h('br'),
         ...itemDiets(item).map((d) => badge(d, 'b')), al[0] && h('small', { text: ' ' + S[7] + ' ' }), ...al.map((c) => badge(c, 'b a')));
     };
@@ -119,7 +119,7 @@ var mount = (script) => {
       input.value = '';
       add({ me: 1, text });
       var res = (menu?.features?.serverChat !== false && Date.now() >= retryAt && (await askServer(text))) ||
-        ((await fetchMenu()) ? { ...answer(menu, text, loc), offline: 1 } : { reply: S[8], offline: 1 });
+        ((await fetchMenu()) ? { ...answer(menu, text), offline: 1 } : { reply: S[8], offline: 1 });
       // Stored items keep only what a card shows.
       add({ text: res.reply, offline: res.offline, items: (res.items || []).map(({ name, price, allergens, tags }) => ({ name, price, allergens, tags })) });
       res.suggestions?.[0] && chips(res.suggestions);
@@ -138,9 +138,9 @@ var mount = (script) => {
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
     wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px';
     root.append(wrap);
-    show({ text: r.greeting || tpl(loc, 'greet') });
+    show({ text: r.greeting || L.t[loc].greet });
     history.forEach((m) => show(m));
-    chips(suggestions(loc));
+    chips(L.t[loc].sug.split('|'));
     (document.body || document.documentElement).append(host);
     Object.assign(instance, { root, open: () => setOpen(1), ask });
   });
