@@ -26,12 +26,12 @@ LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
 BUNDLE_NAME = "widget.js"
 # English reply templates the local engine uses (it replies in English); the rest (cheapest, most
 # expensive, dish details, one dish's allergens) belong to intents the local engine leaves to the
-# server (docs/widget.md, "Local fallback"). Every locale keeps the UI's opening greeting and chips.
+# server (docs/widget.md, "Local fallback"). Every locale keeps the UI's opening suggestion chips.
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
 )
-UI_TEMPLATES = frozenset({"greet", "sug"})
+UI_TEMPLATES = frozenset({"sug"})
 
 
 @dataclass(frozen=True)
