@@ -5,7 +5,7 @@ var UI = {
   en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, the menu can't be reached right now.",
   sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr nås inte menyn just nu.',
 };
-var CSS = ':host{all:initial}.w{position:fixed;z-index:2147483000;display:flex;flex-direction:column;align-items:end;gap:12px;font:15px/1.4 system-ui,sans-serif;color:#111}.left{align-items:start}button,input{font:inherit;border:0;border-radius:8px;background:var(--c);color:var(--t)}.f{width:56px;height:56px;border-radius:50%;font-size:24px;box-shadow:0 2px 8px #0006}.p{width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 4px 24px #0006;overflow:hidden}[hidden]{display:none!important}.h{display:flex;justify-content:space-between;padding-left:14px;background:var(--c);color:var(--t);font-weight:600;line-height:44px}.x{width:44px;font-size:24px}.l{flex:1;overflow:auto;padding:12px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px 11px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto;background:var(--c);color:var(--t)}.n,small{font-size:12px;color:#555}.k{margin-top:6px;padding:6px 9px;border:1px solid #ccc;border-radius:8px;background:#fff}.b{display:inline-block;margin:3px 3px 0 0;padding:0 7px;border-radius:9px;font-size:12px;background:#e3f1e6;color:#184d27}.a{background:#fdeceb;color:#8a1f11}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}.c button,input{min-height:32px;padding:0 10px;border:1px solid #767676;background:#fff;color:#111}form{flex-wrap:nowrap;padding:8px;border-top:1px solid #ccc}input{flex:1;min-height:44px}.s{padding:0 14px}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
+var CSS = ':host{all:initial}.w{position:fixed;z-index:2147483000;display:flex;flex-direction:column;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px;background:var(--c);color:var(--t)}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;justify-content:space-between;padding-left:12px;background:var(--c);color:var(--t);font-weight:bold;line-height:44px}.x{width:44px}.l{flex:1;overflow:auto;padding:9px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto;background:var(--c);color:var(--t)}.n{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{display:inline-block;margin:3px 3px 0 0;padding:0 6px;border-radius:9px;font-size:12px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:9px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
 
 // Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners, children appended; never HTML.
@@ -18,13 +18,8 @@ var h = (tag, attrs, ...kids) => {
 
 // Black or white text, whichever contrasts more with the brand colour (#rgb or #rrggbb): the
 // relative luminance threshold where both give the same ratio, so it is always >= 4.5:1.
-var textColor = (hex) => {
-  var c = hex[4] ? hex : hex.replace(/\w/g, '$&$&');
-  return [0.2126, 0.7152, 0.0722].reduce((s, w, i) => {
-    var v = parseInt(c.substr(1 + 2 * i, 2), 16) / 255;
-    return s + w * (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-  }, 0) > 0.179 ? '#000' : '#fff';
-};
+var textColor = (hex) => (hex[4] ? hex : hex.replace(/\w/g, '$&$&')).match(/\w\w/g).reduce((s, x, i) =>
+  s + [0.2126, 0.7152, 0.0722][i] * ((x = parseInt(x, 16) / 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4), 0) > 0.179 ? '#000' : '#fff';
 
 // fetch() that gives up after 4 s (it then rejects with a TimeoutError).
 var request = (url, options) => fetch(url, { signal: AbortSignal.timeout(4e3), ...options });
@@ -42,8 +37,8 @@ var mount = (script) => {
   var load = (k) => { try { return JSON.parse(localStorage.getItem(key(k))); } catch (e) { /* memory only */ } };
   var save = (k, v) => { try { localStorage.setItem(key(k), JSON.stringify(v)); } catch (e) { /* memory only */ } };
   var token = load('token'), history = load('log');
-  // 24 random characters of [A-Za-z0-9_-]: base64url of 18 random bytes.
-  /^[\w-]{16,128}$/.test(token) || save('token', (token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18)))).replace(/[+/]/g, (c) => (c == '+' ? '-' : '_'))));
+  // 128 random bits as four decimal numbers joined by "-" (getRandomValues also works on http pages).
+  /^[\w-]{16,128}$/.test(token) || save('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
   history = Array.isArray(history) ? history : [];
 
   // The menu, fetched once (an ordinary fetch: HTTP caching applies); null when unreachable.
@@ -112,8 +107,7 @@ var mount = (script) => {
       add({ me: 1, text });
       var res = (menu?.features?.serverChat !== false && Date.now() >= retryAt && (await askServer(text))) ||
         ((await fetchMenu()) ? { ...answer(menu, text), offline: 1 } : { reply: S[8], offline: 1 });
-      // Stored items keep only what a card shows.
-      add({ text: res.reply, offline: res.offline, items: (res.items || []).map(({ name, price, allergens, tags }) => ({ name, price, allergens, tags })) });
+      add({ text: res.reply, offline: res.offline, items: res.items });
       res.suggestions?.[0] && chips(res.suggestions);
       busy = 0;
     };
