@@ -4,19 +4,19 @@ The sources are concatenated in file-name order inside one function scope, the a
 own word tables are inlined where the sources say ``__LEXICON__`` (a projection of
 ``chat/engine/lexicon.json``, the single source both engine ports read: only the parts the local
 engine uses), the result is minified with tdewolff/minify (scope-aware, renames local names,
-never properties) and gzipped once.
+never properties) and gzipped once with Zopfli (standard gzip, a few per cent smaller than zlib).
 The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import minify
+import zopfli.gzip
 from django.conf import settings
 
 import chat.engine
@@ -24,13 +24,14 @@ import chat.engine
 SOURCE_DIR = Path(__file__).with_name("src")
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
 BUNDLE_NAME = "widget.js"
-# Reply templates the local engine and the UI use; the rest (cheapest, most expensive, dish
-# details, one dish's allergens) belong to intents the local engine leaves to the server
-# (docs/widget.md, "Local fallback").
+# English reply templates the local engine uses (it replies in English); the rest (cheapest, most
+# expensive, dish details, one dish's allergens) belong to intents the local engine leaves to the
+# server (docs/widget.md, "Local fallback"). Every locale keeps the UI's opening suggestion chips.
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
 )
+UI_TEMPLATES = frozenset({"sug"})
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,16 @@ def _inputs() -> list[Path]:
 
 
 def local_lexicon() -> dict:
-    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, and the
-    reply templates in LOCAL_TEMPLATES (a projection of the one source, never a copy to edit)."""
+    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, the English
+    reply templates in LOCAL_TEMPLATES and, for other locales, the UI_TEMPLATES (a projection of
+    the one source, never a copy to edit)."""
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
     lexicon["t"] = {
-        loc: {key: text for key, text in templates.items() if key in LOCAL_TEMPLATES}
+        loc: {
+            key: text
+            for key, text in templates.items()
+            if key in (LOCAL_TEMPLATES if loc == "en" else UI_TEMPLATES)
+        }
         for loc, templates in lexicon["t"].items()
     }
     return lexicon
@@ -68,7 +74,7 @@ def build_bundle() -> Bundle:
     wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
     minify.config({"js-version": 2022})
     raw = minify.string("application/javascript", wrapped).encode("utf-8")
-    gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
+    gzipped = zopfli.gzip.compress(raw)  # standard gzip; Zopfli only searches harder
     digest = hashlib.sha256(raw).hexdigest()[:20]
     return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')
 

@@ -8,22 +8,31 @@ import json
 import pytest
 from django.core.management import call_command
 
-from widget.bundle import LEXICON_PATH, LOCAL_TEMPLATES, build_bundle, current_bundle, local_lexicon
+from widget.bundle import (
+    LEXICON_PATH,
+    LOCAL_TEMPLATES,
+    UI_TEMPLATES,
+    build_bundle,
+    current_bundle,
+    local_lexicon,
+)
 
-# SPEC §8: hard ceiling 35 KB; the product budget is 20 KB minified / 8 KB gzipped. The budget is
-# NOT met yet (docs/performance.md, "Widget"): these guards hold the bundle at what was reached,
-# so it can only shrink.
+# SPEC §8: hard ceiling 35 KB; the product budget is 20 KB minified / 8 KB gzipped. The minified
+# budget is met and asserted exactly; the gzipped one is NOT met yet (docs/performance.md,
+# "Widget"): its guard holds the bundle at what was reached (8,647 bytes), so it can only shrink.
 HARD_CEILING = 35 * 1024
-MAX_MINIFIED = 22 * 1024 + 256
-MAX_GZIPPED = 10 * 1024 + 256
+MAX_MINIFIED = 20 * 1024
+GZIP_BUDGET = 8 * 1024
+MAX_GZIPPED = GZIP_BUDGET + 512
 
 
-def test_built_widget_stays_within_its_size_guards():
+def test_built_widget_stays_within_its_size_guards(client):
     bundle = current_bundle()  # the bytes /widget.js serves
     assert len(bundle.raw) <= HARD_CEILING
     assert len(bundle.raw) <= MAX_MINIFIED, f"{len(bundle.raw)} bytes minified"
-    assert len(gzip.compress(bundle.raw, 9)) <= MAX_GZIPPED
-    assert len(bundle.gzipped) <= MAX_GZIPPED, f"{len(bundle.gzipped)} bytes gzipped"
+    served = client.get("/widget.js", HTTP_ACCEPT_ENCODING="gzip").content
+    assert served == bundle.gzipped and gzip.decompress(served) == bundle.raw
+    assert len(served) <= MAX_GZIPPED, f"{len(served)} bytes gzipped"
 
 
 def _strings(value):
@@ -48,13 +57,13 @@ def test_bundle_inlines_every_word_table_of_the_engine_lexicon():
 def test_inlined_lexicon_is_a_projection_of_the_one_source():
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
     local = local_lexicon()
-    # Every word table unchanged; templates only dropped (for intents left to the server),
-    # never edited.
+    # Every word table unchanged; templates only dropped (for intents left to the server, and
+    # other locales' replies: the local engine replies in English), never edited.
     assert {k: v for k, v in local.items() if k != "t"} == {
         k: v for k, v in lexicon.items() if k != "t"
     }
     for loc, templates in local["t"].items():
-        assert sorted(templates) == sorted(LOCAL_TEMPLATES)
+        assert sorted(templates) == sorted(LOCAL_TEMPLATES if loc == "en" else UI_TEMPLATES)
         assert templates.items() <= lexicon["t"][loc].items()
 
 

@@ -2,10 +2,10 @@
    open Shadow DOM. Diner and menu text is only ever set with textContent. */
 // UI strings: open, close, title, log, input, send, offline note, "Contains:", no-menu failure.
 var UI = {
-  en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, I can't reach the menu right now. Please try again later.",
-  sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr når jag inte menyn just nu. Försök igen senare.',
+  en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, the menu can't be reached right now.",
+  sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr nås inte menyn just nu.',
 };
-var CSS = ':host{all:initial}.w{position:fixed;right:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif;color:#111}.left{right:auto;left:20px}button,input{font:inherit;border:0;border-radius:8px;background:var(--c);color:var(--t)}.f{display:block;width:56px;height:56px;margin-left:auto;border-radius:50%;box-shadow:0 2px 8px #0006}.left .f{margin:0}svg{width:28px;fill:currentColor}.p{position:absolute;bottom:68px;right:0;width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 4px 24px #0006;overflow:hidden;animation:i .2s}.left .p{left:0}[hidden]{display:none!important}@keyframes i{from{opacity:0}}.h{display:flex;justify-content:space-between;padding-left:14px;background:var(--c);color:var(--t);font-weight:600;line-height:44px}.x{width:44px;font-size:24px}.l{flex:1;overflow:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.m{max-width:85%;align-self:start;padding:8px 11px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{align-self:end;background:var(--c);color:var(--t)}.n,small{font-size:12px;color:#555}.k{margin-top:6px;padding:6px 9px;border:1px solid #ccc;border-radius:8px;background:#fff;white-space:normal}.k b{margin-right:8px}.b{display:inline-block;margin:3px 3px 0 0;padding:0 7px;border-radius:9px;font-size:12px;background:#e3f1e6;color:#184d27}.a{background:#fdeceb;color:#8a1f11}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}.c button,input{min-height:32px;padding:0 10px;border:1px solid #767676;background:#fff;color:#111}form{flex-wrap:nowrap;padding:8px;border-top:1px solid #ccc}input{flex:1;min-width:0;min-height:44px}.s{min-width:64px}:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}@media (prefers-reduced-motion:reduce){*{animation:none!important}}';
+var CSS = ':host{all:initial}.w{position:fixed;z-index:2147483000;display:flex;flex-direction:column;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px;background:var(--c);color:var(--t)}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;justify-content:space-between;padding-left:12px;background:var(--c);color:var(--t);font-weight:bold;line-height:44px}.x{width:44px}.l{flex:1;overflow:auto;padding:9px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto;background:var(--c);color:var(--t)}.n{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{display:inline-block;margin:3px 3px 0 0;padding:0 6px;border-radius:9px;font-size:12px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:9px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
 
 // Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners, children appended; never HTML.
@@ -18,19 +18,11 @@ var h = (tag, attrs, ...kids) => {
 
 // Black or white text, whichever contrasts more with the brand colour (#rgb or #rrggbb): the
 // relative luminance threshold where both give the same ratio, so it is always >= 4.5:1.
-var textColor = (hex) => {
-  var c = hex[4] ? hex : hex.replace(/\w/g, '$&$&');
-  return [0.2126, 0.7152, 0.0722].reduce((s, w, i) => {
-    var v = parseInt(c.substr(1 + 2 * i, 2), 16) / 255;
-    return s + w * (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-  }, 0) > 0.179 ? '#000' : '#fff';
-};
+var textColor = (hex) => (hex[4] ? hex : hex.replace(/\w/g, '$&$&')).match(/\w\w/g).reduce((s, x, i) =>
+  s + [0.2126, 0.7152, 0.0722][i] * ((x = parseInt(x, 16) / 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4), 0) > 0.179 ? '#000' : '#fff';
 
-// fetch() that gives up after 4 s (it then rejects with an AbortError).
-var request = (url, options) => {
-  var ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), 4e3);
-  return fetch(url, { signal: ctl.signal, ...options }).finally(() => clearTimeout(timer));
-};
+// fetch() that gives up after 4 s (it then rejects with a TimeoutError).
+var request = (url, options) => fetch(url, { signal: AbortSignal.timeout(4e3), ...options });
 
 var mount = (script) => {
   if (NS.widgets.some((w) => w.script == script)) return;
@@ -45,8 +37,8 @@ var mount = (script) => {
   var load = (k) => { try { return JSON.parse(localStorage.getItem(key(k))); } catch (e) { /* memory only */ } };
   var save = (k, v) => { try { localStorage.setItem(key(k), JSON.stringify(v)); } catch (e) { /* memory only */ } };
   var token = load('token'), history = load('log');
-  // 24 random characters of [A-Za-z0-9_-]: base64url of 18 random bytes.
-  /^[\w-]{16,128}$/.test(token) || save('token', (token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18)))).replace(/[+/]/g, (c) => (c == '+' ? '-' : '_'))));
+  // 128 random bits as four decimal numbers joined by "-" (getRandomValues also works on http pages).
+  /^[\w-]{16,128}$/.test(token) || save('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
   history = Array.isArray(history) ? history : [];
 
   // The menu, fetched once (an ordinary fetch: HTTP caching applies); null when unreachable.
@@ -55,27 +47,22 @@ var mount = (script) => {
     .then((m) => (m || (menuPromise = null), m)));
 
   fetchMenu().then(() => {
-    var r = (menu && menu.restaurant) || {}, loc = localeOf(data.locale || r.locale), S = UI[loc].split('|');
+    var r = (menu && menu.restaurant) || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
     var color = [data.color, r.brandColor].find((c) => /^#([\da-f]{3}){1,2}$/i.test(c)) || '#2b5fab';
-    var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' }), sheet;
+    var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' });
     // The host page may style every element (`* {all: unset}`): inline !important wins.
     host.style.cssText = 'all:initial!important;display:block!important';
-    try {
-      (sheet = new CSSStyleSheet()).replaceSync(CSS); // adopted sheets need no 'unsafe-inline' CSP
-      root.adoptedStyleSheets = [sheet];
-    } catch (e) {
-      root.append(h('style', { text: CSS }));
-    }
-    var price = (p, d = p % 1 ? 2 : 0) => {
+    (root.adoptedStyleSheets = [new CSSStyleSheet()])[0].replaceSync(CSS); // no 'unsafe-inline' CSP needed
+    var price = (p) => {
       try {
-        return new Intl.NumberFormat(data.locale || r.locale || loc, { style: 'currency', currency, minimumFractionDigits: d, maximumFractionDigits: d }).format(p);
+        return new Intl.NumberFormat(data.locale || r.locale || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
       } catch (e) {
-        return p + ' ' + currency;
+        return p + ' ' + currency; // an unknown currency code
       }
     };
     var card = (item) => {
-      var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(loc, c) });
-      return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: price(+item.price) }), h('br'),
+      var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(c, loc) });
+      return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: ' ' + price(+item.price) }), h('br'),
         ...itemDiets(item).map((d) => badge(d, 'b')), al[0] && h('small', { text: ' ' + S[7] + ' ' }), ...al.map((c) => badge(c, 'b a')));
     };
     var show = (m) => {
@@ -109,7 +96,7 @@ var mount = (script) => {
         // Honour the rate limit's retryAfter; anything else is retried on the next message.
         if (res.status == 429) retryAt = Date.now() + 1e3 * Math.min(+(j.retryAfter || (j.error || {}).retryAfter) || 10, 120);
       } catch (e) {
-        if (e.name == 'AbortError') retryAt = Date.now() + 3e4; // slow server: not every time
+        if (e.name == 'TimeoutError') retryAt = Date.now() + 3e4; // slow server: not every time
       }
     };
     var ask = async (text) => {
@@ -119,28 +106,26 @@ var mount = (script) => {
       input.value = '';
       add({ me: 1, text });
       var res = (menu?.features?.serverChat !== false && Date.now() >= retryAt && (await askServer(text))) ||
-        ((await fetchMenu()) ? { ...answer(menu, text, loc), offline: 1 } : { reply: S[8], offline: 1 });
-      // Stored items keep only what a card shows.
-      add({ text: res.reply, offline: res.offline, items: (res.items || []).map(({ name, price, allergens, tags }) => ({ name, price, allergens, tags })) });
+        ((await fetchMenu()) ? { ...answer(menu, text), offline: 1 } : { reply: S[8], offline: 1 });
+      add({ text: res.reply, offline: res.offline, items: res.items });
       res.suggestions?.[0] && chips(res.suggestions);
       busy = 0;
     };
 
     var input = h('input', { maxlength: 500, autocomplete: 'off', 'aria-label': S[4], placeholder: S[4] });
     var log = h('div', { class: 'l', role: 'log', 'aria-live': 'polite', 'aria-label': S[3], tabindex: 0 });
-    var chipBox = h('div', { class: 'c' }), svg = (tag) => document.createElementNS('http://www.w3.org/2000/svg', tag);
+    var chipBox = h('div', { class: 'c' });
     var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 't', hidden: '' },
       h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
       log, chipBox,
       h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { class: 's', text: S[5] })));
-    var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, onclick: () => setOpen(panel.hidden) },
-      h(svg('svg'), { viewBox: '0 0 24 24', 'aria-hidden': true }, h(svg('path'), { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' })));
+    var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, text: '\u{1f4ac}', onclick: () => setOpen(panel.hidden) });
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
-    wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px';
+    wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px;' + side + ':20px';
     root.append(wrap);
-    show({ text: r.greeting || tpl(loc, 'greet') });
+    show({ text: r.greeting || T.greet });
     history.forEach((m) => show(m));
-    chips(suggestions(loc));
+    chips(L.t[loc].sug.split('|'));
     (document.body || document.documentElement).append(host);
     Object.assign(instance, { root, open: () => setOpen(1), ask });
   });
