@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from menu.vocabulary import DIET_TAG_SET, clean_allergens, clean_tags
+from tenants.validators import validate_storable_text
 
 FORMATS = ("json", "csv")
 COLUMNS = ("name", "description", "price", "category", "allergens", "tags", "available")
@@ -297,6 +298,15 @@ def _validate_records(located: list[tuple[int | None, int | None, Any]], *, type
     return report
 
 
+def _unstorable(text: str) -> str | None:
+    """Why the database could not store ``text`` faithfully (NUL, lone surrogates), if so."""
+    try:
+        validate_storable_text(text)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
 def _clean_fields(
     raw: dict[str, Any], *, typed: bool, partial: bool, extra: set[str]
 ) -> tuple[dict[str, Any], list[Issue], list[Issue]]:
@@ -319,6 +329,8 @@ def _clean_fields(
             errors.append(Issue("name", "Required: the dish's name as text."))
         elif len(name.strip()) > MAX_NAME:
             errors.append(Issue("name", f"At most {MAX_NAME} characters."))
+        elif problem := _unstorable(name):
+            errors.append(Issue("name", problem))
         else:
             cleaned["name"] = name.strip()
     elif not partial:
@@ -345,6 +357,8 @@ def _clean_fields(
             errors.append(Issue(name, "Must be text."))
         elif len(value.strip()) > limit:
             errors.append(Issue(name, f"At most {limit} characters."))
+        elif problem := _unstorable(value):
+            errors.append(Issue(name, problem))
         else:
             cleaned[name] = value.strip()
 

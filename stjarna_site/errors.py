@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
@@ -34,6 +35,10 @@ _DRF_CODES = {
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF exception handler that answers in our error shape instead of DRF's ``detail``."""
+    if isinstance(exc, DjangoValidationError):
+        # Model validation (full_clean in a service) is the client's input being refused: a 400.
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail=detail)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -42,9 +47,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(exc, exc_class):
             code, message = known_code, known_message
             break
+    body: dict[str, Any] = {}
     if isinstance(exc, exceptions.ValidationError):
         code, message = "invalid_field", _first_validation_message(exc.detail)
-    body: dict[str, Any] = {"code": code, "message": message}
+        if isinstance(exc.detail, dict) and exc.detail:
+            body["field"] = str(next(iter(exc.detail)))
+    body = {"code": code, "message": message, **body}
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         body["retryAfter"] = int(exc.wait + 0.999)
     response.data = {"error": body}

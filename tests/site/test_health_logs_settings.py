@@ -147,3 +147,15 @@ def test_log_extras_such_as_restaurant_id_reach_the_json_line(capsys):
     logging.getLogger("stjarna.test").warning("probe", extra={"restaurant_id": "bella"})
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert any(x.get("event") == "probe" and x.get("restaurant_id") == "bella" for x in lines)
+
+
+def test_model_validation_errors_in_drf_views_become_400_invalid_field():
+    from django.core.exceptions import ValidationError
+
+    from stjarna_site.errors import api_exception_handler
+
+    response = api_exception_handler(ValidationError({"name": ["Text is bad."]}), {})
+    assert response.status_code == 400
+    assert response.data == {
+        "error": {"code": "invalid_field", "message": "name: Text is bad.", "field": "name"}
+    }

@@ -148,6 +148,8 @@ def test_post_item_with_a_taken_name_is_a_conflict(bella_menu, api, bella_key):
         ({"name": "X", "price": 5, "allergens": ["vegan-ish"]}, "allergens"),
         ({"name": "X", "price": 5, "position": -1}, "position"),
         ({"name": "X", "price": 5, "colour": "red"}, "colour"),
+        ({"name": "Pizza\u0000", "price": 5}, "name"),  # PostgreSQL cannot store NUL
+        ({"name": "X", "price": 5, "description": "\ud800"}, "description"),
         (["not", "an", "object"], ""),
     ],
 )
