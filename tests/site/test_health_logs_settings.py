@@ -60,10 +60,11 @@ def test_health_answers_within_the_deadline_when_a_check_hangs(client, monkeypat
     import time
 
     settings.HEALTH_CHECK_TIMEOUT = 0.3
-    monkeypatch.setattr(health_module, "check_database", lambda: time.sleep(3))
+    monkeypatch.setattr(health_module, "check_database", lambda: time.sleep(20))
     started = time.perf_counter()
     response = client.get("/api/health")
-    assert time.perf_counter() - started < 1.5
+    # A loose bound (the hang is 20 s): proves the deadline, not a speed budget.
+    assert time.perf_counter() - started < 10
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "timeout"
 
