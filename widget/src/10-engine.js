@@ -18,7 +18,7 @@ var bit = (i) => 1n << BigInt(i);
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018\u0060\u00b4]/g, '');
 var stem = (w) => (w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
 var isNumber = (w) => /^\d/.test(w);
-var label = (code, loc) => L.labels[loc].split('|')[CODES.indexOf(code)];
+var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
 var conflicts = (item, diet) => (item.allergens || []).some((c) => split(L.conflict[diet]).includes(c));
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 var bits = (mask) => {
@@ -93,6 +93,7 @@ var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] +
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
 var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !conflicts(item, d));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
+var lower = (code) => label(code).toLowerCase();
 var refuse = (reply = T.unknown) => ({ reply, items: [], intent: 'unknown', suggestions: suggestions(), answered: false });
 
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
@@ -117,12 +118,14 @@ var engine = (menu) => {
     items.forEach((item, i) => conflicts(item, diet) && (mask &= ~bit(i)));
     byDiet[diet] = mask;
   });
-  for (var g in SYN_GROUPS) byGroup[g] = SYN_GROUPS[g].reduce((m, w) => m | (vocab[w] || 0n), 0n);
+  // Items whose text has any of these words.
+  var any = (ws) => ws.reduce((m, w) => m | (vocab[w] || 0n), 0n);
+  for (var g in SYN_GROUPS) byGroup[g] = any(SYN_GROUPS[g]);
   var menuWords = Object.keys(vocab).filter((w) => !isNumber(w));
   // Menu words matching `w`: itself if present, else all menu words at the smallest distance.
   var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] = fuzzy[w] || nearest(w, menuWords)));
   var termMask = (t) => {
-    var mask = t.m.reduce((m, w) => m | (vocab[w] || 0n), 0n);
+    var mask = any(t.m);
     // A positive allergen word ("with peanuts") matches menu text, else the items containing it.
     if (t.k == 'allergen') mask || t.p.forEach((c) => (mask |= byCode[c] || 0n));
     else mask |= byGroup[t.p] || 0n;
@@ -226,10 +229,9 @@ var engine = (menu) => {
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || has('frame')) {
       // intents.py's search: the matching items, with the question echoed back.
-      var cur = r.currency, x = excluded.map((c) => label(c, 'en').toLowerCase()).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
-      var phrase = diets.map((d) => label(d, 'en').toLowerCase()).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
-      if ('min' in lim) phrase.push(tpl('min', money(lim.min, cur)));
-      if ('max' in lim) phrase.push(tpl('max', money(lim.max, cur)));
+      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
+      var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
+      for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
       if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
       phrase = phrase.join(' ');
       if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1);
@@ -260,8 +262,7 @@ var engines = new WeakMap();
 // internal error answers "unknown" with no items, which is always safe.
 var answer = (menu, message) => {
   try {
-    engines.has(menu) || engines.set(menu, engine(menu));
-    return engines.get(menu)(typeof message == 'string' ? message : '');
+    return (engines.get(menu) || engines.set(menu, engine(menu)).get(menu))(typeof message == 'string' ? message : '');
   } catch (e) {
     return refuse();
   }
