@@ -15,7 +15,7 @@ var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.co
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
-var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018\u0060\u00b4]/g, '');
+var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
 var stem = (w) => (w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
 var isNumber = (w) => /^\d/.test(w);
 var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
@@ -71,8 +71,8 @@ var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always die
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
-  (normalize(text).match(/[0-9]+(?:[.,][0-9]+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
-    for (var s of ['free', 'fritt', 'fria', 'fri']) {
+  (normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
+    for (var s of split('free fritt fria fri')) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
       if (tok.endsWith(s) && head[1] && e && e.k == 'allergen') return out.push([head, stem(head)], [s, s]);
     }
