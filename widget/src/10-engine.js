@@ -111,7 +111,7 @@ var engine = (menu) => {
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
     tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(vocab, w, b));
     // Name words: what names a dish (cue and frame words never do).
-    nameWords.push([...new Set(tokenize(item.name).filter((w) => !(SKIP.includes(UNIGRAMS[w]?.k) || UNIGRAMS[w]?.k == 'join')))]);
+    nameWords.push([...new Set(tokenize(item.name).filter((w) => ![...SKIP, 'join'].includes(UNIGRAMS[w]?.k)))]);
   });
   DIETS.forEach((diet) => {
     var mask = (tagged[diet] || 0n) | ((diet == 'vegetarian' && tagged.vegan) || 0n);

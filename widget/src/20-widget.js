@@ -33,18 +33,20 @@ var mount = (script) => {
   NS.widgets.push(instance); // several widgets on one page stack upwards
 
   // localStorage, or memory only where it is unavailable (private modes).
-  var key = (k) => 'stjarna:' + id + ':' + k;
-  var load = (k) => { try { return JSON.parse(localStorage.getItem(key(k))); } catch (e) { /* memory only */ } };
-  var save = (k, v) => { try { localStorage.setItem(key(k), JSON.stringify(v)); } catch (e) { /* memory only */ } };
-  var token = load('token'), history = load('log');
+  // store(k) reads, store(k, v) writes.
+  var store = (k, v) => {
+    try {
+      return (k = 'stjarna:' + id + ':' + k), v ? localStorage.setItem(k, JSON.stringify(v)) : JSON.parse(localStorage.getItem(k));
+    } catch (e) { /* memory only */ }
+  };
+  var token = store('token'), history = store('log');
   // 128 random bits as four decimal numbers joined by "-" (getRandomValues also works on http pages).
-  /^[\w-]{16,128}$/.test(token) || save('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
+  /^[\w-]{16,128}$/.test(token) || store('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
   history = Array.isArray(history) ? history : [];
 
   // The menu, fetched once (an ordinary fetch: HTTP caching applies); null when unreachable.
   var fetchMenu = () => (menuPromise = menuPromise || request(base + '/api/public/menu' + query)
-    .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : null)).catch(() => null)
-    .then((m) => (m || (menuPromise = null), m)));
+    .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : (menuPromise = null))).catch(() => (menuPromise = null)));
 
   fetchMenu().then(() => {
     var r = (menu && menu.restaurant) || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
@@ -71,10 +73,11 @@ var mount = (script) => {
       log.append(h('div', { class: m.me ? 'm me' : 'm' },
         h('span', { text: items[0] ? m.text.split('\n').filter((x) => !/^(- |…)/.test(x)).join('\n') : m.text }),
         ...items.map((i) => card(i)), m.offline && h('div', { class: 'n', text: S[6] })));
-      log.scrollTop = log.scrollHeight;
+      scroll();
     };
+    var scroll = () => (log.scrollTop = log.scrollHeight);
     var add = (m) => {
-      save('log', (history = history.concat(m).slice(-30)));
+      store('log', (history = history.concat(m).slice(-30)));
       show(m);
     };
     var chips = (list) => chipBox.replaceChildren(...list.map((s) => h('button', { text: s, onclick: () => ask(s) })));
@@ -82,7 +85,7 @@ var mount = (script) => {
       panel.hidden = !open;
       fab.setAttribute('aria-expanded', !panel.hidden);
       (open ? input : fab).focus();
-      log.scrollTop = log.scrollHeight;
+      scroll();
     };
 
     // Ask the server; undefined on any failure (network, timeout, 429, 5xx, 4xx, bad JSON).
@@ -94,7 +97,7 @@ var mount = (script) => {
         }), j = await res.json();
         if (res.ok && typeof j.reply == 'string') return j;
         // Honour the rate limit's retryAfter; anything else is retried on the next message.
-        if (res.status == 429) retryAt = Date.now() + 1e3 * Math.min(+(j.retryAfter || (j.error || {}).retryAfter) || 10, 120);
+        if (res.status == 429) retryAt = Date.now() + 1e3 * Math.min(+(j.retryAfter || j.error?.retryAfter) || 10, 120);
       } catch (e) {
         if (e.name == 'TimeoutError') retryAt = Date.now() + 3e4; // slow server: not every time
       }
