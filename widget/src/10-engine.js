@@ -19,7 +19,6 @@ var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g,
 var stem = (w) => (w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
 var isNumber = (w) => /^\d/.test(w);
 var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
-var conflicts = (item, diet) => (item.allergens || []).some((c) => split(L.conflict[diet]).includes(c));
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
@@ -51,18 +50,14 @@ var nearest = (w, list) => {
 // file order, synonym groups); "_" joins a two-word phrase.
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
 (() => {
-  var table = [], codesOf = dict(), k;
-  var each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
-  each(L.allergen, (w, k) => (codesOf[w] = codesOf[w] || []).push(k));
-  for (k in codesOf) table.push([k, 'allergen', codesOf[k]]);
-  each(L.always, (w, k) => table.push([w, 'always', [k]]));
-  each(L.diet, (w, k) => table.push([w, 'diet', k]));
-  each(L.kinds, (w, k) => table.push([w, k]));
-  L.syn.forEach((g) => (g = words(g)).forEach((w) => table.push([w, 'term', g[0]]), (SYN_GROUPS[g[0]] = g)));
-  table.forEach(([w, k, p]) => {
-    var t = w.includes(' ') ? BIGRAMS : UNIGRAMS;
-    t[w] = t[w] || { k, p };
-  });
+  var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
+  // The first entry for a word wins (an allergen word collects all its codes).
+  var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] = t[w] || { k, p });
+  each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
+  each(L.always, (w, k) => put(w, 'always', [k]));
+  each(L.diet, (w, k) => put(w, 'diet', k));
+  each(L.kinds, put);
+  L.syn.forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
@@ -91,7 +86,7 @@ var money = (amount, currency) => {
 };
 var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
-var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !conflicts(item, d));
+var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !(item.allergens || []).some((c) => split(L.conflict[d]).includes(c)));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var lower = (code) => label(code).toLowerCase();
 var refuse = (reply = T.unknown) => ({ reply, items: [], intent: 'unknown', suggestions: suggestions(), answered: false });
@@ -99,24 +94,19 @@ var refuse = (reply = T.unknown) => ({ reply, items: [], intent: 'unknown', sugg
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
 var engine = (menu) => {
   var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [];
-  var tagged = dict(), byCode = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
+  var byCode = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
   var add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
   items.forEach((item, i) => {
     var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
     if (item.available !== false) avail |= b;
     if (!allergens[0]) noInfo |= b;
     allergens.forEach((c) => add(byCode, c, b));
-    tags.forEach((t) => add(tagged, normalize(t), b));
+    itemDiets(item, tags.map(normalize)).forEach((d) => add(byDiet, d, b));
     // Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
     tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(vocab, w, b));
     // Name words: what names a dish (cue and frame words never do).
     nameWords.push([...new Set(tokenize(item.name).filter((w) => ![...SKIP, 'join'].includes(UNIGRAMS[w]?.k)))]);
-  });
-  DIETS.forEach((diet) => {
-    var mask = (tagged[diet] || 0n) | ((diet == 'vegetarian' && tagged.vegan) || 0n);
-    items.forEach((item, i) => conflicts(item, diet) && (mask &= ~bit(i)));
-    byDiet[diet] = mask;
   });
   // Items whose text has any of these words.
   var any = (ws) => ws.reduce((m, w) => m | (vocab[w] || 0n), 0n);
@@ -236,7 +226,7 @@ var engine = (menu) => {
       phrase = phrase.join(' ');
       if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1);
       // Apply every constraint; unavailable items never survive.
-      diets.forEach((d) => (mask &= byDiet[d]));
+      diets.forEach((d) => (mask &= byDiet[d] || 0n));
       excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
       terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
       neg.forEach((t) => (mask &= ~termMask(t)));
