@@ -16,7 +16,7 @@ var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
-var stem = (w) => (w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
+var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
 var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
@@ -69,7 +69,7 @@ var tokenizePairs = (text) => {
   (normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
     for (var s of split('free fritt fria fri')) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
-      if (tok.endsWith(s) && head[1] && e && e.k == 'allergen') return out.push([head, stem(head)], [s, s]);
+      if (tok.endsWith(s) && head[1] && e?.k == 'allergen') return out.push([head, stem(head)], [s, s]);
     }
     out.push([tok, stem(tok)]);
   });
@@ -89,7 +89,11 @@ var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] +
 var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !(item.allergens || []).some((c) => split(L.conflict[d]).includes(c)));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var lower = (code) => label(code).toLowerCase();
-var refuse = (reply = T.unknown) => ({ reply, items: [], intent: 'unknown', suggestions: suggestions(), answered: false });
+// An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
+var result = (lines, items, intent, remind, suggest, answered = true) => ({
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered,
+});
+var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
 var engine = (menu) => {
@@ -121,10 +125,7 @@ var engine = (menu) => {
     else mask |= byGroup[t.p] || 0n;
     return mask;
   };
-  var done = (lines, ids, intent, remind, suggest) => ({
-    reply: lines.concat(remind ? T.remind : []).join('\n'),
-    items: ids.map((i) => items[i]), intent, suggestions: suggest ? suggestions() : [], answered: true,
-  });
+  var done = (lines, ids, ...rest) => result(lines, ids.map((i) => items[i]), ...rest);
 
   return (message) => {
     var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
@@ -198,11 +199,11 @@ var engine = (menu) => {
       else if (k == 'max' || k == 'min') (j = number(i + 1)) != null && (lim[k] = j);
       else if (k == 'between') {
         var low = number(i + 1), high = toks[at + 1]?.k == 'join' && number(at + 2);
-        if (low != null && typeof high == 'number') (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
+        if (low != null && high === +high) (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
       }
     });
     var diets = DIETS.filter((d) => dietSet.has(d)), excluded = ALLERGENS.filter((c) => excl.has(c));
-    var bounded = diets[0] || excluded[0] || 'max' in lim || 'min' in lim, filtered = bounded || terms[0] || neg[0];
+    var bounded = diets[0] || excluded[0] || Object.keys(lim)[0], filtered = bounded || terms[0] || neg[0];
     asked = diets[0] || excluded[0] || has('allergen');
 
     // match.py's dish_refs: the items with the best (key words, name words) score, where key words
@@ -236,11 +237,11 @@ var engine = (menu) => {
       var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.all.replace(/:+$/, '')) : phrase ? tpl('found', phrase) : T.all];
       // At most six item lines, then "…and N more".
       lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
-      if (ids[6] != null) lines.push(tpl('more', ids.length - 6));
+      if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
       if (hidden) lines.push(tpl('hidden', hidden));
       return done(lines, ids, 'search', asked, !ids.length);
     }
-    for (t of ['thanks', 'help', 'greet']) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
+    for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
     if (split('priceq allq detq').some(has) && !unknown[0]) return done([T.help], [], 'help', 0, 1);
     return refuse();
   };

@@ -49,7 +49,7 @@ var mount = (script) => {
     .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : (menuPromise = null))).catch(() => (menuPromise = null)));
 
   fetchMenu().then(() => {
-    var r = (menu && menu.restaurant) || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
+    var r = menu?.restaurant || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
     var color = [data.color, r.brandColor].find((c) => /^#([\da-f]{3}){1,2}$/i.test(c)) || '#2b5fab';
     var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' });
     // The host page may style every element (`* {all: unset}`): inline !important wins.
