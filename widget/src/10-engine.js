@@ -52,7 +52,7 @@ var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(
 (() => {
   var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
   // The first entry for a word wins (an allergen word collects all its codes).
-  var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] = t[w] || { k, p });
+  var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
   each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
   each(L.always, (w, k) => put(w, 'always', [k]));
   each(L.diet, (w, k) => put(w, 'diet', k));
@@ -117,7 +117,7 @@ var engine = (menu) => {
   for (var g in SYN_GROUPS) byGroup[g] = any(SYN_GROUPS[g]);
   var menuWords = Object.keys(vocab).filter((w) => !isNumber(w));
   // Menu words matching `w`: itself if present, else all menu words at the smallest distance.
-  var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] = fuzzy[w] || nearest(w, menuWords)));
+  var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] ||= nearest(w, menuWords)));
   var termMask = (t) => {
     var mask = any(t.m);
     // A positive allergen word ("with peanuts") matches menu text, else the items containing it.

@@ -7,11 +7,11 @@ var UI = {
 };
 var CSS = '.w,.p{display:flex;flex-direction:column}.w{position:fixed;z-index:2147483000;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;padding-left:12px;font-weight:bold;line-height:44px}.x{width:44px;margin-left:auto}.l{flex:1;overflow:auto;padding:8px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto}button,.h,.me{background:var(--c);color:var(--t)}.n,.b{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{margin:3px;padding:0 6px;border-radius:9px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:8px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
 
-// Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
-// textContent, "onX" as listeners, children appended; never HTML.
+// Element builder (buttons outside the form need no type): attributes via setAttribute, "text" via
+// textContent, "onX" as listeners (no attribute starts with "o"), children appended; never HTML.
 var h = (tag, attrs, ...kids) => {
-  var el = tag.nodeType ? tag : document.createElement(tag);
-  for (var k in attrs) k == 'text' ? (el.textContent = attrs[k]) : /^on/.test(k) ? el.addEventListener(k.slice(2), attrs[k]) : el.setAttribute(k, attrs[k]);
+  var el = document.createElement(tag);
+  for (var k in attrs) k == 'text' ? (el.textContent = attrs[k]) : k[0] == 'o' ? el.addEventListener(k.slice(2), attrs[k]) : el.setAttribute(k, attrs[k]);
   el.append(...kids.filter((c) => c));
   return el;
 };
@@ -45,11 +45,11 @@ var mount = (script) => {
   history = Array.isArray(history) ? history : [];
 
   // The menu, fetched once (an ordinary fetch: HTTP caching applies); null when unreachable.
-  var fetchMenu = () => (menuPromise = menuPromise || request(base + '/api/public/menu' + query)
+  var fetchMenu = () => (menuPromise ||= request(base + '/api/public/menu' + query)
     .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : (menuPromise = null))).catch(() => (menuPromise = null)));
 
   fetchMenu().then(() => {
-    var r = menu?.restaurant || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
+    var r = menu?.restaurant || {}, lang = data.locale || r.locale, loc = /^sv([-_]|$)/i.test(lang) ? 'sv' : 'en', S = UI[loc].split('|');
     var color = [data.color, r.brandColor].find((c) => /^#([\da-f]{3}){1,2}$/i.test(c)) || '#2b5fab';
     var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' });
     // The host page may style every element (`* {all: unset}`): inline !important wins.
@@ -57,7 +57,7 @@ var mount = (script) => {
     (root.adoptedStyleSheets = [new CSSStyleSheet()])[0].replaceSync(CSS); // no 'unsafe-inline' CSP needed
     var price = (p) => {
       try {
-        return new Intl.NumberFormat(data.locale || r.locale || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
+        return new Intl.NumberFormat(lang || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
       } catch (e) {
         return p + ' ' + currency; // an unknown currency code
       }
@@ -72,7 +72,7 @@ var mount = (script) => {
       // With cards, the reply's "- Name (price)" and "…and N more" lines would repeat them.
       log.append(h('div', { class: m.me ? 'm me' : 'm' },
         h('span', { text: items[0] ? m.text.split('\n').filter((x) => !/^(- |…)/.test(x)).join('\n') : m.text }),
-        ...items.map((i) => card(i)), m.offline && h('div', { class: 'n', text: S[6] })));
+        ...items.map(card), m.offline && h('div', { class: 'n', text: S[6] })));
       scroll();
     };
     var scroll = () => (log.scrollTop = log.scrollHeight);
@@ -121,13 +121,13 @@ var mount = (script) => {
     var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 't', hidden: '' },
       h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
       log, chipBox,
-      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { class: 's', text: S[5] })));
+      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { text: S[5] })));
     var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, text: '\u{1f4ac}', onclick: () => setOpen(panel.hidden) });
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
     wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px;' + side + ':20px';
     root.append(wrap);
     show({ text: r.greeting || T.greet });
-    history.forEach((m) => show(m));
+    history.forEach(show);
     chips(L.t[loc].sug.split('|'));
     (document.body || document.documentElement).append(host);
     Object.assign(instance, { root, open: () => setOpen(1), ask });
