@@ -170,17 +170,18 @@ var engine = (menu) => {
       }
       return applied;
     };
+    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded word.
     toks.forEach((t, i) => {
-      var k = t.k, open = scope == 'open' || scope == 'joined';
+      var k = t.k, open = scope & 1;
       if (SKIP.includes(k)) return;
       if (k == 'always') return exclude(i);
-      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
-      else if (k == 'pre') scope = 'open';
-      else if (JOIN.includes(k)) scope = scope == 'after' ? 'joined' : scope;
-      else if (CONTENT.includes(k)) scope = open ? (exclude(i), 'after') : null;
+      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
+      else if (k == 'pre') scope = 1;
+      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope;
+      else if (CONTENT.includes(k)) scope = open && (exclude(i), 2);
       else {
         if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
-        scope = null;
+        scope = 0;
       }
     });
     // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
