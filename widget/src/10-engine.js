@@ -143,7 +143,7 @@ var engine = (menu) => {
 
     // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
     var consumed = new Set(), dietSet = new Set(), excl = new Set(), terms = [], neg = [], unknown = [], lim = {}, sort, at;
-    var has = (k) => toks.some((t) => t.k == k);
+    var has = (kinds) => toks.some((t) => split(kinds).includes(t.k)); // any token of these kinds
     // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
     var number = (j) => {
       while (/^(stop|cur)$/.test(toks[j]?.k)) j++;
@@ -216,7 +216,7 @@ var engine = (menu) => {
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
     // One dish's allergens, price or details, the cheapest, the most expensive: not offline.
-    if (sort || (refs.length && (split('allq priceq detq q').some(has) || (asked && split('pre post both').some(has)) || (onlyNames() && !refs[1]))))
+    if (sort || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse('Offline I can only answer simple questions.');
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || has('frame')) {
@@ -243,7 +243,7 @@ var engine = (menu) => {
       return done(lines, ids, 'search', asked, !ids.length);
     }
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
-    if (split('priceq allq detq').some(has) && !unknown[0]) return done([T.help], [], 'help', 0, 1);
+    if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
     return refuse();
   };
 };
