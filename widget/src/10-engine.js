@@ -28,10 +28,10 @@ var bits = (mask) => {
 // Optimal string alignment (restricted Damerau-Levenshtein) distance, as rapidfuzz's OSA.
 var osa = (a, b) => {
   for (var d = [], i = 0, j; i <= a.length; i++)
-    for (d[i] = [i], j = 1; j <= b.length; j++) {
-      d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])) : j;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
+    // A transposition needs i, j > 1: out of range, a[-1]/b[-1] are undefined and match nothing.
+    for (d[i] = [i], j = 1; j <= b.length; j++)
+      d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+        a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] ? d[i - 2][j - 2] + 1 : 9) : j;
   return d[a.length][b.length];
 };
 
