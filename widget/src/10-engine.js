@@ -66,7 +66,7 @@ var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always die
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
-  (normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
+  normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
     for (var s of split('free fritt fria fri')) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
       if (tok.endsWith(s) && head[1] && e?.k == 'allergen') return out.push([head, stem(head)], [s, s]);
@@ -81,8 +81,8 @@ var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 var tpl = (key, v) => T[key].replace(/{\w+}/, () => v); // every local template has one slot
 var suggestions = () => T.sug.split('|');
 var money = (amount, currency) => {
-  var text = amount.toFixed(amount % 1 ? 2 : 0), cur = (currency || 'EUR').toUpperCase();
-  return (L.money[cur] || '# ' + cur).replace('#', text);
+  var cur = (currency || 'EUR').toUpperCase();
+  return (L.money[cur] || '# ' + cur).replace('#', amount.toFixed(amount % 1 ? 2 : 0));
 };
 var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
