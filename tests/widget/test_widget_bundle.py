@@ -19,11 +19,11 @@ from widget.bundle import (
 
 # SPEC §8: hard ceiling 35 KB; the product budget is 20 KB minified / 8 KB gzipped. The minified
 # budget is met and asserted exactly; the gzipped one is NOT met yet (docs/performance.md,
-# "Widget"): its guard holds the bundle at what was reached (8,647 bytes), so it can only shrink.
+# "Widget"): its guard holds the bundle at what was reached (8,437 bytes), so it can only shrink.
 HARD_CEILING = 35 * 1024
 MAX_MINIFIED = 20 * 1024
 GZIP_BUDGET = 8 * 1024
-MAX_GZIPPED = GZIP_BUDGET + 512
+MAX_GZIPPED = GZIP_BUDGET + 256
 
 
 def test_built_widget_stays_within_its_size_guards(client):

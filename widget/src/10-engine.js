@@ -15,11 +15,10 @@ var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.co
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
-var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['\u2019\u2018\u0060\u00b4]/g, '');
-var stem = (w) => (w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
+var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
+var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
-var label = (code, loc) => L.labels[loc].split('|')[CODES.indexOf(code)];
-var conflicts = (item, diet) => (item.allergens || []).some((c) => split(L.conflict[diet]).includes(c));
+var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
@@ -29,10 +28,10 @@ var bits = (mask) => {
 // Optimal string alignment (restricted Damerau-Levenshtein) distance, as rapidfuzz's OSA.
 var osa = (a, b) => {
   for (var d = [], i = 0, j; i <= a.length; i++)
-    for (d[i] = [i], j = 1; j <= b.length; j++) {
-      d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])) : j;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
+    // A transposition needs i, j > 1: out of range, a[-1]/b[-1] are undefined and match nothing.
+    for (d[i] = [i], j = 1; j <= b.length; j++)
+      d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+        a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] ? d[i - 2][j - 2] + 1 : 9) : j;
   return d[a.length][b.length];
 };
 
@@ -51,18 +50,14 @@ var nearest = (w, list) => {
 // file order, synonym groups); "_" joins a two-word phrase.
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
 (() => {
-  var table = [], codesOf = dict(), k;
-  var each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
-  each(L.allergen, (w, k) => (codesOf[w] = codesOf[w] || []).push(k));
-  for (k in codesOf) table.push([k, 'allergen', codesOf[k]]);
-  each(L.always, (w, k) => table.push([w, 'always', [k]]));
-  each(L.diet, (w, k) => table.push([w, 'diet', k]));
-  each(L.kinds, (w, k) => table.push([w, k]));
-  L.syn.forEach((g) => (g = words(g)).forEach((w) => table.push([w, 'term', g[0]]), (SYN_GROUPS[g[0]] = g)));
-  table.forEach(([w, k, p]) => {
-    var t = w.includes(' ') ? BIGRAMS : UNIGRAMS;
-    t[w] = t[w] || { k, p };
-  });
+  var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
+  // The first entry for a word wins (an allergen word collects all its codes).
+  var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
+  each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
+  each(L.always, (w, k) => put(w, 'always', [k]));
+  each(L.diet, (w, k) => put(w, 'diet', k));
+  each(L.kinds, put);
+  L.syn.forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
@@ -71,10 +66,10 @@ var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always die
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
-  (normalize(text).match(/[0-9]+(?:[.,][0-9]+)?|[\p{L}\p{Nl}\p{No}]+|,/gu) || []).forEach((tok) => {
-    for (var s of ['free', 'fritt', 'fria', 'fri']) {
+  normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
+    for (var s of split('free fritt fria fri')) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
-      if (tok.endsWith(s) && head[1] && e && e.k == 'allergen') return out.push([head, stem(head)], [s, s]);
+      if (tok.endsWith(s) && head[1] && e?.k == 'allergen') return out.push([head, stem(head)], [s, s]);
     }
     out.push([tok, stem(tok)]);
   });
@@ -86,52 +81,51 @@ var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 var tpl = (key, v) => T[key].replace(/{\w+}/, () => v); // every local template has one slot
 var suggestions = () => T.sug.split('|');
 var money = (amount, currency) => {
-  var text = amount.toFixed(amount % 1 ? 2 : 0), cur = (currency || 'EUR').toUpperCase();
-  return (L.money[cur] || '# ' + cur).replace('#', text);
+  var cur = (currency || 'EUR').toUpperCase();
+  return (L.money[cur] || '# ' + cur).replace('#', amount.toFixed(amount % 1 ? 2 : 0));
 };
 var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
-var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !conflicts(item, d));
+var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !(item.allergens || []).some((c) => split(L.conflict[d]).includes(c)));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
-var refuse = (reply = T.unknown) => ({ reply, items: [], intent: 'unknown', suggestions: suggestions(), answered: false });
+var lower = (code) => label(code).toLowerCase();
+// An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
+var result = (lines, items, intent, remind, suggest, answered = true) => ({
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered,
+});
+var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
 var engine = (menu) => {
   var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [];
-  var tagged = dict(), byCode = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
+  var byCode = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
   var add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
   items.forEach((item, i) => {
     var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
     if (item.available !== false) avail |= b;
     if (!allergens[0]) noInfo |= b;
     allergens.forEach((c) => add(byCode, c, b));
-    tags.forEach((t) => add(tagged, normalize(t), b));
+    itemDiets(item, tags.map(normalize)).forEach((d) => add(byDiet, d, b));
     // Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
     tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(vocab, w, b));
     // Name words: what names a dish (cue and frame words never do).
-    nameWords.push([...new Set(tokenize(item.name).filter((w) => !(SKIP.includes(UNIGRAMS[w]?.k) || UNIGRAMS[w]?.k == 'join')))]);
+    nameWords.push([...new Set(tokenize(item.name).filter((w) => ![...SKIP, 'join'].includes(UNIGRAMS[w]?.k)))]);
   });
-  DIETS.forEach((diet) => {
-    var mask = (tagged[diet] || 0n) | ((diet == 'vegetarian' && tagged.vegan) || 0n);
-    items.forEach((item, i) => conflicts(item, diet) && (mask &= ~bit(i)));
-    byDiet[diet] = mask;
-  });
-  for (var g in SYN_GROUPS) byGroup[g] = SYN_GROUPS[g].reduce((m, w) => m | (vocab[w] || 0n), 0n);
+  // Items whose text has any of these words.
+  var any = (ws) => ws.reduce((m, w) => m | (vocab[w] || 0n), 0n);
+  for (var g in SYN_GROUPS) byGroup[g] = any(SYN_GROUPS[g]);
   var menuWords = Object.keys(vocab).filter((w) => !isNumber(w));
   // Menu words matching `w`: itself if present, else all menu words at the smallest distance.
-  var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] = fuzzy[w] || nearest(w, menuWords)));
+  var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] ||= nearest(w, menuWords)));
   var termMask = (t) => {
-    var mask = t.m.reduce((m, w) => m | (vocab[w] || 0n), 0n);
+    var mask = any(t.m);
     // A positive allergen word ("with peanuts") matches menu text, else the items containing it.
     if (t.k == 'allergen') mask || t.p.forEach((c) => (mask |= byCode[c] || 0n));
     else mask |= byGroup[t.p] || 0n;
     return mask;
   };
-  var done = (lines, ids, intent, remind, suggest) => ({
-    reply: lines.concat(remind ? T.remind : []).join('\n'),
-    items: ids.map((i) => items[i]), intent, suggestions: suggest ? suggestions() : [], answered: true,
-  });
+  var done = (lines, ids, ...rest) => result(lines, ids.map((i) => items[i]), ...rest);
 
   return (message) => {
     var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
@@ -149,7 +143,7 @@ var engine = (menu) => {
 
     // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
     var consumed = new Set(), dietSet = new Set(), excl = new Set(), terms = [], neg = [], unknown = [], lim = {}, sort, at;
-    var has = (k) => toks.some((t) => t.k == k);
+    var has = (kinds) => toks.some((t) => split(kinds).includes(t.k)); // any token of these kinds
     // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
     var number = (j) => {
       while (/^(stop|cur)$/.test(toks[j]?.k)) j++;
@@ -176,17 +170,18 @@ var engine = (menu) => {
       }
       return applied;
     };
+    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded word.
     toks.forEach((t, i) => {
-      var k = t.k, open = scope == 'open' || scope == 'joined';
+      var k = t.k, open = scope & 1;
       if (SKIP.includes(k)) return;
       if (k == 'always') return exclude(i);
-      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
-      else if (k == 'pre') scope = 'open';
-      else if (JOIN.includes(k)) scope = scope == 'after' ? 'joined' : scope;
-      else if (CONTENT.includes(k)) scope = open ? (exclude(i), 'after') : null;
+      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
+      else if (k == 'pre') scope = 1;
+      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope;
+      else if (CONTENT.includes(k)) scope = open && (exclude(i), 2);
       else {
         if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
-        scope = null;
+        scope = 0;
       }
     });
     // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
@@ -205,11 +200,11 @@ var engine = (menu) => {
       else if (k == 'max' || k == 'min') (j = number(i + 1)) != null && (lim[k] = j);
       else if (k == 'between') {
         var low = number(i + 1), high = toks[at + 1]?.k == 'join' && number(at + 2);
-        if (low != null && typeof high == 'number') (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
+        if (low != null && high === +high) (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
       }
     });
     var diets = DIETS.filter((d) => dietSet.has(d)), excluded = ALLERGENS.filter((c) => excl.has(c));
-    var bounded = diets[0] || excluded[0] || 'max' in lim || 'min' in lim, filtered = bounded || terms[0] || neg[0];
+    var bounded = diets[0] || excluded[0] || Object.keys(lim)[0], filtered = bounded || terms[0] || neg[0];
     asked = diets[0] || excluded[0] || has('allergen');
 
     // match.py's dish_refs: the items with the best (key words, name words) score, where key words
@@ -221,20 +216,19 @@ var engine = (menu) => {
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
     // One dish's allergens, price or details, the cheapest, the most expensive: not offline.
-    if (sort || (refs.length && (split('allq priceq detq q').some(has) || (asked && split('pre post both').some(has)) || (onlyNames() && !refs[1]))))
+    if (sort || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse('Offline I can only answer simple questions.');
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || has('frame')) {
       // intents.py's search: the matching items, with the question echoed back.
-      var cur = r.currency, x = excluded.map((c) => label(c, 'en').toLowerCase()).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
-      var phrase = diets.map((d) => label(d, 'en').toLowerCase()).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
-      if ('min' in lim) phrase.push(tpl('min', money(lim.min, cur)));
-      if ('max' in lim) phrase.push(tpl('max', money(lim.max, cur)));
+      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
+      var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
+      for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
       if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
       phrase = phrase.join(' ');
       if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1);
       // Apply every constraint; unavailable items never survive.
-      diets.forEach((d) => (mask &= byDiet[d]));
+      diets.forEach((d) => (mask &= byDiet[d] || 0n));
       excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
       terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
       neg.forEach((t) => (mask &= ~termMask(t)));
@@ -244,12 +238,12 @@ var engine = (menu) => {
       var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.all.replace(/:+$/, '')) : phrase ? tpl('found', phrase) : T.all];
       // At most six item lines, then "…and N more".
       lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
-      if (ids[6] != null) lines.push(tpl('more', ids.length - 6));
+      if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
       if (hidden) lines.push(tpl('hidden', hidden));
       return done(lines, ids, 'search', asked, !ids.length);
     }
-    for (t of ['thanks', 'help', 'greet']) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
-    if (split('priceq allq detq').some(has) && !unknown[0]) return done([T.help], [], 'help', 0, 1);
+    for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
+    if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
     return refuse();
   };
 };
@@ -260,8 +254,7 @@ var engines = new WeakMap();
 // internal error answers "unknown" with no items, which is always safe.
 var answer = (menu, message) => {
   try {
-    engines.has(menu) || engines.set(menu, engine(menu));
-    return engines.get(menu)(typeof message == 'string' ? message : '');
+    return (engines.get(menu) || engines.set(menu, engine(menu)).get(menu))(typeof message == 'string' ? message : '');
   } catch (e) {
     return refuse();
   }

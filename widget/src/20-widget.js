@@ -5,13 +5,13 @@ var UI = {
   en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, the menu can't be reached right now.",
   sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr nås inte menyn just nu.',
 };
-var CSS = ':host{all:initial}.w{position:fixed;z-index:2147483000;display:flex;flex-direction:column;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px;background:var(--c);color:var(--t)}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);display:flex;flex-direction:column;background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;justify-content:space-between;padding-left:12px;background:var(--c);color:var(--t);font-weight:bold;line-height:44px}.x{width:44px}.l{flex:1;overflow:auto;padding:9px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto;background:var(--c);color:var(--t)}.n{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{display:inline-block;margin:3px 3px 0 0;padding:0 6px;border-radius:9px;font-size:12px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:9px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
+var CSS = '.w,.p{display:flex;flex-direction:column}.w{position:fixed;z-index:2147483000;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;padding-left:12px;font-weight:bold;line-height:44px}.x{width:44px;margin-left:auto}.l{flex:1;overflow:auto;padding:8px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto}button,.h,.me{background:var(--c);color:var(--t)}.n,.b{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{margin:3px;padding:0 6px;border-radius:9px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:8px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
 
-// Element builder (tag name or a ready element; buttons outside the form need no type): attributes via setAttribute, "text" via
-// textContent, "onX" as listeners, children appended; never HTML.
+// Element builder (buttons outside the form need no type): attributes via setAttribute, "text" via
+// textContent, "onX" as listeners (no attribute starts with "o"), children appended; never HTML.
 var h = (tag, attrs, ...kids) => {
-  var el = tag.nodeType ? tag : document.createElement(tag);
-  for (var k in attrs) k == 'text' ? (el.textContent = attrs[k]) : /^on/.test(k) ? el.addEventListener(k.slice(2), attrs[k]) : el.setAttribute(k, attrs[k]);
+  var el = document.createElement(tag);
+  for (var k in attrs) k == 'text' ? (el.textContent = attrs[k]) : k[0] == 'o' ? el.addEventListener(k.slice(2), attrs[k]) : el.setAttribute(k, attrs[k]);
   el.append(...kids.filter((c) => c));
   return el;
 };
@@ -33,21 +33,23 @@ var mount = (script) => {
   NS.widgets.push(instance); // several widgets on one page stack upwards
 
   // localStorage, or memory only where it is unavailable (private modes).
-  var key = (k) => 'stjarna:' + id + ':' + k;
-  var load = (k) => { try { return JSON.parse(localStorage.getItem(key(k))); } catch (e) { /* memory only */ } };
-  var save = (k, v) => { try { localStorage.setItem(key(k), JSON.stringify(v)); } catch (e) { /* memory only */ } };
-  var token = load('token'), history = load('log');
+  // store(k) reads, store(k, v) writes.
+  var store = (k, v) => {
+    try {
+      return (k = 'stjarna:' + id + ':' + k), v ? localStorage.setItem(k, JSON.stringify(v)) : JSON.parse(localStorage.getItem(k));
+    } catch (e) { /* memory only */ }
+  };
+  var token = store('token'), history = store('log');
   // 128 random bits as four decimal numbers joined by "-" (getRandomValues also works on http pages).
-  /^[\w-]{16,128}$/.test(token) || save('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
+  /^[\w-]{16,128}$/.test(token) || store('token', (token = crypto.getRandomValues(new Uint32Array(4)).join('-')));
   history = Array.isArray(history) ? history : [];
 
   // The menu, fetched once (an ordinary fetch: HTTP caching applies); null when unreachable.
-  var fetchMenu = () => (menuPromise = menuPromise || request(base + '/api/public/menu' + query)
-    .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : null)).catch(() => null)
-    .then((m) => (m || (menuPromise = null), m)));
+  var fetchMenu = () => (menuPromise ||= request(base + '/api/public/menu' + query)
+    .then((r) => r.json()).then((j) => (Array.isArray(j.items) ? (menu = j) : (menuPromise = null))).catch(() => (menuPromise = null)));
 
   fetchMenu().then(() => {
-    var r = (menu && menu.restaurant) || {}, loc = /^sv([-_]|$)/i.test(data.locale || r.locale) ? 'sv' : 'en', S = UI[loc].split('|');
+    var r = menu?.restaurant || {}, lang = data.locale || r.locale, loc = /^sv([-_]|$)/i.test(lang) ? 'sv' : 'en', S = UI[loc].split('|');
     var color = [data.color, r.brandColor].find((c) => /^#([\da-f]{3}){1,2}$/i.test(c)) || '#2b5fab';
     var currency = r.currency || 'EUR', host = h('stjarna-widget'), root = host.attachShadow({ mode: 'open' });
     // The host page may style every element (`* {all: unset}`): inline !important wins.
@@ -55,7 +57,7 @@ var mount = (script) => {
     (root.adoptedStyleSheets = [new CSSStyleSheet()])[0].replaceSync(CSS); // no 'unsafe-inline' CSP needed
     var price = (p) => {
       try {
-        return new Intl.NumberFormat(data.locale || r.locale || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
+        return new Intl.NumberFormat(lang || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
       } catch (e) {
         return p + ' ' + currency; // an unknown currency code
       }
@@ -70,11 +72,12 @@ var mount = (script) => {
       // With cards, the reply's "- Name (price)" and "…and N more" lines would repeat them.
       log.append(h('div', { class: m.me ? 'm me' : 'm' },
         h('span', { text: items[0] ? m.text.split('\n').filter((x) => !/^(- |…)/.test(x)).join('\n') : m.text }),
-        ...items.map((i) => card(i)), m.offline && h('div', { class: 'n', text: S[6] })));
-      log.scrollTop = log.scrollHeight;
+        ...items.map(card), m.offline && h('div', { class: 'n', text: S[6] })));
+      scroll();
     };
+    var scroll = () => (log.scrollTop = log.scrollHeight);
     var add = (m) => {
-      save('log', (history = history.concat(m).slice(-30)));
+      store('log', (history = history.concat(m).slice(-30)));
       show(m);
     };
     var chips = (list) => chipBox.replaceChildren(...list.map((s) => h('button', { text: s, onclick: () => ask(s) })));
@@ -82,7 +85,7 @@ var mount = (script) => {
       panel.hidden = !open;
       fab.setAttribute('aria-expanded', !panel.hidden);
       (open ? input : fab).focus();
-      log.scrollTop = log.scrollHeight;
+      scroll();
     };
 
     // Ask the server; undefined on any failure (network, timeout, 429, 5xx, 4xx, bad JSON).
@@ -94,7 +97,7 @@ var mount = (script) => {
         }), j = await res.json();
         if (res.ok && typeof j.reply == 'string') return j;
         // Honour the rate limit's retryAfter; anything else is retried on the next message.
-        if (res.status == 429) retryAt = Date.now() + 1e3 * Math.min(+(j.retryAfter || (j.error || {}).retryAfter) || 10, 120);
+        if (res.status == 429) retryAt = Date.now() + 1e3 * Math.min(+(j.retryAfter || j.error?.retryAfter) || 10, 120);
       } catch (e) {
         if (e.name == 'TimeoutError') retryAt = Date.now() + 3e4; // slow server: not every time
       }
@@ -118,13 +121,13 @@ var mount = (script) => {
     var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 't', hidden: '' },
       h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
       log, chipBox,
-      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { class: 's', text: S[5] })));
+      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { text: S[5] })));
     var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, text: '\u{1f4ac}', onclick: () => setOpen(panel.hidden) });
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
     wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px;' + side + ':20px';
     root.append(wrap);
     show({ text: r.greeting || T.greet });
-    history.forEach((m) => show(m));
+    history.forEach(show);
     chips(L.t[loc].sug.split('|'));
     (document.body || document.documentElement).append(host);
     Object.assign(instance, { root, open: () => setOpen(1), ask });

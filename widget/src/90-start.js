@@ -3,5 +3,5 @@
    widget of its own <script> tag. */
 var NS = (window.Stjarna = window.Stjarna || { answer, intents: INTENTS, widgets: [] });
 var current = document.currentScript; // only set while this script first runs: read it now
-if (current && current.dataset.restaurantId) mount(current);
+if (current?.dataset.restaurantId) mount(current);
 else document.querySelectorAll('script[data-restaurant-id][src]').forEach(mount);
