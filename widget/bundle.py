@@ -48,6 +48,21 @@ def _inputs() -> list[Path]:
     return [*sorted(SOURCE_DIR.glob("*.js")), LEXICON_PATH]
 
 
+PROJECTION_ORDER = (
+    "conflict",
+    "diet",
+    "diets",
+    "free",
+    "allergen",
+    "always",
+    "kinds",
+    "syn",
+    "labels",
+    "money",
+    "t",
+)
+
+
 def local_lexicon() -> dict:
     """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, the English
     reply templates in LOCAL_TEMPLATES and, for other locales, the UI_TEMPLATES (a projection of
@@ -61,7 +76,16 @@ def local_lexicon() -> dict:
         }
         for loc, templates in lexicon["t"].items()
     }
-    return lexicon
+    # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
+    # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
+    codes = lexicon.pop("allergens").split()
+    if list(lexicon["allergen"]) != codes:
+        raise RuntimeError("lexicon.json: the allergen table must list every code in order")
+    english = lexicon["labels"].pop("en").split("|")
+    if english != [c[0].upper() + c[1:] for c in codes + lexicon["diets"].split()]:
+        raise RuntimeError("lexicon.json: English labels must be the capitalised codes")
+    # Table order changes nothing but the gzipped size (measured: shared words sit close).
+    return {key: lexicon[key] for key in PROJECTION_ORDER}
 
 
 def build_bundle() -> Bundle:

@@ -11,14 +11,14 @@ var L = __LEXICON__, T = L.t.en;
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
 var INTENTS = split('greeting thanks help search hours address phone unknown');
-var ALLERGENS = split(L.allergens), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
+var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
 var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
-var label = (code, loc = 'en') => L.labels[loc].split('|')[CODES.indexOf(code)];
+var label = (code, loc) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);

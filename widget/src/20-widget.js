@@ -2,10 +2,10 @@
    open Shadow DOM. Diner and menu text is only ever set with textContent. */
 // UI strings: open, close, title, log, input, send, offline note, "Contains:", no-menu failure.
 var UI = {
-  en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|Sorry, the menu can't be reached right now.",
-  sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Tyvärr nås inte menyn just nu.',
+  en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|The menu can't be reached right now.",
+  sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Menyn nås inte just nu.',
 };
-var CSS = '.w,.p{display:flex;flex-direction:column}.w{position:fixed;z-index:2147483000;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;padding-left:12px;font-weight:bold;line-height:44px}.x{width:44px;margin-left:auto}.l{flex:1;overflow:auto;padding:8px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto}button,.h,.me{background:var(--c);color:var(--t)}.n,.b{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{margin:3px;padding:0 6px;border-radius:9px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:8px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}@media (prefers-reduced-motion:no-preference){.p{animation:i .2s}}@keyframes i{from{opacity:0}}';
+var CSS = '.w,.p{display:flex;flex-direction:column}.w{position:fixed;z-index:2147483000;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;padding-left:12px;font-weight:bold;line-height:44px}.x{width:44px;margin-left:auto}.l{flex:1;overflow:auto;padding:8px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto}button,.h,.me{background:var(--c);color:var(--t)}.n,.b{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{margin:3px;padding:0 6px;border-radius:9px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:8px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}';
 
 // Element builder (buttons outside the form need no type): attributes via setAttribute, "text" via
 // textContent, "onX" as listeners (no attribute starts with "o"), children appended; never HTML.
@@ -55,16 +55,9 @@ var mount = (script) => {
     // The host page may style every element (`* {all: unset}`): inline !important wins.
     host.style.cssText = 'all:initial!important;display:block!important';
     (root.adoptedStyleSheets = [new CSSStyleSheet()])[0].replaceSync(CSS); // no 'unsafe-inline' CSP needed
-    var price = (p) => {
-      try {
-        return new Intl.NumberFormat(lang || loc, { style: 'currency', currency, trailingZeroDisplay: 'stripIfInteger' }).format(p);
-      } catch (e) {
-        return p + ' ' + currency; // an unknown currency code
-      }
-    };
     var card = (item) => {
       var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(c, loc) });
-      return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: ' ' + price(+item.price) }), h('br'),
+      return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: ' ' + money(+item.price, currency) }), h('br'),
         ...itemDiets(item).map((d) => badge(d, 'b')), al[0] && h('small', { text: ' ' + S[7] + ' ' }), ...al.map((c) => badge(c, 'b a')));
     };
     var show = (m) => {
