@@ -1,6 +1,6 @@
 """Benchmark of the public menu API against a minimal Django view, on production parity.
 
-Starts gunicorn (sync workers, DEBUG off) on PostgreSQL + Redis with the demo menu, then drives it
+Starts gunicorn (the production gthread workers, DEBUG off) on PostgreSQL + Redis with the demo menu, then drives it
 with wrk from a second process and prints, for each path, req/s, latency p50/p99 and the ratio to
 the baseline measured in the same run:
 
@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="interleaved rounds; each path keeps its best round (default 3)",
     )
     parser.add_argument(
-        "--workers", type=int, default=4, help="gunicorn sync workers (default 4: 2 per core)"
+        "--workers", type=int, default=4, help="gunicorn workers (default 4: 2 per core)"
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -149,8 +149,11 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            # The production worker (gunicorn.conf.py): gthread, 2 threads per worker.
             "--worker-class",
-            "sync",
+            "gthread",
+            "--threads",
+            "2",
             "--log-level",
             "warning",
         ],
@@ -211,7 +214,7 @@ def run_wrk(name: str, url: str, args: argparse.Namespace, headers: tuple[str, .
 def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
     baseline = figures[0].requests_per_second
     print(
-        f"\ngunicorn {args.workers} sync workers · wrk -t{args.threads} -c{args.connections} "
+        f"\ngunicorn {args.workers} gthread workers × 2 threads · wrk -t{args.threads} -c{args.connections} "
         f"-d{max(1, round(args.duration))}s, best of {max(1, args.rounds)} interleaved rounds · "
         "PostgreSQL + Redis · demo menu"
     )
