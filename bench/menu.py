@@ -1,8 +1,8 @@
 """Benchmark of the public menu API against a minimal Django view, on production parity.
 
-Starts gunicorn (the production gthread workers, DEBUG off) on PostgreSQL + Redis with the demo menu, then drives it
-with wrk from a second process and prints, for each path, req/s, latency p50/p99 and the ratio to
-the baseline measured in the same run:
+Starts gunicorn (the production gthread workers, DEBUG off) on PostgreSQL + Redis with the demo
+menu, then drives it with wrk from a second process and prints, for each path, req/s, latency
+p50/p99 and the ratio to the baseline measured in the same run:
 
 - baseline: ``/bench/baseline``, a JsonResponse through the same middleware stack
   (routed only when ``STJARNA_BENCH_BASELINE=true``, which this script sets for its server);
@@ -214,7 +214,8 @@ def run_wrk(name: str, url: str, args: argparse.Namespace, headers: tuple[str, .
 def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
     baseline = figures[0].requests_per_second
     print(
-        f"\ngunicorn {args.workers} gthread workers × 2 threads · wrk -t{args.threads} -c{args.connections} "
+        f"\ngunicorn {args.workers} gthread workers × 2 threads · "
+        f"wrk -t{args.threads} -c{args.connections} "
         f"-d{max(1, round(args.duration))}s, best of {max(1, args.rounds)} interleaved rounds · "
         "PostgreSQL + Redis · demo menu"
     )

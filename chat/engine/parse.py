@@ -180,10 +180,14 @@ def parse(index: MenuIndex, message: str) -> Query:
             j -= 1
         return applied
 
-    scope: str | None = None  # None | "open" | "after" | "joined"
+    # None | "open" | "after" | "joined" | "gap" (a list joiner, then another word: "can't eat eggs
+    # or milk, any starters?" — only allergen words continue the exclusion list after the gap).
+    scope: str | None = None
     for i, t in enumerate(toks):
         k = t.kind
         if k in SKIP:
+            if scope == "joined":
+                scope = "gap"
             continue
         if k == ALWAYS:
             exclude(i)
@@ -197,7 +201,7 @@ def parse(index: MenuIndex, message: str) -> Query:
             if scope == "after":
                 scope = "joined"
         elif k in (ALLERGEN, TERM, UNK):
-            if scope in ("open", "joined"):
+            if scope in ("open", "joined") or (scope == "gap" and k == ALLERGEN):
                 exclude(i)
                 scope = "after"
             else:

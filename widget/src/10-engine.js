@@ -170,15 +170,16 @@ var engine = (menu) => {
       }
       return applied;
     };
-    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded word.
+    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded
+    // word, 7 a word after the joiner ("eggs or milk, any starters"): only allergens stay excluded.
     toks.forEach((t, i) => {
       var k = t.k, open = scope & 1;
-      if (SKIP.includes(k)) return;
+      if (SKIP.includes(k)) return scope == 3 && (scope = 7);
       if (k == 'always') return exclude(i);
       if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
       else if (k == 'pre') scope = 1;
       else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope;
-      else if (CONTENT.includes(k)) scope = open && (exclude(i), 2);
+      else if (CONTENT.includes(k)) scope = open && (scope < 7 || k == 'allergen') && (exclude(i), 2);
       else {
         if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
         scope = 0;

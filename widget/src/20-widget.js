@@ -1,9 +1,10 @@
 /* The widget UI: one independent instance per <script data-restaurant-id> tag, rendered in an
    open Shadow DOM. Diner and menu text is only ever set with textContent. */
-// UI strings: open, close, title, log, input, send, offline note, "Contains:", no-menu failure.
+// UI strings: open (also the title without a menu), close, log, input, send, offline note,
+// "Contains:", no-menu failure.
 var UI = {
-  en: "Chat about the menu|Close chat|Menu assistant|Conversation|Ask about the menu|Send|Answering offline|Contains:|The menu can't be reached right now.",
-  sv: 'Chatta om menyn|Stäng chatten|Menyassistent|Konversation|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Menyn nås inte just nu.',
+  en: "Chat about the menu|Close chat|Chat|Ask about the menu|Send|Answering offline|Contains:|The menu can't be reached right now.",
+  sv: 'Chatta om menyn|Stäng chatten|Chatt|Fråga om menyn|Skicka|Svarar offline|Innehåller:|Menyn nås inte just nu.',
 };
 var CSS = '.w,.p{display:flex;flex-direction:column}.w{position:fixed;z-index:2147483000;align-items:end;gap:9px;font:15px/1.4 system-ui;color:#111}.left{align-items:start}button,input{font:inherit;min-height:44px;padding:0 12px;border:1px solid;border-radius:8px}.f{width:56px;border-radius:50%;font-size:24px}.p{width:min(370px,90vw);height:min(540px,80vh);background:#fff;border:1px solid;border-radius:12px;overflow:hidden}[hidden]{display:none!important}.h{display:flex;padding-left:12px;font-weight:bold;line-height:44px}.x{width:44px;margin-left:auto}.l{flex:1;overflow:auto;padding:8px}.m{width:fit-content;max-width:85%;margin-bottom:8px;padding:8px;border-radius:12px;background:#eee;white-space:pre-line;overflow-wrap:anywhere}.me{margin-left:auto}button,.h,.me{background:var(--c);color:var(--t)}.n,.b{font-size:12px}.k{margin-top:6px;padding:6px;background:#fff}.b{margin:3px;padding:0 6px;border-radius:9px;background:#dfd}.a{background:#fdd}.c,form{display:flex;flex-wrap:wrap;gap:6px;padding:8px}.c button,input{background:#fff;color:#111}input{flex:1}:focus-visible{outline:3px solid #1a5fb4}';
 
@@ -58,14 +59,14 @@ var mount = (script) => {
     var card = (item) => {
       var al = itemAllergens(item), badge = (c, cls) => h('span', { class: cls, text: label(c, loc) });
       return h('div', { class: 'k' }, h('b', { text: item.name }), h('span', { text: ' ' + money(+item.price, currency) }), h('br'),
-        ...itemDiets(item).map((d) => badge(d, 'b')), al[0] && h('small', { text: ' ' + S[7] + ' ' }), ...al.map((c) => badge(c, 'b a')));
+        ...itemDiets(item).map((d) => badge(d, 'b')), al[0] && h('small', { text: ' ' + S[6] + ' ' }), ...al.map((c) => badge(c, 'b a')));
     };
     var show = (m) => {
       var items = m.items || [];
       // With cards, the reply's "- Name (price)" and "…and N more" lines would repeat them.
       log.append(h('div', { class: m.me ? 'm me' : 'm' },
         h('span', { text: items[0] ? m.text.split('\n').filter((x) => !/^(- |…)/.test(x)).join('\n') : m.text }),
-        ...items.map(card), m.offline && h('div', { class: 'n', text: S[6] })));
+        ...items.map(card), m.offline && h('div', { class: 'n', text: S[5] })));
       scroll();
     };
     var scroll = () => (log.scrollTop = log.scrollHeight);
@@ -102,19 +103,19 @@ var mount = (script) => {
       input.value = '';
       add({ me: 1, text });
       var res = (menu?.features?.serverChat !== false && Date.now() >= retryAt && (await askServer(text))) ||
-        ((await fetchMenu()) ? { ...answer(menu, text), offline: 1 } : { reply: S[8], offline: 1 });
+        ((await fetchMenu()) ? { ...answer(menu, text), offline: 1 } : { reply: S[7], offline: 1 });
       add({ text: res.reply, offline: res.offline, items: res.items });
       res.suggestions?.[0] && chips(res.suggestions);
       busy = 0;
     };
 
-    var input = h('input', { maxlength: 500, autocomplete: 'off', 'aria-label': S[4], placeholder: S[4] });
-    var log = h('div', { class: 'l', role: 'log', 'aria-live': 'polite', 'aria-label': S[3], tabindex: 0 });
+    var input = h('input', { maxlength: 500, autocomplete: 'off', 'aria-label': S[3], placeholder: S[3] });
+    var log = h('div', { class: 'l', role: 'log', 'aria-live': 'polite', 'aria-label': S[2], tabindex: 0 });
     var chipBox = h('div', { class: 'c' });
     var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 't', hidden: '' },
-      h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[2] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
+      h('div', { class: 'h' }, h('div', { id: 't', text: r.name || S[0] }), h('button', { class: 'x', 'aria-label': S[1], text: '×', onclick: () => setOpen() })),
       log, chipBox,
-      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { text: S[5] })));
+      h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, h('button', { text: S[4] })));
     var fab = h('button', { class: 'f', 'aria-label': S[0], 'aria-expanded': false, text: '\u{1f4ac}', onclick: () => setOpen(panel.hidden) });
     var wrap = h('div', { class: 'w ' + side, lang: loc, onkeydown: (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()) }, panel, fab);
     wrap.style.cssText = '--c:' + color + ';--t:' + textColor(color) + ';bottom:' + (20 + 72 * stack) + 'px;' + side + ':20px';
