@@ -61,10 +61,13 @@ def forget_allowlist(public_id: str) -> None:
         logger.warning("cors allowlist cache purge failed", exc_info=True)
 
 
+_PUBLIC_ID = re.compile(r"^[-a-zA-Z0-9_]{1,64}\Z")  # the shape of Restaurant.public_id
+
+
 def origin_allowed(public_id: str, origin: str) -> bool:
     """Whether a browser on ``origin`` may call the API for restaurant ``public_id``."""
-    if not origin or not public_id:
-        return False
+    if not origin or not _PUBLIC_ID.match(public_id or ""):
+        return False  # a malformed id names no restaurant: no query, no cache entry
     if settings.DEBUG and _DEV_ORIGIN.match(origin):
         return True
     return origin.lower() in allowed_origins(public_id)

@@ -88,3 +88,17 @@ def test_same_origin_pages_may_use_the_api_without_being_listed(rf, bella):
     assert not request_origin_allowed(other, "bella")
     no_origin = rf.post("/api/chat", HTTP_HOST="testserver")
     assert request_origin_allowed(no_origin, "bella")
+
+
+def test_malformed_restaurant_ids_cost_no_query_and_no_cache_entry(
+    bella_site, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from tenants.cors import allowlist_key
+
+    weird = "x" * 65
+    with django_assert_num_queries(0):
+        assert not origin_allowed(weird, bella_site)
+        assert not origin_allowed("bella bella", bella_site)
+    assert cache.get(allowlist_key(weird)) is None
