@@ -34,6 +34,32 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 # A fresh random key per run, as strong as production's (the stack is private and short-lived).
 BENCH_SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def production_env(database_url: str, redis_url: str, **overrides: str) -> dict[str, str]:
+    """The app's production environment (DEBUG off, JSON logs, the bench baseline routed) on the
+    given PostgreSQL and Redis; the caller's own Django/database settings never leak in."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="stjarna_site.settings",
+        DEBUG="false",
+        SECRET_KEY=BENCH_SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        STJARNA_BENCH_BASELINE="true",  # routes /bench/baseline (bench/baseline.py)
+        LOG_FORMAT="json",
+        PYTHONPATH=str(ROOT),
+        **overrides,
+    )
+    return env
+
+
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin")
 
 
@@ -228,22 +254,10 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         """The production environment of the app, pointed at the private services."""
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="stjarna_site.settings",
-            DEBUG="false",
-            SECRET_KEY=BENCH_SECRET_KEY,
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            SECURE_SSL_REDIRECT="false",
-            DATABASE_URL=self.postgres.url,
-            REDIS_URL=self.redis.url,
+        env = production_env(
+            self.postgres.url,
+            self.redis.url,
             TRUSTED_PROXY_COUNT="1",  # the load generator plays the load balancer
-            STJARNA_BENCH_BASELINE="true",  # routes /bench/baseline (bench/baseline.py)
-            LOG_FORMAT="json",
             BIND=f"127.0.0.1:{self.port}",
         )
         if self.workers:

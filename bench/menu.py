@@ -38,11 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 MENU_PATH = "/api/public/menu?restaurantId=demo"
 BASELINE_PATH = "/bench/baseline"
 BUDGET = {"menu 200": 0.8, "menu 304": 0.9}
-BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass
@@ -86,25 +88,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="stjarna_site.settings",
-        DEBUG="false",
-        SECRET_KEY=BENCH_SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-        CACHE_KEY_PREFIX="stjarna-bench-menu",
-        STJARNA_BENCH_BASELINE="true",
-        LOG_FORMAT="json",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return production_env(args.database_url, args.redis_url, CACHE_KEY_PREFIX="stjarna-bench-menu")
 
 
 def ensure_database(database_url: str) -> None:
