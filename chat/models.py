@@ -26,7 +26,8 @@ class ChatSession(models.Model):
         indexes = [models.Index(fields=["token"]), models.Index(fields=["last_seen"])]
 
     def __str__(self) -> str:
-        return f"{self.restaurant.public_id}:{self.token}"
+        # No token here: str() lands in Django's admin log, which erasure does not reach.
+        return f"Chat session {self.pk} at {self.restaurant_id}"
 
 
 class ChatMessage(models.Model):
@@ -47,4 +48,4 @@ class ChatMessage(models.Model):
         indexes = [models.Index(fields=["session", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.role}: {self.text[:60]}"
+        return f"{self.get_role_display()} message {self.pk}"  # the text is personal data

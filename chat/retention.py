@@ -28,7 +28,10 @@ class PurgeResult:
 
 def expired_sessions(*, older_than_days: int) -> tuple[datetime, QuerySet]:
     """Sessions whose last message is older than ``older_than_days`` days, and the cutoff."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+    try:
+        cutoff = timezone.now() - timedelta(days=older_than_days)
+    except OverflowError as exc:
+        raise ValueError("--older-than is too large: give a number of days.") from exc
     sessions = (
         ChatSession.objects.annotate(
             last_activity=Coalesce(Max("messages__created_at"), "last_seen")

@@ -34,13 +34,13 @@ from stjarna_site.client_ip import client_ip
 from stjarna_site.errors import api_error
 from stjarna_site.logging import set_log_restaurant
 from tenants.cors import request_origin_allowed
+from tenants.validators import is_public_id
 
 logger = structlog.get_logger(__name__)
 
 MAX_BODY_BYTES = 8 * 1024
 MAX_MESSAGE_CHARS = 500
 _SESSION_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,128}")
-_RESTAURANT_ID = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Restaurant.public_id is a slug
 _UTF8 = {"utf-8", "utf8"}
 
 
@@ -85,7 +85,9 @@ def _answer(request: HttpRequest, public_id: str, session_token: str, message: s
     if restaurant is None:
         return api_error("restaurant_not_found", f"No restaurant with id “{public_id}”.", 404)
 
-    if not request_origin_allowed(request, public_id):
+    allowed = request_origin_allowed(request, public_id)
+    request._cors_approved = allowed  # the CORS hook reuses this decision, made on the body's id
+    if not allowed:
         return api_error(
             "origin_not_allowed",
             "This website is not on the restaurant's list of allowed origins.",
@@ -196,7 +198,7 @@ def _invalid(field: str, message: str) -> BadRequest:
 
 
 def _restaurant_id(value: Any) -> str:
-    if not isinstance(value, str) or not _RESTAURANT_ID.fullmatch(value):
+    if not is_public_id(value):
         raise _invalid(
             "restaurantId", "must be the restaurant's id (letters, digits, - and _; 1–64)."
         )

@@ -88,7 +88,8 @@ def serialise_menu(payload: dict) -> MenuEntry:
 
 def _remember_locally(entry: MenuEntry) -> None:
     if len(_local_bodies) >= LOCAL_BODIES_MAX:
-        _local_bodies.pop(next(iter(_local_bodies)))  # the oldest
+        # The oldest; tolerant of another thread of this worker evicting the same one first.
+        _local_bodies.pop(next(iter(_local_bodies), None), None)
     _local_bodies[entry.etag] = entry.body
 
 
@@ -114,8 +115,9 @@ def menu_entry(public_id: str) -> MenuEntry | None:
             if etag is None:
                 return None
             body = _local_bodies.get(etag)
-            if body is None:
-                body = cache.get(menu_body_key(etag))
+            if body is not None:
+                return MenuEntry(body=body, etag=etag)
+            body = cache.get(menu_body_key(etag))
             if body is not None:
                 entry = MenuEntry(body=body, etag=etag)
                 _remember_locally(entry)

@@ -172,6 +172,8 @@ def _parse_json(text: str) -> ImportReport:
         return ImportReport(
             errors=[Issue("", f"Malformed JSON: {exc.msg} (column {exc.colno}).", exc.lineno)]
         )
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        return ImportReport(errors=[Issue("", f"Unreadable JSON: {exc}.", None)])
     except RecursionError:
         return ImportReport(errors=[Issue("", "Malformed JSON: nested too deeply.")])
     return validate_menu_document(document, lines=_item_lines(text))

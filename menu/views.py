@@ -8,8 +8,6 @@ shared cache (``menu.cache``). CORS (SPEC §6) is applied around it by django-co
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -18,10 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from menu.cache import menu_entry
 from stjarna_site.errors import api_error
 from stjarna_site.logging import set_log_restaurant
+from tenants.validators import is_public_id
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-# The shape of Restaurant.public_id (a slug of at most 64 characters).
-_PUBLIC_ID = re.compile(r"^[-a-zA-Z0-9_]{1,64}\Z")
 
 
 @csrf_exempt  # read-only, cookie-less API: nothing to protect, and the check costs time
@@ -41,7 +38,7 @@ def public_menu(request: HttpRequest) -> HttpResponse:
         return api_error(
             "restaurant_id_required", "Add ?restaurantId=… naming the restaurant.", 400
         )
-    if not _PUBLIC_ID.match(public_id):
+    if not is_public_id(public_id):
         return api_error(
             "invalid_restaurant_id",
             "restaurantId must be letters, digits, hyphens or underscores (at most 64).",

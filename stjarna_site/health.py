@@ -8,6 +8,7 @@ cache down → 200 "degraded" (the product keeps serving from the database witho
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -57,8 +58,9 @@ def run_checks(checks: dict[str, Callable[[], None]], timeout: float) -> dict[st
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout)  # threads run in parallel, so the total wait stays ≈ timeout
+    deadline = time.monotonic() + timeout
+    for thread in threads:  # one shared deadline: hung checks never add up their waits
+        thread.join(max(0.0, deadline - time.monotonic()))
     return dict(results)
 
 

@@ -97,7 +97,7 @@ def configure_logging(*, log_format: str, level: str) -> None:
 def request_id_for(request: HttpRequest) -> str:
     """Reuse a well-formed incoming X-Request-ID (from a proxy), otherwise mint one."""
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    if _SAFE_REQUEST_ID.match(incoming):
+    if _SAFE_REQUEST_ID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
 

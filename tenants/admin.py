@@ -18,6 +18,7 @@ from tenants.scoping import (
     TenantScopedInlineMixin,
     is_operator,
     restaurant_filter,
+    user_restaurant_ids,
 )
 from tenants.selectors import embed_snippet_for
 
@@ -201,8 +202,10 @@ class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         add_never_cache_headers(response)
         return response
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
+        if not is_operator(request):  # owners revoke keys of the restaurants they own, only
+            queryset = queryset.filter(restaurant__in=user_restaurant_ids(request, OWNER_ONLY))
         revoked = sum(api_key_revoke(key=key) for key in queryset)
         self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
 

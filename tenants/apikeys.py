@@ -80,7 +80,8 @@ def api_key_authenticate(token: str) -> ApiKey | None:
         return None
     key = (
         ApiKey.objects.select_related("restaurant")
-        .filter(prefix=match.group(1), revoked_at__isnull=True)
+        # A deactivated restaurant is hidden everywhere, its management API included.
+        .filter(prefix=match.group(1), revoked_at__isnull=True, restaurant__active=True)
         .first()
     )
     if key is None or not hmac.compare_digest(key.secret_hash, hash_token(token)):

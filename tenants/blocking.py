@@ -32,6 +32,7 @@ from django.utils import timezone
 from tenants.models import BlockedIP, normalise_network
 
 logger = logging.getLogger(__name__)
+MAX_BLOCK_HOURS = 24 * 365 * 10  # ten years; omit --expires-in for a permanent block
 
 BLOCKLIST_KEY = "ipblock:list"
 # The shared entry is rebuilt from the database at least this often, whatever happens.
@@ -67,7 +68,11 @@ def _parse(
 ) -> dict[tuple[int, int], dict[int, tuple[Network, float | None]]]:
     table: dict[tuple[int, int], dict[int, tuple[Network, float | None]]] = {}
     for text, expires in rows:
-        network = ipaddress.ip_network(text)
+        try:
+            network = ipaddress.ip_network(text)
+        except ValueError:  # a row written around the model's validation: skip, never fail
+            logger.error("blocked-ip row is not a network; ignored", extra={"network": text})
+            continue
         shift = network.max_prefixlen - network.prefixlen
         bucket = table.setdefault((network.version, network.prefixlen), {})
         bucket[int(network.network_address) >> shift] = (network, expires)
@@ -162,8 +167,10 @@ def block_ip(
         raise ValueError("A reason is required: say why, for the audit trail.")
     expires_at: datetime | None = None
     if expires_in_hours is not None:
-        if expires_in_hours <= 0:
-            raise ValueError("--expires-in must be a positive number of hours.")
+        if not (0 < expires_in_hours <= MAX_BLOCK_HOURS):  # also refuses nan and inf
+            raise ValueError(
+                f"--expires-in must be a positive number of hours (at most {MAX_BLOCK_HOURS})."
+            )
         expires_at = timezone.now() + timedelta(hours=expires_in_hours)
     block, created = BlockedIP.objects.update_or_create(
         network=canonical,

@@ -20,10 +20,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from tenants.models import AllowedOrigin
+from tenants.validators import is_public_id
 
 logger = logging.getLogger(__name__)
 
 ALLOWLIST_TTL_SECONDS = 300
+MAX_BODY_TO_INSPECT = 8 * 1024  # the chat API's own body limit
 _DEV_ORIGIN = re.compile(r"^http://(localhost|127\.0\.0\.1)(:\d{1,5})?$")
 _MISSING = "__missing__"  # cached marker for "no such active restaurant"
 
@@ -61,12 +63,9 @@ def forget_allowlist(public_id: str) -> None:
         logger.warning("cors allowlist cache purge failed", exc_info=True)
 
 
-_PUBLIC_ID = re.compile(r"^[-a-zA-Z0-9_]{1,64}\Z")  # the shape of Restaurant.public_id
-
-
 def origin_allowed(public_id: str, origin: str) -> bool:
     """Whether a browser on ``origin`` may call the API for restaurant ``public_id``."""
-    if not origin or not _PUBLIC_ID.match(public_id or ""):
+    if not origin or not is_public_id(public_id):
         return False  # a malformed id names no restaurant: no query, no cache entry
     if settings.DEBUG and _DEV_ORIGIN.match(origin):
         return True
@@ -89,10 +88,16 @@ def request_origin_allowed(request: HttpRequest, public_id: str) -> bool:
 
 def restaurant_id_of(request: HttpRequest) -> str:
     """The restaurant a public API request is about, from the query string or a JSON body."""
+    known = getattr(request, "log_restaurant_id", None)  # the view already parsed it
+    if known:
+        return known
     public_id = request.GET.get("restaurantId", "")
     if public_id or request.method != "POST":
         return public_id
     try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_TO_INSPECT:
+            return ""  # never read a body the view itself refused as too large
+
         body = json.loads(request.body or b"{}")
     except Exception:  # unreadable bodies simply name no restaurant
         return ""

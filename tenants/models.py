@@ -105,6 +105,14 @@ class Restaurant(models.Model):
         """Save, bumping ``menu_version`` in the same transaction when a public field changed."""
         loaded = getattr(self, "_loaded_public", None)
         changed = self.pk is not None and loaded is not None and loaded != self._public_values()
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # menu_version is only ever written by bump_menu_version's atomic F() update: a full
+            # save of an instance loaded before a concurrent menu change must not put it back.
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "menu_version"
+            ]
         with transaction.atomic():
             super().save(*args, **kwargs)
             if changed:

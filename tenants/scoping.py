@@ -177,10 +177,16 @@ class OperatorOnlyAdminMixin:
 
 
 class ReadOnlyAdminMixin:
-    """Records (what diners were told, who changed what) that nobody edits in the admin."""
+    """Records (what diners were told, who changed what) that nobody edits in the admin.
+
+    Deleting them is for operators only (retention and GDPR erasure have commands too).
+    """
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_operator(request)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
+_PUBLIC_ID = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # the shape of Restaurant.public_id (a slug)
 _RATE = re.compile(r"^([1-9]\d*)/(\d*)([smhd]?)$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -96,3 +97,8 @@ def validate_storable_text(value: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValidationError("Text contains invalid Unicode.", code="invalid_unicode") from exc
+
+
+def is_public_id(value: object) -> bool:
+    """Whether ``value`` has the shape of a restaurant id; anything else names no restaurant."""
+    return isinstance(value, str) and _PUBLIC_ID.fullmatch(value) is not None

@@ -200,3 +200,16 @@ def test_staff_do_not_see_the_rate_limit_overrides(bella, staff_of_bella, login_
     page = login_as(staff_of_bella).get(reverse("admin:tenants_restaurant_change", args=[bella.pk]))
 
     assert "chat_burst_limit" not in page.content.decode()
+
+
+def test_restaurant_staff_cannot_delete_chat_records(bella, staff_of_bella, operator, login_as):
+    from chat.models import ChatSession
+    from tests.factories import ChatMessageFactory, ChatSessionFactory
+
+    session = ChatSessionFactory(restaurant=bella)
+    ChatMessageFactory(session=session)
+    url = f"/admin/chat/chatsession/{session.pk}/delete/"
+    assert login_as(staff_of_bella).post(url, {"post": "yes"}).status_code == 403
+    assert ChatSession.objects.filter(pk=session.pk).exists()
+    login_as(operator).post(url, {"post": "yes"})
+    assert not ChatSession.objects.filter(pk=session.pk).exists()

@@ -152,3 +152,44 @@ def test_rotate_all_covers_every_restaurant(bella, roma, api, capsys):
     assert all(api(token).get("/api/v1/menu").status_code == 401 for token in old)
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 2
     assert ApiKey.objects.filter(revoked_at__lte=timezone.now()).count() == 2
+
+
+def _revoke_in_admin(client, key: ApiKey):
+    return client.post(
+        "/admin/tenants/apikey/",
+        {"action": "revoke_keys", "_selected_action": [key.pk], "index": 0},
+    )
+
+
+def test_staff_role_cannot_revoke_keys(bella, login_as):
+    key = api_key_issue(restaurant=bella, name="Till").key
+    staff = MembershipFactory(
+        user=UserFactory(username="waiter"), restaurant=bella, role=Membership.Role.STAFF
+    ).user
+    _revoke_in_admin(login_as(staff), key)
+    key.refresh_from_db()
+    assert key.revoked_at is None
+
+
+def test_an_owner_elsewhere_cannot_revoke_keys_where_they_are_only_staff(bella, roma, login_as):
+    roma_key = api_key_issue(restaurant=roma, name="Till").key
+    user = UserFactory(username="owner-of-bella")
+    MembershipFactory(user=user, restaurant=bella, role=Membership.Role.OWNER)
+    MembershipFactory(user=user, restaurant=roma, role=Membership.Role.STAFF)
+    _revoke_in_admin(login_as(user), roma_key)
+    roma_key.refresh_from_db()
+    assert roma_key.revoked_at is None
+
+
+def test_owner_revokes_their_own_keys_in_the_admin(bella, staff_of_bella, login_as):
+    key = api_key_issue(restaurant=bella, name="Till").key  # staff_of_bella is an owner
+    _revoke_in_admin(login_as(staff_of_bella), key)
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+
+
+def test_a_deactivated_restaurants_keys_stop_working(bella):
+    issued = api_key_issue(restaurant=bella, name="Till")
+    bella.active = False
+    bella.save()
+    assert api_key_authenticate(issued.token) is None

@@ -16,6 +16,13 @@ from tenants.audit import audit_rows_to_csv, audit_trail
 
 def parse_moment(value: str, option: str) -> datetime:
     """``2026-01-31``, an ISO date-time, or a relative ``24h`` / ``7d`` (before now)."""
+    try:
+        return _parse_moment(value, option)
+    except (ValueError, OverflowError) as exc:  # 2026-13-45, 2026-02-30, 99999999999d
+        raise CommandError(f"{option} {value!r} is not a possible date or age: {exc}.") from exc
+
+
+def _parse_moment(value: str, option: str) -> datetime:
     text = value.strip()
     if text[:-1].isdigit() and text[-1:] in ("h", "d"):
         amount = int(text[:-1])

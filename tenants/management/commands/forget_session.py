@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 
 from tenants.gdpr import forget_session, token_fingerprint
 from tenants.management.base import OperatorCommand, restaurant_or_error
@@ -20,6 +21,7 @@ class Command(OperatorCommand):
         parser.add_argument("token", help="The diner's session token (from the widget)")
         parser.add_argument("--restaurant", metavar="ID", help="Only at this restaurant")
 
+    @transaction.atomic  # the erasure and its audit row are one write: never one without the other
     def handle(self, *args: Any, **options: Any) -> None:
         restaurant = restaurant_or_error(options["restaurant"]) if options["restaurant"] else None
         result = forget_session(token=options["token"], restaurant=restaurant)
