@@ -9,10 +9,15 @@ p50/p99 and the ratio to the baseline measured in the same run:
 - menu 200: ``/api/public/menu?restaurantId=demo``, warm (served from Redis);
 - menu 304: the same with ``If-None-Match`` carrying the current ETag.
 
+One wrk run on this kind of machine varies by ±15 % (which worker accepts which of the connections,
+the scheduler), so each round measures every path back to back, in an order that rotates from round
+to round, and a path's ratio is the **median over rounds of its ratio to the baseline of the same
+round**; req/s and latencies are medians too.
+
 Budget (issue 3): warm 200 ≥ 0.8× baseline, 304 ≥ 0.9×; exits 1 when missed (``--no-budget`` only
 reports). Usage::
 
-    python bench/menu.py                      # 3 rounds × 5 s per path, 4 workers, 8 connections
+    python bench/menu.py                      # 15 rounds × 2 s per path, 4 workers, 8 connections
     python bench/menu.py --duration 1 --rounds 1 --no-budget   # CI smoke
     python bench/menu.py --database-url postgres://postgres@127.0.0.1:5432/stjarna_bench_menu \\
                          --redis-url redis://127.0.0.1:6379/0
@@ -29,6 +34,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -53,18 +59,49 @@ class Figure:
     requests_per_second: float
     p50_ms: float | None
     p99_ms: float | None
+    ratio: float = 1.0  # to the baseline (of the same round; a median over rounds once summarised)
+    spread: tuple[float, float] = (1.0, 1.0)  # quartiles of the per-round ratios
+
+
+def summarise(rounds: list[dict[str, Figure]], names: list[str]) -> list[Figure]:
+    """One figure per path: medians over rounds, the ratio taken within each round first."""
+
+    def median_of(values: list[float | None]) -> float | None:
+        known = [value for value in values if value is not None]
+        return statistics.median(known) if known else None
+
+    def quartiles(values: list[float]) -> tuple[float, float]:
+        if len(values) < 2:
+            return values[0], values[0]
+        low, _, high = statistics.quantiles(values, n=4)
+        return low, high
+
+    figures = []
+    for name in names:
+        ratios = [r[name].requests_per_second / r[names[0]].requests_per_second for r in rounds]
+        figures.append(
+            Figure(
+                name,
+                median_of([r[name].requests_per_second for r in rounds]),
+                median_of([r[name].p50_ms for r in rounds]),
+                median_of([r[name].p99_ms for r in rounds]),
+                statistics.median(ratios),
+                quartiles(ratios),
+            )
+        )
+    return figures
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--duration", type=float, default=5, help="seconds of load per path and round"
+        "--duration", type=float, default=2, help="seconds of load per path and round"
     )
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
-        help="interleaved rounds; each path keeps its best round (default 3)",
+        default=15,
+        help="rounds, each measuring every path; ratios are medians over rounds (default 15)",
     )
     parser.add_argument(
         "--workers", type=int, default=4, help="gunicorn workers (default 4: 2 per core)"
@@ -196,17 +233,19 @@ def run_wrk(name: str, url: str, args: argparse.Namespace, headers: tuple[str, .
 
 
 def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
-    baseline = figures[0].requests_per_second
     print(
         f"\ngunicorn {args.workers} gthread workers × 2 threads · "
         f"wrk -t{args.threads} -c{args.connections} "
-        f"-d{max(1, round(args.duration))}s, best of {max(1, args.rounds)} interleaved rounds · "
+        f"-d{max(1, round(args.duration))}s, medians of {max(1, args.rounds)} rounds · "
         "PostgreSQL + Redis · demo menu"
     )
-    print(f"{'path':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  budget")
+    print(
+        f"{'path':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+        f"{'quartiles':>11}  budget"
+    )
     failures = []
     for figure in figures:
-        ratio = figure.requests_per_second / baseline
+        ratio = figure.ratio
         floor = BUDGET.get(figure.name)
         verdict = (
             "" if floor is None else (f"≥ {floor:.1f} " + ("ok" if ratio >= floor else "MISSED"))
@@ -217,7 +256,7 @@ def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
         p99 = f"{figure.p99_ms:.2f}" if figure.p99_ms is not None else "-"
         print(
             f"{figure.name:<10} {figure.requests_per_second:>9.0f} {p50:>8} {p99:>8} "
-            f"{ratio:>5.2f}×  {verdict}"
+            f"{ratio:>5.2f}× {figure.spread[0]:>5.2f}–{figure.spread[1]:.2f}  {verdict}"
         )
     return failures
 
@@ -248,15 +287,11 @@ def main(argv: list[str] | None = None) -> int:
             ("menu 200", base + MENU_PATH, ()),
             ("menu 304", base + MENU_PATH, (f"If-None-Match: {etag}",)),
         ]
-        best: dict[str, Figure] = {}
-        # Interleaved rounds, best of each: on a shared machine a neighbour's burst then hurts
-        # one sample, not one path.
-        for _ in range(max(1, args.rounds)):
-            for name, url, headers in paths:
-                figure = run_wrk(name, url, args, headers)
-                if name not in best or figure.requests_per_second > best[name].requests_per_second:
-                    best[name] = figure
-        figures = [best[name] for name, _, _ in paths]
+        rounds: list[dict[str, Figure]] = []
+        for number in range(max(1, args.rounds)):
+            order = paths[number % len(paths) :] + paths[: number % len(paths)]
+            rounds.append({name: run_wrk(name, url, args, headers) for name, url, headers in order})
+        figures = summarise(rounds, [name for name, _, _ in paths])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

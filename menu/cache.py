@@ -1,4 +1,8 @@
-"""The shared-cache copy of each restaurant's public menu (SPEC §5 "warm path").
+"""The cached copies of each restaurant's public menu (SPEC §5 "warm path").
+
+In front of everything below, each worker keeps its own copies (``menu.nearcache``), dropped by
+acknowledged announcements before any change counts as done: a warm request is then answered from
+memory without a round trip. What follows is the shared cache those copies are taken from.
 
 Entries in the shared cache (Redis in production):
 
@@ -38,6 +42,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from menu import nearcache
 from menu.selectors import public_menu
 
 logger = logging.getLogger(__name__)
@@ -99,12 +104,24 @@ def _from_database(public_id: str, server_chat: bool) -> MenuEntry | None:
 
 
 def menu_entry(public_id: str) -> MenuEntry | None:
-    """The public menu of ``public_id`` (None: unknown or inactive), from the cache when warm.
+    """The public menu of ``public_id`` (None: unknown or inactive).
 
-    Warm: one cache round trip (two if this worker has not seen the body yet), no database
-    query. Cold: two queries, then the entries are stored.
+    From this worker's own copy when it has one (``menu.nearcache``: no round trip at all), else
+    from the shared cache, whose answer the worker keeps if nothing changed meanwhile.
     """
-    server_chat = bool(settings.USE_SERVER_CHAT)
+    key = (public_id, bool(settings.USE_SERVER_CHAT))
+    entry = nearcache.lookup(key)
+    if entry is not nearcache.MISSING:
+        return entry
+    ticket = nearcache.near_cache.ticket()
+    entry = _shared_menu_entry(public_id, key[1])
+    nearcache.near_cache.store(ticket, key, entry)
+    return entry
+
+
+def _shared_menu_entry(public_id: str, server_chat: bool) -> MenuEntry | None:
+    """The menu from the shared cache (warm: one round trip, two if this worker has not seen the
+    body yet; no database query), else from the database (two queries), then stored."""
     pointer_key, head_key = menu_pointer_key(public_id), menu_head_key(public_id, server_chat)
     try:
         found = cache.get_many([pointer_key, head_key])
@@ -154,8 +171,13 @@ def _cache_down(public_id: str, server_chat: bool) -> MenuEntry | None:
 
 
 def purge_menu(public_id: str) -> None:
-    """Invalidate one restaurant's cached menu by renewing its generation; raises on failure."""
-    cache.set(menu_pointer_key(public_id), _new_generation(), _pointer_timeout())
+    """Invalidate one restaurant's cached menu: renew its generation in the shared cache, then
+    have every worker drop its own copy (``menu.nearcache.announce``); raises on failure."""
+    try:
+        cache.set(menu_pointer_key(public_id), _new_generation(), _pointer_timeout())
+    finally:
+        nearcache.near_cache.forget(public_id)  # this process's copy, even if Redis refused
+    nearcache.announce(public_id)
 
 
 def forget_menu(public_id: str) -> None:

@@ -245,3 +245,68 @@ def test_public_menu_does_not_vary_on_cookies(client, db):
     assert response.status_code == 200
     assert "cookie" not in response["Vary"].lower()
     assert "origin" in response["Vary"].lower()
+
+
+# The view answers the common requests on fast paths (menu/views.py); these pin them to the
+# general rules they shortcut: Django's conditional-request handling and QueryDict parsing.
+@pytest.mark.parametrize("if_none_match", [None, "{etag}", '"stale"', "W/{etag}"])
+@pytest.mark.parametrize("if_match", [None, "{etag}", '"other"'])
+@pytest.mark.parametrize("if_modified_since", [None, "Sat, 01 Jan 2000 00:00:00 GMT"])
+@pytest.mark.parametrize("if_unmodified_since", [None, "Sat, 01 Jan 2000 00:00:00 GMT"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_conditional_answers_follow_djangos_rules(
+    client, bella_menu, method, if_none_match, if_match, if_modified_since, if_unmodified_since
+):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.cache import get_conditional_response
+
+    full = client.get(menu_url())
+    etag = full["ETag"]
+    headers = {
+        name: value.format(etag=etag)
+        for name, value in {
+            "HTTP_IF_NONE_MATCH": if_none_match,
+            "HTTP_IF_MATCH": if_match,
+            "HTTP_IF_MODIFIED_SINCE": if_modified_since,
+            "HTTP_IF_UNMODIFIED_SINCE": if_unmodified_since,
+        }.items()
+        if value is not None
+    }
+    response = client.generic(method, menu_url(), **headers)
+
+    request = RequestFactory().generic(method, menu_url(), **headers)
+    reference = HttpResponse(full.content)
+    reference["ETag"] = etag
+    reference["Cache-Control"] = CACHE_CONTROL
+    expected = get_conditional_response(request, etag=etag, response=reference)
+
+    assert response.status_code == expected.status_code
+    if response.status_code == 304:
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Cache-Control"] == CACHE_CONTROL
+        assert "Content-Type" not in response
+    elif response.status_code == 200:
+        assert response.content == (b"" if method == "HEAD" else full.content)
+        assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("restaurantId=bella", "bella"),
+        ("restaurantId=bella&lang=sv", "bella"),
+        ("lang=sv&restaurantId=roma", "roma"),
+        ("restaurantId=bel%6Ca", "bella"),  # percent-encoded
+        ("restaurantId=bella&restaurantId=roma", "roma"),  # QueryDict: the last one wins
+        ("restaurantId=bella;x", None),
+    ],
+)
+def test_restaurant_id_is_read_as_the_query_string_says(client, bella, roma, query, expected):
+    response = client.get(f"/api/public/menu?{query}")
+    if expected is None:
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 200
+        assert response.json()["restaurant"]["id"] == expected
