@@ -33,6 +33,7 @@ where the shared cache already is memory.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -171,10 +172,8 @@ class NearCache:
                 if generation == self._generation:
                     self.clear(end_lease=True)
                 if pubsub is not None:
-                    try:
+                    with contextlib.suppress(Exception):
                         pubsub.close()
-                    except Exception:
-                        pass
             if generation == self._generation:
                 time.sleep(RECONNECT_SECONDS)
 
