@@ -74,6 +74,7 @@ class NearCache:
         self._epoch = 0  # +1 on every invalidation, reconnection and reset
         self._generation = 0  # +1 when settings change: the running listener then stops
         self._listener: threading.Thread | None = None
+        self.pubsub = None  # the listener's subscription (tests cut it)
 
     def after_fork(self) -> None:
         """In a forked child (a gunicorn worker): nothing of the parent's is valid here."""
@@ -159,15 +160,23 @@ class NearCache:
                 self._lease_until = max(self._lease_until, ping_sent + LEASE_SECONDS)
 
     def _listen(self, generation: int) -> None:
+        failures = 0
         while generation == self._generation:
             pubsub = None
             try:
                 client = cache.client.get_client(write=True)
-                pubsub = client.pubsub()
+                pubsub = self.pubsub = client.pubsub()
                 pubsub.subscribe(_channel())
+                failures = 0
                 self._serve(pubsub, client, generation)
             except Exception as exc:
-                logger.warning("menu near cache: listener restarting", extra={"error": repr(exc)})
+                failures += 1
+                # One warning per outage, not one per retry (every RECONNECT_SECONDS).
+                logger.log(
+                    logging.WARNING if failures == 1 else logging.DEBUG,
+                    "menu near cache: listener disconnected; warm menus use the shared cache",
+                    extra={"error": repr(exc)},
+                )
             finally:
                 if generation == self._generation:
                     self.clear(end_lease=True)

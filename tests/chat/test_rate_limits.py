@@ -17,12 +17,12 @@ from pathlib import Path
 
 import django_ratelimit.core
 import pytest
-from django.db import connection
 
 from chat.ratelimits import limit_key
 from chat.selectors import forget_chat_menus
 from tests.chat.test_chat_api import ask, error_of
 from tests.factories import AllowedOriginFactory, RestaurantFactory
+from tests.processes import other_process_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_IP = "127.0.0.1"
@@ -349,12 +349,7 @@ print(json.dumps(codes))
 def test_limits_are_shared_across_processes_on_one_redis(client, clock):
     bella = RestaurantFactory(public_id="bella")
     quiet_period(clock, [diner_key(bella)], span=12)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "stjarna_site.settings_test",
-        "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "main"),  # same key space
-        "DATABASE_URL": _database_url_of_this_test_database(),
-    }
+    env = other_process_env()
 
     other = subprocess.run(
         [sys.executable, "-c", _OTHER_PROCESS, str(clock.now), "6"],
@@ -373,16 +368,6 @@ def test_limits_are_shared_across_processes_on_one_redis(client, clock):
 
     assert json.loads(other.stdout.strip().splitlines()[-1]) == [200] * 6
     assert statuses(here) == [200] * 4 + [429]  # 6 there + 4 here = the sustained 10
-
-
-def _database_url_of_this_test_database() -> str:
-    params = connection.settings_dict
-    if params["ENGINE"] != "django.db.backends.postgresql":
-        pytest.fail("the cross-process test needs the PostgreSQL test database")
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
-    return f"postgres://{params['USER']}{password}@{host}:{port}/{params['NAME']}"
 
 
 # --- The runbook's verification, against a live server with curl -------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -13,13 +12,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tenants.models import BlockedIP, OperatorAction
+from tests.processes import other_process_env
 
 ATTACKER = "203.0.113.7"
 NEIGHBOUR = "203.0.113.99"
@@ -269,13 +268,7 @@ _OTHER_WORKER = textwrap.dedent(
 )
 @pytest.mark.django_db(transaction=True)
 def test_block_reaches_another_process_sharing_the_cache_within_seconds(run):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "stjarna_site.settings_test",
-        "DATABASE_URL": _database_url(),
-        "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "main"),
-        "LOG_LEVEL": "ERROR",
-    }
+    env = other_process_env()
     worker = subprocess.Popen(
         [sys.executable, "-c", _OTHER_WORKER, ATTACKER],
         cwd=Path(settings.BASE_DIR),
@@ -300,18 +293,6 @@ def _next_status(worker: subprocess.Popen) -> str:
         if line.startswith("STATUS "):
             return line.split()[1]
     return "worker exited"
-
-
-def _database_url() -> str:
-    """The URL of the database this test runs on (the test database, not the configured one)."""
-    params = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{params['NAME']}"
-    user = params.get("USER") or ""
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
-    host = params.get("HOST") or "127.0.0.1"
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['NAME']}"
 
 
 def test_blocks_of_different_sizes_apply_together(block):

@@ -1,0 +1,212 @@
+"""menu.nearcache: each worker's own menu copies — used when warm, never once a change is done."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+
+from menu import cache as menu_cache
+from menu import nearcache
+from menu.nearcache import MISSING, near_cache
+from tests.factories import MenuItemFactory
+from tests.processes import other_process_env
+
+pytestmark = pytest.mark.skipif(
+    not settings.REDIS_URL,
+    reason="workers' copies exist only with Redis (run with REDIS_URL set; CI's first pass does)",
+)
+
+URL = "/api/public/menu?restaurantId=bella"
+
+
+def key(public_id: str = "bella") -> tuple[str, bool]:
+    return (public_id, bool(settings.USE_SERVER_CHAT))
+
+
+def until(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def warm(client, public_id: str = "bella") -> bytes:
+    """Request the menu until this worker answers it from its own copy."""
+    url = f"/api/public/menu?restaurantId={public_id}"
+    body = client.get(url).content
+    assert until(lambda: client.get(url) and near_cache.get(key(public_id)) is not MISSING)
+    return body
+
+
+def names(client) -> list[str]:
+    return [item["name"] for item in client.get(URL).json()["items"]]
+
+
+def test_a_warm_request_is_answered_from_the_workers_own_copy(
+    client, bella, monkeypatch, django_assert_num_queries
+):
+    MenuItemFactory(restaurant=bella, name="Margherita")
+    body = warm(client)
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(menu_cache, "_shared_menu_entry", no_round_trip)
+    with django_assert_num_queries(0):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert response.content == body
+    etag = response["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_change_drops_the_copy_before_it_counts_as_done(
+    client, bella, django_capture_on_commit_callbacks
+):
+    item = MenuItemFactory(restaurant=bella, name="Margherita")
+    warm(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        item.name = "Marinara"
+        item.save()
+    assert near_cache.get(key()) is MISSING
+    assert names(client) == ["Marinara"]
+
+
+def test_a_copy_is_not_kept_when_a_change_raced_its_read(client, bella):
+    warm(client)
+    ticket = near_cache.ticket()
+    assert ticket is not None
+    near_cache.forget("bella")  # an announcement processed while the shared cache was read
+    near_cache.store(ticket, key(), "the menu as read before the change")
+    assert near_cache.get(key()) is MISSING
+
+
+def test_without_a_lease_the_copy_is_not_used(client, bella, monkeypatch):
+    warm(client)
+    monkeypatch.setattr(near_cache, "_renew", lambda *args: None)  # Redis stops answering pings
+    assert until(lambda: near_cache.get(key()) is MISSING, nearcache.LEASE_SECONDS + 1)
+    assert client.get(URL).status_code == 200  # from the shared cache meanwhile
+
+
+def test_a_cut_subscription_clears_the_copies_and_comes_back(client, bella):
+    warm(client)
+    host, port = near_cache.pubsub.connection._sock.getsockname()[:2]
+    address = f"{host}:{port}"
+    cache.client.get_client().execute_command("CLIENT", "KILL", "ADDR", address)
+    assert until(lambda: near_cache.get(key()) is MISSING, 2)
+    warm(client)  # re-subscribed: copies are used again
+
+
+def test_a_worker_that_never_acknowledges_is_waited_out_for_one_lease(bella, caplog):
+    silent = cache.client.get_client().pubsub()
+    silent.subscribe(nearcache._channel())
+    silent.get_message(timeout=1)  # the subscription is confirmed
+    try:
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="menu.nearcache"):
+            nearcache.announce("bella")
+        waited = time.monotonic() - started
+    finally:
+        silent.close()
+    assert nearcache.LEASE_SECONDS <= waited < nearcache.LEASE_SECONDS + 1
+    assert "not every worker acknowledged" in caplog.text
+
+
+def test_acknowledging_workers_are_not_waited_out(bella):
+    near_cache.ticket()  # this process's listener is subscribed and acknowledges
+    assert until(lambda: near_cache.ticket() is not None)
+    started = time.monotonic()
+    nearcache.announce("bella")
+    assert time.monotonic() - started < nearcache.LEASE_SECONDS
+
+
+def test_local_memory_settings_turn_the_copies_off(client, bella):
+    warm(client)
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        assert not nearcache.enabled()
+        assert near_cache.get(key()) is MISSING
+        assert near_cache.ticket() is None
+        assert client.get(URL).status_code == 200
+    warm(client)
+
+
+_READER = textwrap.dedent(
+    """
+    import sys, time
+    import django
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from menu.nearcache import MISSING, near_cache
+
+    client = Client()
+    key = ("bella", bool(settings.USE_SERVER_CHAT))
+    url = "/api/public/menu?restaurantId=bella"
+
+    def names():
+        return ",".join(item["name"] for item in client.get(url).json()["items"])
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        first = names()
+        if near_cache.get(key) is not MISSING:
+            break
+        time.sleep(0.02)
+    print("READY", near_cache.get(key) is not MISSING, first, flush=True)
+    sys.stdin.readline()
+    print("NAMES", names(), flush=True)
+    """
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_elsewhere_is_seen_on_the_next_request_of_another_process(bella):
+    item = MenuItemFactory(restaurant=bella, name="Margherita")
+    env = other_process_env()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _line(reader, "READY") == "READY True Margherita"  # served from its own copy
+        item.name = "Marinara"
+        item.save()  # commits: the announcement waits for the reader's acknowledgement
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        assert _line(reader, "NAMES") == "NAMES Marinara"
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def _line(process: subprocess.Popen, prefix: str) -> str:
+    result: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            if line.startswith(prefix):
+                result.append(line.strip())
+                return
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(30)
+    return result[0] if result else f"no {prefix} line"
