@@ -52,6 +52,7 @@ LEASE_SECONDS = 0.3
 PING_SECONDS = 0.1
 POLL_SECONDS = 0.05
 RECONNECT_SECONDS = 0.5
+MAX_COPIES = 256  # menus kept per worker (the oldest kept goes first); ~10–60 KB each
 ALL = "*"  # an announcement that concerns every restaurant (purge_menu_cache --all)
 MISSING = object()
 
@@ -105,6 +106,8 @@ class NearCache:
             return
         with self._lock:
             if ticket == self._epoch and time.monotonic() < self._lease_until:
+                if len(self._entries) >= MAX_COPIES and key not in self._entries:
+                    del self._entries[next(iter(self._entries))]
                 expires = time.monotonic() + settings.MENU_CACHE_TIMEOUT
                 self._entries[key] = (value, expires)
 

@@ -210,3 +210,14 @@ def _line(process: subprocess.Popen, prefix: str) -> str:
     thread.start()
     thread.join(30)
     return result[0] if result else f"no {prefix} line"
+
+
+def test_a_worker_keeps_a_bounded_number_of_copies(client, bella, monkeypatch):
+    monkeypatch.setattr(nearcache, "MAX_COPIES", 3)
+    warm(client)
+    for number in range(5):
+        ticket = near_cache.ticket()
+        near_cache.store(ticket, (f"probe-{number}", True), None)  # e.g. ids that do not exist
+    assert len(near_cache._entries) == 3
+    assert near_cache.get(key()) is MISSING  # the oldest went first
+    assert near_cache.get(("probe-4", True)) is None
