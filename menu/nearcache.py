@@ -1,4 +1,4 @@
-"""Each worker's own copy of recent public menus, never stale (docs/architecture.md "Menu caches").
+"""Each worker's own copy of recent public menus and CORS allowlists, never stale.
 
 Without it, every warm menu request asks Redis which menu generation is current (``menu.cache``):
 one round trip that SPEC §5's "visible on the next request from any worker" seems to demand, and
@@ -27,8 +27,10 @@ a restart) while the worker still holds a lease, a writer does not know to wait 
 which keeps serving its copy until its listener sees the closed connection (its next poll,
 :data:`POLL_SECONDS`) and at most until the lease ends.
 
-Only with Redis (django-redis): the embedded default is one process with a local-memory cache,
-where the shared cache already is memory.
+Copies are keyed by ``(public_id, …)``: the menu for each ``USE_SERVER_CHAT`` value
+(``menu.cache``) and the CORS allowlist (``tenants.cors``); an announcement drops every copy about
+that restaurant. Only with Redis (django-redis): the embedded default is one process with a
+local-memory cache, where the shared cache already is memory. Measured: docs/performance.md.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from menu import nearcache
 from tenants.models import AllowedOrigin
 from tenants.validators import is_public_id
 
@@ -35,7 +36,21 @@ def allowlist_key(public_id: str) -> str:
 
 
 def allowed_origins(public_id: str) -> frozenset[str]:
-    """The normalised origins allowed for an active restaurant (empty if unknown/inactive)."""
+    """The normalised origins allowed for an active restaurant (empty if unknown/inactive).
+
+    From this worker's own copy when it has one (``menu.nearcache``, dropped on every change like
+    the menu's), else from the shared cache or the database.
+    """
+    key = (public_id, "allowlist")
+    origins = nearcache.lookup(key)
+    if origins is nearcache.MISSING:
+        ticket = nearcache.near_cache.ticket()
+        origins = _shared_allowed_origins(public_id)
+        nearcache.near_cache.store(ticket, key, origins)
+    return origins
+
+
+def _shared_allowed_origins(public_id: str) -> frozenset[str]:
     key = allowlist_key(public_id)
     try:
         cached = cache.get(key)
@@ -57,10 +72,16 @@ def allowed_origins(public_id: str) -> frozenset[str]:
 
 
 def forget_allowlist(public_id: str) -> None:
+    """Drop the cached allowlist of a restaurant, shared and every worker's own (on commit)."""
     try:
         cache.delete(allowlist_key(public_id))
     except Exception:
         logger.warning("cors allowlist cache purge failed", exc_info=True)
+    nearcache.near_cache.forget(public_id)
+    try:
+        nearcache.announce(public_id)
+    except Exception:
+        logger.warning("cors allowlist announcement failed", exc_info=True)
 
 
 def origin_allowed(public_id: str, origin: str) -> bool:

@@ -221,3 +221,48 @@ def test_a_worker_keeps_a_bounded_number_of_copies(client, bella, monkeypatch):
     assert len(near_cache._entries) == 3
     assert near_cache.get(key()) is MISSING  # the oldest went first
     assert near_cache.get(("probe-4", True)) is None
+
+
+SITE = "https://bella.example"
+
+
+def test_a_warm_cross_origin_request_asks_neither_redis_nor_the_database(
+    client, bella, monkeypatch, django_assert_num_queries
+):
+    from tenants import cors
+    from tests.factories import AllowedOriginFactory
+
+    AllowedOriginFactory(restaurant=bella, origin=SITE)
+    assert until(
+        lambda: client.get(URL, HTTP_ORIGIN=SITE) is not None
+        and near_cache.get(key()) is not MISSING
+        and near_cache.get(("bella", "allowlist")) is not MISSING
+    )
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(menu_cache, "_shared_menu_entry", no_round_trip)
+    monkeypatch.setattr(cors, "_shared_allowed_origins", no_round_trip)
+    with django_assert_num_queries(0):
+        response = client.get(URL, HTTP_ORIGIN=SITE)
+    assert response["Access-Control-Allow-Origin"] == SITE
+
+
+def test_an_allowlist_change_is_seen_on_the_next_request(
+    client, bella, django_capture_on_commit_callbacks
+):
+    from tests.factories import AllowedOriginFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        allowed = AllowedOriginFactory(restaurant=bella, origin=SITE)
+    assert until(
+        lambda: client.get(URL, HTTP_ORIGIN=SITE) is not None
+        and near_cache.get(("bella", "allowlist")) is not MISSING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        allowed.delete()
+    assert "Access-Control-Allow-Origin" not in client.get(URL, HTTP_ORIGIN=SITE)
+    with django_capture_on_commit_callbacks(execute=True):
+        AllowedOriginFactory(restaurant=bella, origin=SITE)
+    assert client.get(URL, HTTP_ORIGIN=SITE)["Access-Control-Allow-Origin"] == SITE
