@@ -57,6 +57,6 @@ def test_menu_benchmark_runs_and_reports_every_path():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for path in ("baseline", "menu 200", "menu 304"):
+    for path in ("baseline", "menu 200", "menu 304", "menu 200 widget"):
         assert re.search(rf"^{path}\s+\d+\s", result.stdout, re.MULTILINE), result.stdout
     assert "budget not checked (--no-budget)" in result.stdout
