@@ -285,8 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         etag = headers["ETag"]
         if fetch(base + MENU_PATH, {"If-None-Match": etag})[0] != 304:
             sys.exit("bench: the menu did not answer 304 to its own ETag")
-        cors = fetch(base + MENU_PATH, {"Origin": WIDGET_ORIGIN})[1]
-        if cors.get("Access-Control-Allow-Origin") != WIDGET_ORIGIN:
+        cors = {
+            name.lower(): value
+            for name, value in fetch(base + MENU_PATH, {"Origin": WIDGET_ORIGIN})[1].items()
+        }
+        if cors.get("access-control-allow-origin") != WIDGET_ORIGIN:
             sys.exit(f"bench: the demo menu did not allow {WIDGET_ORIGIN}")
         paths = [
             ("baseline", base + BASELINE_PATH, ()),

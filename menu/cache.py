@@ -119,18 +119,46 @@ def menu_entry(public_id: str) -> MenuEntry | None:
     return entry
 
 
+STALE = object()  # read_current: nothing stored under the restaurant's current generation
+
+
+def read_current(public_id: str, key: str) -> tuple[object, str | None]:
+    """``key``'s value if it was stored under the restaurant's current generation, in one round
+    trip: ``(value, generation)``, or ``(STALE, generation)`` — then build the value from the
+    database and :func:`write_current` it under that generation (minted here if the restaurant
+    had none; None if the cache lost it meanwhile). Raises on cache errors.
+
+    Reading the generation *before* the database is what makes this race-free: a value read from
+    the database just before a change commits is stored under the old generation, which no later
+    read accepts. The menu head and the CORS allowlist (``tenants.cors``) are both kept this way.
+    """
+    pointer_key = menu_pointer_key(public_id)
+    found = cache.get_many([pointer_key, key])
+    generation, stored = found.get(pointer_key), found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1], generation
+    if generation is None:
+        generation = _new_generation()
+        if not cache.add(pointer_key, generation, _pointer_timeout()):
+            generation = cache.get(pointer_key)  # another worker minted it first
+    return STALE, generation
+
+
+def write_current(key: str, generation: str | None, value: object) -> None:
+    """Store what :func:`read_current` found stale; raises on cache errors."""
+    if generation is not None:
+        cache.set(key, (generation, value), _timeout())
+
+
 def _shared_menu_entry(public_id: str, server_chat: bool) -> MenuEntry | None:
     """The menu from the shared cache (warm: one round trip, two if this worker has not seen the
     body yet; no database query), else from the database (two queries), then stored."""
-    pointer_key, head_key = menu_pointer_key(public_id), menu_head_key(public_id, server_chat)
+    head_key = menu_head_key(public_id, server_chat)
     try:
-        found = cache.get_many([pointer_key, head_key])
-        generation = found.get(pointer_key)
-        head = found.get(head_key)
-        if generation is not None and head is not None and head[0] == generation:
-            etag = head[1]
-            if etag is None:
-                return None
+        etag, generation = read_current(public_id, head_key)
+        if etag is None:
+            return None
+        if etag is not STALE:
             body = _local_bodies.get(etag)
             if body is not None:
                 return MenuEntry(body=body, etag=etag)
@@ -139,10 +167,6 @@ def _shared_menu_entry(public_id: str, server_chat: bool) -> MenuEntry | None:
                 entry = MenuEntry(body=body, etag=etag)
                 _remember_locally(entry)
                 return entry
-        elif generation is None:
-            generation = _new_generation()
-            if not cache.add(pointer_key, generation, _pointer_timeout()):
-                generation = cache.get(pointer_key)  # another worker minted it first
     except Exception:
         return _cache_down(public_id, server_chat)
 
@@ -152,7 +176,7 @@ def _shared_menu_entry(public_id: str, server_chat: bool) -> MenuEntry | None:
             if entry is not None:
                 cache.set(menu_body_key(entry.etag), entry.body, _timeout())
                 _remember_locally(entry)
-            cache.set(head_key, (generation, entry and entry.etag), _timeout())
+            write_current(head_key, generation, entry and entry.etag)
         except Exception as exc:
             logger.warning(
                 "menu cache write failed; menu served from the database",

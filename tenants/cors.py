@@ -15,20 +15,18 @@ import re
 
 from corsheaders.signals import check_request_enabled
 from django.conf import settings
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from menu import nearcache
+from menu.cache import STALE, forget_menu, read_current, write_current
 from tenants.models import AllowedOrigin
 from tenants.validators import is_public_id
 
 logger = logging.getLogger(__name__)
 
-ALLOWLIST_TTL_SECONDS = 300
 MAX_BODY_TO_INSPECT = 8 * 1024  # the chat API's own body limit
 _DEV_ORIGIN = re.compile(r"^http://(localhost|127\.0\.0\.1)(:\d{1,5})?$")
-_MISSING = "__missing__"  # cached marker for "no such active restaurant"
 
 
 def allowlist_key(public_id: str) -> str:
@@ -51,37 +49,32 @@ def allowed_origins(public_id: str) -> frozenset[str]:
 
 
 def _shared_allowed_origins(public_id: str) -> frozenset[str]:
+    """From the shared cache, stored under the restaurant's cache generation like the menu (so a
+    read that raced a change is never kept), else from the database (one query)."""
     key = allowlist_key(public_id)
     try:
-        cached = cache.get(key)
+        origins, generation = read_current(public_id, key)
     except Exception:  # a cache outage must not take CORS (and the widget) down with it
         logger.warning("cors allowlist cache read failed", exc_info=True)
-        cached = None
-    if cached is not None:
-        return frozenset() if cached == _MISSING else frozenset(cached)
+        origins, generation = STALE, None
+    if origins is not STALE:
+        return frozenset(origins)
     origins = list(
         AllowedOrigin.objects.filter(
             restaurant__public_id=public_id, restaurant__active=True
         ).values_list("origin", flat=True)
     )
     try:
-        cache.set(key, origins or _MISSING, ALLOWLIST_TTL_SECONDS)
+        write_current(key, generation, origins)
     except Exception:
         logger.warning("cors allowlist cache write failed", exc_info=True)
     return frozenset(origins)
 
 
 def forget_allowlist(public_id: str) -> None:
-    """Drop the cached allowlist of a restaurant, shared and every worker's own (on commit)."""
-    try:
-        cache.delete(allowlist_key(public_id))
-    except Exception:
-        logger.warning("cors allowlist cache purge failed", exc_info=True)
-    nearcache.near_cache.forget(public_id)
-    try:
-        nearcache.announce(public_id)
-    except Exception:
-        logger.warning("cors allowlist announcement failed", exc_info=True)
+    """Drop the cached allowlist of a restaurant, shared and every worker's own (on commit): it is
+    kept under the restaurant's cache generation, which ``forget_menu`` renews and announces."""
+    forget_menu(public_id)
 
 
 def origin_allowed(public_id: str, origin: str) -> bool:
