@@ -195,13 +195,26 @@ def _cache_down(public_id: str, server_chat: bool) -> MenuEntry | None:
 
 
 def purge_menu(public_id: str) -> None:
-    """Invalidate one restaurant's cached menu: renew its generation in the shared cache, then
-    have every worker drop its own copy (``menu.nearcache.announce``); raises on failure."""
-    try:
-        cache.set(menu_pointer_key(public_id), _new_generation(), _pointer_timeout())
-    finally:
-        nearcache.near_cache.forget(public_id)  # this process's copy, even if Redis refused
-    nearcache.announce(public_id)
+    """Invalidate one restaurant's cached menu and allowlist; raises on failure."""
+    purge_menus([public_id])
+
+
+PURGE_BATCH = 500
+
+
+def purge_menus(public_ids: list[str]) -> None:
+    """Renew the restaurants' cache generations (so no shared entry made before counts) and make
+    every worker drop its own copies (``menu.nearcache.announce``, which returns once none can
+    answer from an older copy); in batches of :data:`PURGE_BATCH`. Raises on failure."""
+    for start in range(0, len(public_ids), PURGE_BATCH):
+        batch = public_ids[start : start + PURGE_BATCH]
+        nearcache.announce(
+            batch,
+            renew=[
+                (menu_pointer_key(public_id), _new_generation(), _pointer_timeout())
+                for public_id in batch
+            ],
+        )
 
 
 def forget_menu(public_id: str) -> None:

@@ -3,33 +3,34 @@
 Without it, every warm menu request asks Redis which menu generation is current (``menu.cache``):
 one round trip that SPEC §5's "visible on the next request from any worker" seems to demand, and
 that costs more CPU than the rest of the request's own work on a small machine. Here the worker
-answers from memory and the *writer* pays instead, by making sure every worker has let go of its
-copy before the change counts as done:
+answers from memory and the *writer* pays instead: a change is not done until no worker can still
+answer from a copy made before it.
 
-- **Acknowledged invalidation.** Every worker process runs one listener thread subscribed to the
-  invalidation channel. After a change commits, :func:`announce` (called by
-  ``menu.cache.forget_menu`` after it renewed the generation in Redis) publishes the restaurant id
-  and waits until every subscriber has acknowledged dropping its copy.
-- **Leases.** A worker serves from its copy only while it holds a lease: the listener pings Redis
-  every :data:`PING_SECONDS` on the subscribed connection and each pong extends the lease to *the
-  time that ping was sent* + :data:`LEASE_SECONDS`. Messages on one connection arrive in order, so
-  a worker still holding a lease :data:`LEASE_SECONDS` after a publication has read that
-  publication. A writer therefore never waits longer than that for a stuck or cut-off worker.
-- **Tickets.** A copy is stored only if neither an invalidation nor a reconnection happened since
-  before the shared-cache read that produced it, so a read that raced a change is served once (it
-  started before the change was done) but never kept.
-- Any listener error, a reconnection or changed settings clears the copies and ends the lease; the
-  worker then uses the shared cache as before, one round trip per request, until it is subscribed
-  again. Copies also expire after ``MENU_CACHE_TIMEOUT``, like the shared entries.
-
-The one case left: if Redis itself drops a subscription (``CLIENT KILL``, its output-buffer limit,
-a restart) while the worker still holds a lease, a writer does not know to wait for that worker,
-which keeps serving its copy until its listener sees the closed connection (its next poll,
-:data:`POLL_SECONDS`) and at most until the lease ends.
+- **Announcements.** :func:`announce` (called by ``menu.cache.purge_menu`` after a change commits)
+  renews the restaurants' cache generations and increments an announcement sequence in one atomic
+  Redis script, then publishes the ids on a channel.
+- **Listeners and check-ins.** Every worker process runs one listener thread. It is subscribed to
+  the channel, drops the named copies at once and acknowledges under its own id. Every
+  :data:`CHECK_IN_SECONDS` it also *checks in*: it records itself as live and reads the sequence.
+  If the sequence shows an announcement it has not processed (a lost publication, a gap), it drops
+  every copy before going on.
+- **Leases.** A worker answers from its copies only while its lease runs: a check-in sent at time
+  *t* that found nothing unprocessed grants the lease until *t* + :data:`LEASE_SECONDS`.
+- **The writer's wait.** :func:`announce` waits until every listener that was live (checked in
+  within a lease) has acknowledged, or until a lease has surely run out since the sequence moved
+  (when one is missing, when fewer received the message than were live, or when publishing
+  failed). Either way, when it returns no worker holds a copy older than the change: it has
+  dropped it, or its lease has ended and its next check-in sees the new sequence.
+- **Tickets.** A copy is stored only if nothing was dropped and no lease lapsed since before the
+  shared-cache read that produced it, so a read that raced a change is served once (it began before
+  the change was done) but never kept.
+- A listener error or re-subscription drops the copies and ends the lease; until it has checked in
+  again the worker reads the shared cache on every request. Copies also expire after
+  ``MENU_CACHE_TIMEOUT``, and a worker keeps at most :data:`MAX_COPIES`.
 
 Copies are keyed by ``(public_id, …)``: the menu for each ``USE_SERVER_CHAT`` value
 (``menu.cache``) and the CORS allowlist (``tenants.cors``); an announcement drops every copy about
-that restaurant. Only with Redis (django-redis): the embedded default is one process with a
+its restaurants. Only with Redis (django-redis): the embedded default is one process with a
 local-memory cache, where the shared cache already is memory. Measured: docs/performance.md.
 """
 
@@ -39,8 +40,10 @@ import contextlib
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -51,20 +54,42 @@ from django.dispatch import receiver
 logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 0.3
-PING_SECONDS = 0.1
-POLL_SECONDS = 0.05
+CHECK_IN_SECONDS = 0.1
+POLL_SECONDS = 0.02
 RECONNECT_SECONDS = 0.5
-MAX_COPIES = 256  # menus kept per worker (the oldest kept goes first); ~10–60 KB each
-ALL = "*"  # an announcement that concerns every restaurant (purge_menu_cache --all)
+ACK_KEY_SECONDS = 10
+MAX_COPIES = 256  # per worker (the oldest kept goes first); a menu copy is ~10–60 KB
 MISSING = object()
+
+# Live listeners are a sorted set scored by Redis's clock (one clock for all machines).
+_NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
+_CHECK_IN = (
+    _NOW_MS
+    + "redis.call('ZADD', KEYS[1], now, ARGV[1]) redis.call('PEXPIRE', KEYS[1], 60000) "
+    + "return tonumber(redis.call('GET', KEYS[2]) or '0')"
+)
+# ARGV: lease ms, then key/value/ttl-ms triples to SET with the sequence bump (the generations).
+_ANNOUNCE = (
+    _NOW_MS
+    + "for i = 2, #ARGV, 3 do redis.call('SET', ARGV[i], ARGV[i + 1], 'PX', ARGV[i + 2]) end "
+    + "local seq = redis.call('INCR', KEYS[2]) "
+    + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 100 * ARGV[1]) "
+    + "return {seq, redis.call('ZRANGEBYSCORE', KEYS[1], now - ARGV[1], '+inf')}"
+)
 
 
 def enabled() -> bool:
     return hasattr(cache, "client") and hasattr(cache.client, "get_client")
 
 
-def _channel() -> str:
-    return cache.make_key("menu:invalidate")
+def _keys() -> tuple[str, str, str]:
+    """Channel, live-listener set and sequence of this deployment's cache (prefix and database)."""
+    db = cache.client.get_client(write=True).connection_pool.connection_kwargs.get("db", 0)
+    return (
+        cache.make_key(f"nearcache:db{db}:announcements"),
+        cache.make_key("nearcache:listeners"),
+        cache.make_key("nearcache:sequence"),
+    )
 
 
 class NearCache:
@@ -72,11 +97,12 @@ class NearCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple[str, bool], tuple[Any, float]] = {}
+        self._entries: dict[tuple, tuple[Any, float]] = {}
         self._lease_until = 0.0
-        self._epoch = 0  # +1 on every invalidation, reconnection and reset
+        self._epoch = 0  # +1 whenever copies are dropped or a lease is ended
         self._generation = 0  # +1 when settings change: the running listener then stops
         self._listener: threading.Thread | None = None
+        self._checked_in = False  # the running listener has checked in at least once
         self.pubsub = None  # the listener's subscription (tests cut it)
 
     def after_fork(self) -> None:
@@ -88,7 +114,7 @@ class NearCache:
         self._listener = None
 
     # --- the request path ---------------------------------------------------------------------
-    def get(self, key: tuple[str, bool]) -> Any:
+    def get(self, key: tuple) -> Any:
         """The copy for ``key``, or ``MISSING`` (no copy, no lease, or an expired copy)."""
         now = time.monotonic()
         if now >= self._lease_until:
@@ -103,7 +129,7 @@ class NearCache:
         self._ensure_listener()
         return self._epoch if time.monotonic() < self._lease_until else None
 
-    def store(self, ticket: int | None, key: tuple[str, bool], value: Any) -> None:
+    def store(self, ticket: int | None, key: tuple, value: Any) -> None:
         if ticket is None:
             return
         with self._lock:
@@ -113,15 +139,15 @@ class NearCache:
                 expires = time.monotonic() + settings.MENU_CACHE_TIMEOUT
                 self._entries[key] = (value, expires)
 
-    # --- invalidation ---------------------------------------------------------------------------
-    def forget(self, public_id: str) -> None:
+    # --- dropping copies ------------------------------------------------------------------------
+    def forget(self, public_ids: list[str]) -> None:
+        if isinstance(public_ids, str):
+            raise TypeError("forget() takes a list of restaurant ids")
+        wanted = set(public_ids)
         with self._lock:
             self._epoch += 1
-            if public_id == ALL:
-                self._entries.clear()
-            else:
-                for key in [key for key in self._entries if key[0] == public_id]:
-                    del self._entries[key]
+            for key in [key for key in self._entries if key[0] in wanted]:
+                del self._entries[key]
 
     def clear(self, *, end_lease: bool = False) -> None:
         with self._lock:
@@ -138,6 +164,11 @@ class NearCache:
             self._entries.clear()
             self._lease_until = 0.0
             self._listener = None
+
+    def _extend_lease(self, until: float, epoch: int, generation: int) -> None:
+        with self._lock:
+            if generation == self._generation and epoch == self._epoch:
+                self._lease_until = max(self._lease_until, until)
 
     # --- the listener thread ------------------------------------------------------------------
     def _ensure_listener(self) -> None:
@@ -159,23 +190,19 @@ class NearCache:
             )
             self._listener.start()
 
-    def _renew(self, ping_sent: float, generation: int) -> None:
-        with self._lock:
-            if generation == self._generation:
-                self._lease_until = max(self._lease_until, ping_sent + LEASE_SECONDS)
-
     def _listen(self, generation: int) -> None:
         failures = 0
+        # One id per listener, kept across reconnections: its earlier check-ins stay its own.
+        me = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         while generation == self._generation:
             pubsub = None
+            self._checked_in = False
             try:
                 client = cache.client.get_client(write=True)
                 pubsub = self.pubsub = client.pubsub()
-                pubsub.subscribe(_channel())
-                failures = 0
-                self._serve(pubsub, client, generation)
+                self._serve(pubsub, client, generation, me)
             except Exception as exc:
-                failures += 1
+                failures = 1 if self._checked_in else failures + 1
                 # One warning per outage, not one per retry (every RECONNECT_SECONDS).
                 logger.log(
                     logging.WARNING if failures == 1 else logging.DEBUG,
@@ -191,37 +218,49 @@ class NearCache:
             if generation == self._generation:
                 time.sleep(RECONNECT_SECONDS)
 
-    def _serve(self, pubsub, client, generation: int) -> None:
-        subscribed = False
-        ping_sent: float | None = None
-        next_ping = 0.0
+    def _serve(self, pubsub, client, generation: int, me: str) -> None:
+        channel, listeners, sequence = _keys()
+        check_in = client.register_script(_CHECK_IN)
+        pubsub.subscribe(channel)
+        deadline = time.monotonic() + LEASE_SECONDS
+        confirmed = None
+        while confirmed is None or confirmed["type"] != "subscribe":
+            if time.monotonic() > deadline:
+                raise TimeoutError("Redis did not confirm the subscription")
+            confirmed = pubsub.get_message(timeout=POLL_SECONDS)
+        self.clear(end_lease=True)  # anything held before this subscription may have missed one
+        processed: int | None = None  # every announcement up to this one has been applied
+        ahead: set[int] = set()  # applied, but an earlier one has not arrived yet
+        next_check_in = 0.0
         while generation == self._generation:
             now = time.monotonic()
-            if ping_sent is None and subscribed and now >= next_ping:
-                pubsub.ping()
-                ping_sent, next_ping = now, now + PING_SECONDS
-            elif ping_sent is not None and now - ping_sent > LEASE_SECONDS:
-                raise TimeoutError("no pong from Redis within the lease")
+            if now >= next_check_in:
+                epoch = self._epoch
+                current = int(check_in(keys=[listeners, sequence], args=[me]))
+                if processed != current:  # missed (or not yet received): start again from here
+                    self.clear()
+                    epoch, processed = self._epoch, current
+                    ahead.clear()
+                self._extend_lease(now + LEASE_SECONDS, epoch, generation)
+                next_check_in = now + CHECK_IN_SECONDS
+                self._checked_in = True
             message = pubsub.get_message(timeout=POLL_SECONDS)
             if message is None:
                 continue
-            kind = message["type"]
-            if kind == "subscribe":
-                # The first confirmation, or redis-py re-subscribing after a reconnection: in the
-                # gap announcements may have been missed, so nothing held before counts.
-                self.clear(end_lease=True)
-                subscribed, ping_sent, next_ping = True, None, 0.0
-            elif kind == "pong" and ping_sent is not None:
-                self._renew(ping_sent, generation)
-                ping_sent = None
-            elif kind == "message":
-                public_id, _, ack_key = message["data"].decode().partition(" ")
-                self.forget(public_id)
-                if ack_key:
-                    pipe = client.pipeline(transaction=False)
-                    pipe.rpush(ack_key, 1)
-                    pipe.expire(ack_key, 10)
-                    pipe.execute()
+            if message["type"] != "message":
+                raise ConnectionError(f"unexpected {message['type']!r} on the subscription")
+            ids, number, ack_key = message["data"].decode().split(" ")
+            self.forget(ids.split(","))
+            number = int(number)
+            if processed is not None and number > processed:
+                ahead.add(number)
+                while processed + 1 in ahead:
+                    processed += 1
+                    ahead.discard(processed)
+            pipe = client.pipeline(transaction=False)
+            pipe.rpush(ack_key, me)
+            pipe.expire(ack_key, ACK_KEY_SECONDS)
+            pipe.execute()
 
 
 near_cache = NearCache()
@@ -234,31 +273,53 @@ def _settings_changed(setting: str, **kwargs) -> None:
         near_cache.reset()
 
 
-def lookup(key: tuple[str, bool]) -> Any:
+def lookup(key: tuple) -> Any:
     return near_cache.get(key)
 
 
-def announce(public_id: str) -> None:
-    """Tell every worker to drop its copy of ``public_id``'s menu (``ALL``: every menu) and wait
-    until each subscribed worker has, or until a lease has surely ended. Raises on cache errors."""
+def announce(public_ids: list[str], renew: Iterable[tuple[str, Any, int]] = ()) -> None:
+    """Renew the cache entries ``renew`` — ``(key, value, timeout seconds)``, the restaurants'
+    generations — and make every worker drop its copies about ``public_ids``; return once none can
+    answer from such a copy any more. Raises on cache errors (after waiting out the lease if the
+    announcement may have been made)."""
+    renew = list(renew)
+    near_cache.forget(public_ids)  # this process, whatever happens next
     if not enabled():
-        near_cache.forget(public_id)
+        for key, value, timeout in renew:
+            cache.set(key, value, timeout)
         return
     client = cache.client.get_client(write=True)
-    ack_key = cache.make_key(f"menu:ack:{secrets.token_hex(8)}")
-    receivers = client.publish(_channel(), f"{public_id} {ack_key}")
+    channel, listeners, sequence = _keys()
+    triples: list[Any] = []
+    for key, value, timeout in renew:
+        triples += [cache.make_key(key), cache.client.encode(value), int(timeout * 1000)]
+    # From here on the sequence may have moved: a lease taken before then ends by `deadline`.
     deadline = time.monotonic() + LEASE_SECONDS + 0.05
-    acknowledged = 0
-    while acknowledged < receivers:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            logger.warning(
-                "menu near cache: not every worker acknowledged; waited out the lease",
-                extra={"restaurant_id": public_id, "receivers": receivers, "acks": acknowledged},
-            )
-            break
-        popped = client.blpop([ack_key], timeout=max(0.01, min(left, 0.25)))
-        if popped is not None:
-            acknowledged += 1
-    client.delete(ack_key)
-    near_cache.forget(public_id)  # this process, whether or not its listener runs
+    ack_key = cache.make_key(f"nearcache:ack:{secrets.token_hex(8)}")
+    live: set[str] = set()
+    acknowledged: set[str] = set()
+    try:
+        number, members = client.register_script(_ANNOUNCE)(
+            keys=[listeners, sequence], args=[int(LEASE_SECONDS * 1000), *triples]
+        )
+        live = {member.decode() for member in members}
+        received = client.publish(channel, f"{','.join(public_ids)} {number} {ack_key}")
+        must_wait_out = received < len(live)  # a live listener is not subscribed right now
+        while must_wait_out or not live <= acknowledged:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            popped = client.blpop([ack_key], timeout=max(0.01, min(left, 0.25)))
+            if popped is not None:
+                acknowledged.add(popped[1].decode())
+    except Exception:
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            client.delete(ack_key)
+    if not live <= acknowledged:
+        logger.warning(
+            "menu near cache: not every worker acknowledged; waited out the lease",
+            extra={"restaurant_ids": public_ids[:10], "live": len(live), "acks": len(acknowledged)},
+        )

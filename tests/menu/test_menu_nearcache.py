@@ -88,47 +88,76 @@ def test_a_copy_is_not_kept_when_a_change_raced_its_read(client, bella):
     warm(client)
     ticket = near_cache.ticket()
     assert ticket is not None
-    near_cache.forget("bella")  # an announcement processed while the shared cache was read
+    near_cache.forget(["bella"])  # an announcement processed while the shared cache was read
     near_cache.store(ticket, key(), "the menu as read before the change")
     assert near_cache.get(key()) is MISSING
 
 
 def test_without_a_lease_the_copy_is_not_used(client, bella, monkeypatch):
     warm(client)
-    monkeypatch.setattr(near_cache, "_renew", lambda *args: None)  # Redis stops answering pings
+    monkeypatch.setattr(near_cache, "_extend_lease", lambda *args: None)  # check-ins stop working
     assert until(lambda: near_cache.get(key()) is MISSING, nearcache.LEASE_SECONDS + 1)
     assert client.get(URL).status_code == 200  # from the shared cache meanwhile
 
 
-def test_a_cut_subscription_clears_the_copies_and_comes_back(client, bella):
+def test_a_cut_subscription_clears_the_copies_at_once_and_comes_back(client, bella):
     warm(client)
     host, port = near_cache.pubsub.connection._sock.getsockname()[:2]
-    address = f"{host}:{port}"
-    cache.client.get_client().execute_command("CLIENT", "KILL", "ADDR", address)
-    assert until(lambda: near_cache.get(key()) is MISSING, 2)
+    cache.client.get_client().execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    # Well before the lease would run out by itself.
+    assert until(lambda: near_cache.get(key()) is MISSING, nearcache.LEASE_SECONDS / 2)
     warm(client)  # re-subscribed: copies are used again
 
 
-def test_a_worker_that_never_acknowledges_is_waited_out_for_one_lease(bella, caplog):
-    silent = cache.client.get_client().pubsub()
-    silent.subscribe(nearcache._channel())
-    silent.get_message(timeout=1)  # the subscription is confirmed
-    try:
-        started = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="menu.nearcache"):
-            nearcache.announce("bella")
-        waited = time.monotonic() - started
-    finally:
-        silent.close()
+def test_a_lost_announcement_is_caught_by_the_next_check_in(client, bella):
+    warm(client)
+    sequence = nearcache._keys()[2]
+    cache.client.get_client().incr(sequence)  # announced, but the message never arrives
+    assert until(lambda: near_cache.get(key()) is MISSING, nearcache.CHECK_IN_SECONDS * 3)
+
+
+def test_a_live_worker_that_does_not_acknowledge_is_waited_out_for_one_lease(bella, caplog):
+    _channel, listeners, sequence = nearcache._keys()
+    client = cache.client.get_client()
+    client.register_script(nearcache._CHECK_IN)(keys=[listeners, sequence], args=["stuck-worker"])
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="menu.nearcache"):
+        nearcache.announce(["bella"])
+    waited = time.monotonic() - started
     assert nearcache.LEASE_SECONDS <= waited < nearcache.LEASE_SECONDS + 1
     assert "not every worker acknowledged" in caplog.text
+
+
+def test_a_subscriber_that_is_not_a_worker_is_not_waited_for(bella):
+    outsider = cache.client.get_client().pubsub()  # e.g. redis-cli SUBSCRIBE, a monitoring tool
+    outsider.subscribe(nearcache._keys()[0])
+    outsider.get_message(timeout=1)
+    try:
+        started = time.monotonic()
+        nearcache.announce(["bella"])
+        assert time.monotonic() - started < nearcache.LEASE_SECONDS
+    finally:
+        outsider.close()
+
+
+def test_a_failed_publication_is_waited_out_then_reported(bella, monkeypatch):
+    client = cache.client.get_client(write=True)
+
+    def fail(*args, **kwargs):
+        raise TimeoutError("Redis did not answer")
+
+    monkeypatch.setattr(type(client), "publish", fail)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        nearcache.announce(["bella"])
+    assert time.monotonic() - started >= nearcache.LEASE_SECONDS
 
 
 def test_acknowledging_workers_are_not_waited_out(bella):
     near_cache.ticket()  # this process's listener is subscribed and acknowledges
     assert until(lambda: near_cache.ticket() is not None)
     started = time.monotonic()
-    nearcache.announce("bella")
+    nearcache.announce(["bella"])
     assert time.monotonic() - started < nearcache.LEASE_SECONDS
 
 
@@ -153,6 +182,15 @@ _READER = textwrap.dedent(
     from django.test import Client
     from menu.nearcache import MISSING, near_cache
 
+    if sys.argv[1] == "slow-ack":  # this worker takes a while to drop its copies
+        real_forget = type(near_cache).forget
+
+        def slow_forget(self, public_ids):
+            time.sleep(0.2)
+            real_forget(self, public_ids)
+
+        type(near_cache).forget = slow_forget
+
     client = Client()
     key = ("bella", bool(settings.USE_SERVER_CHAT))
     url = "/api/public/menu?restaurantId=bella"
@@ -173,12 +211,15 @@ _READER = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("trouble", ["none", "slow-ack", "publication-lost"])
 @pytest.mark.django_db(transaction=True)
-def test_a_change_committed_elsewhere_is_seen_on_the_next_request_of_another_process(bella):
+def test_a_change_committed_elsewhere_is_seen_on_the_next_request_of_another_process(
+    bella, trouble, monkeypatch
+):
     item = MenuItemFactory(restaurant=bella, name="Margherita")
     env = other_process_env()
     reader = subprocess.Popen(
-        [sys.executable, "-c", _READER],
+        [sys.executable, "-c", _READER, trouble],
         cwd=Path(settings.BASE_DIR),
         env=env,
         stdin=subprocess.PIPE,
@@ -187,6 +228,9 @@ def test_a_change_committed_elsewhere_is_seen_on_the_next_request_of_another_pro
     )
     try:
         assert _line(reader, "READY") == "READY True Margherita"  # served from its own copy
+        if trouble == "publication-lost":
+            client = cache.client.get_client(write=True)
+            monkeypatch.setattr(type(client), "publish", lambda *args, **kwargs: 0)
         item.name = "Marinara"
         item.save()  # commits: the announcement waits for the reader's acknowledgement
         reader.stdin.write("go\n")

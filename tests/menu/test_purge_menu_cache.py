@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from tenants.models import Restaurant
@@ -61,9 +60,11 @@ def test_purge_needs_ids_or_all_but_not_both(bella):
 
 
 def test_purge_reports_a_cache_outage_as_an_error(bella, monkeypatch):
+    from menu import nearcache
+
     def refuse(*args, **kwargs):
         raise ConnectionError("Redis is unreachable")
 
-    monkeypatch.setattr(cache, "set", refuse)
-    with pytest.raises(CommandError, match="cache refused the purge of 'bella'"):
+    monkeypatch.setattr(nearcache, "announce", refuse)  # renews generations, tells workers
+    with pytest.raises(CommandError, match="cache refused the purge"):
         purge("bella")

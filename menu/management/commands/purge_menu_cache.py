@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from menu.cache import purge_menu
+from menu.cache import purge_menus
 from tenants.models import Restaurant
 
 
@@ -40,13 +40,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Unknown restaurant id(s): {', '.join(unknown)}. Nothing purged."
                 )
+        try:
+            purge_menus(public_ids)
+        except Exception as exc:
+            raise CommandError(
+                f"The cache refused the purge ({exc}); check REDIS_URL and /api/health."
+            ) from exc
         for public_id in public_ids:
-            try:
-                purge_menu(public_id)
-            except Exception as exc:
-                raise CommandError(
-                    f"The cache refused the purge of {public_id!r} ({exc}); check REDIS_URL and "
-                    "/api/health."
-                ) from exc
             self.stdout.write(f"Purged menu cache: {public_id}")
         self.stdout.write(self.style.SUCCESS(f"{len(public_ids)} menu(s) purged."))
