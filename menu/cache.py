@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from menu import nearcache
 from menu.selectors import public_menu
@@ -215,6 +216,46 @@ def purge_menus(public_ids: list[str]) -> None:
                 for public_id in batch
             ],
         )
+
+
+class _CommitBatch:
+    """What the forget callbacks of one transaction have done once it committed."""
+
+    def __init__(self) -> None:
+        self.started = False
+        self.done: set[str] = set()
+
+
+class _ForgetAfterCommit:
+    """An on-commit callback that forgets one restaurant's cached data, unless a callback of the
+    same transaction already did."""
+
+    def __init__(self, public_id: str, batch: _CommitBatch) -> None:
+        self.public_id = public_id
+        self.batch = batch
+
+    def __call__(self) -> None:
+        self.batch.started = True
+        if self.public_id not in self.batch.done:
+            self.batch.done.add(self.public_id)
+            forget_menu(self.public_id)
+
+
+def forget_menu_on_commit(public_id: str) -> None:
+    """:func:`forget_menu` once the current transaction commits — once per restaurant, however
+    many changes the transaction made (an admin bulk delete of 100 items is one announcement).
+
+    Every change registers its own callback (so savepoint rollbacks and Django's test capture of
+    callbacks behave as usual); the callbacks of one transaction share a batch, and only the first
+    one for a restaurant to run does the work. A batch that has started running is never joined:
+    tests run callbacks without a commit, and the transaction's list keeps them.
+    """
+    pending = (func for _savepoints, func, _robust in transaction.get_connection().run_on_commit)
+    batch = next(
+        (f.batch for f in pending if isinstance(f, _ForgetAfterCommit) and not f.batch.started),
+        None,
+    )
+    transaction.on_commit(_ForgetAfterCommit(public_id, batch or _CommitBatch()))
 
 
 def forget_menu(public_id: str) -> None:

@@ -4,7 +4,8 @@ The middleware answers preflights for the public API paths (``CORS_URLS_REGEX``)
 ``check_request_enabled`` signal whether to approve the ``Origin``; a truthy answer makes it echo
 the origin, so the handler itself must compare that origin with the allowlist of the restaurant the
 request is about (``restaurantId`` in the query string, or in a chat POST's JSON body).
-Allowlists are cached in the shared cache and dropped whenever they change.
+Allowlists are cached like the menu — in the shared cache under the restaurant's cache generation
+and in each worker's own copies — and dropped with it whenever they change (``tenants.signals``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from menu import nearcache
-from menu.cache import STALE, forget_menu, read_current, write_current
+from menu.cache import STALE, read_current, write_current
 from tenants.models import AllowedOrigin
 from tenants.validators import is_public_id
 
@@ -69,12 +70,6 @@ def _shared_allowed_origins(public_id: str) -> frozenset[str]:
     except Exception:
         logger.warning("cors allowlist cache write failed", exc_info=True)
     return frozenset(origins)
-
-
-def forget_allowlist(public_id: str) -> None:
-    """Drop the cached allowlist of a restaurant, shared and every worker's own (on commit): it is
-    kept under the restaurant's cache generation, which ``forget_menu`` renews and announces."""
-    forget_menu(public_id)
 
 
 def origin_allowed(public_id: str, origin: str) -> bool:

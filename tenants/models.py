@@ -116,15 +116,13 @@ class Restaurant(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if changed:
-                from menu.cache import forget_menu
-                from tenants.cors import forget_allowlist
+                from menu.cache import forget_menu_on_commit
                 from tenants.services import bump_menu_version
 
                 bump_menu_version(self)
                 old_public_id = loaded[0]
                 if old_public_id != self.public_id:  # the old id must stop answering at once
-                    transaction.on_commit(lambda: forget_menu(old_public_id))
-                    transaction.on_commit(lambda: forget_allowlist(old_public_id))
+                    forget_menu_on_commit(old_public_id)
         self._loaded_public = self._public_values()
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 
-from menu.cache import forget_menu
+from menu.cache import forget_menu_on_commit
 from tenants.models import Restaurant
 
 
@@ -24,5 +22,5 @@ def bump_menu_version(restaurant: Restaurant) -> int:
     restaurant.menu_version = (
         Restaurant.objects.filter(pk=restaurant.pk).values_list("menu_version", flat=True).get()
     )
-    transaction.on_commit(partial(forget_menu, restaurant.public_id))
+    forget_menu_on_commit(restaurant.public_id)
     return restaurant.menu_version

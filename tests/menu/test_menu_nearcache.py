@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.test import override_settings
 
 from menu import cache as menu_cache
@@ -310,3 +311,22 @@ def test_an_allowlist_change_is_seen_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         AllowedOriginFactory(restaurant=bella, origin=SITE)
     assert client.get(URL, HTTP_ORIGIN=SITE)["Access-Control-Allow-Origin"] == SITE
+
+
+def test_one_transaction_makes_one_announcement_per_restaurant(
+    bella, roma, monkeypatch, django_capture_on_commit_callbacks
+):
+    announced = []
+    real = nearcache.announce
+
+    def spy(ids, renew=()):
+        announced.append(ids)
+        real(ids, renew)
+
+    monkeypatch.setattr(nearcache, "announce", spy)
+    items = MenuItemFactory.create_batch(20, restaurant=bella)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for item in items:
+            item.delete()  # as an admin bulk delete does, one by one
+        MenuItemFactory(restaurant=roma)
+    assert sorted(announced) == [["bella"], ["roma"]]
