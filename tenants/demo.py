@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Now
 
-from menu.models import MenuItem
-from menu.vocabulary import clean_allergens, clean_tags
+from menu.importing import MenuRow, validate_menu_document
+from menu.services import menu_upsert
+from tenants.cors import forget_allowlist
 from tenants.models import AllowedOrigin, Membership, Restaurant
+from tenants.services import bump_menu_version
 
 DEMO_PUBLIC_ID = "demo"
 DEMO_STAFF_USERNAME = "demo-staff"
@@ -459,6 +462,29 @@ DEMO_MENU: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], boo
 )
 
 
+def demo_menu_rows() -> list[MenuRow]:
+    """The demo menu as import rows, validated and normalised exactly as an uploaded menu is."""
+    report = validate_menu_document(
+        {
+            "items": [
+                {
+                    "category": category,
+                    "name": name,
+                    "description": description,
+                    "price": price,
+                    "allergens": list(allergens),
+                    "tags": list(tags),
+                    "available": available,
+                }
+                for category, name, description, price, allergens, tags, available in DEMO_MENU
+            ]
+        }
+    )
+    if not report.ok:  # a mistake in DEMO_MENU itself, caught by the tests
+        raise ValueError(f"DEMO_MENU is not a valid menu: {'; '.join(map(str, report.errors))}")
+    return report.rows
+
+
 @dataclass(frozen=True)
 class DemoSeedResult:
     restaurant: Restaurant
@@ -471,46 +497,33 @@ class DemoSeedResult:
 def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
     """Create or refresh the demo restaurant, its menu, origins and staff login (idempotent).
 
-    Items are matched by name, so running it again changes nothing but restores edited demo data.
+    The menu is written by ``menu.services.menu_upsert``, the service behind imports: items are
+    matched by name case-insensitively, the demo items are put back as ``DEMO_MENU`` describes them
+    (in its order, first on the menu), and items the demo does not know are kept, after them.
+
+    One run bumps ``menu_version`` at most once, and only if something the public menu shows
+    changed (an item, or the restaurant's own details); a run that finds everything as seeded
+    changes nothing, not even the version. The restaurant's details are therefore restored with a
+    queryset update rather than ``save()``, which would bump the version a second time.
     """
-    restaurant, _ = Restaurant.objects.get_or_create(
+    restaurant, created = Restaurant.objects.get_or_create(
         public_id=DEMO_PUBLIC_ID, defaults=DEMO_RESTAURANT
     )
-    changed = [k for k, v in DEMO_RESTAURANT.items() if getattr(restaurant, k) != v]
-    if changed or not restaurant.active:
-        for key, value in DEMO_RESTAURANT.items():
-            setattr(restaurant, key, value)
-        restaurant.active = True
-        restaurant.save()
+    details = {**DEMO_RESTAURANT, "active": True}
+    details_changed = not created and any(getattr(restaurant, k) != v for k, v in details.items())
+    if details_changed:
+        Restaurant.objects.filter(pk=restaurant.pk).update(**details, updated_at=Now())
+        # What Restaurant.save()'s post_save receiver would do (tenants.signals): activation
+        # changes who may embed the widget.
+        transaction.on_commit(partial(forget_allowlist, restaurant.public_id))
     for origin in DEMO_ORIGINS:
         AllowedOrigin.objects.get_or_create(restaurant=restaurant, origin=origin)
 
-    existing = {item.name: item for item in restaurant.menu_items.all()}
-    created = updated = 0
-    for position, (category, name, description, price, allergens, tags, available) in enumerate(
-        DEMO_MENU, start=1
-    ):
-        wanted = {
-            "category": category,
-            "description": description,
-            "price": Decimal(price),
-            "allergens": clean_allergens(list(allergens)),
-            "tags": clean_tags(list(tags)),
-            "available": available,
-            "position": position * 10,
-        }
-        item = existing.get(name)
-        if item is None:
-            item = MenuItem(restaurant=restaurant, name=name, **wanted)
-            item.full_clean()
-            item.save()
-            created += 1
-        elif any(getattr(item, k) != v for k, v in wanted.items()):
-            for key, value in wanted.items():
-                setattr(item, key, value)
-            item.full_clean()
-            item.save()
-            updated += 1
+    version = restaurant.menu_version
+    changes = menu_upsert(restaurant=restaurant, rows=demo_menu_rows())
+    if details_changed and restaurant.menu_version == version:  # the menu write did not bump
+        bump_menu_version(restaurant)
+    restaurant = Restaurant.objects.get(pk=restaurant.pk)  # as stored, for the caller
 
     user_model = get_user_model()
     user, user_created = user_model.objects.get_or_create(
@@ -528,4 +541,4 @@ def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
     Membership.objects.get_or_create(
         user=user, restaurant=restaurant, defaults={"role": Membership.Role.OWNER}
     )
-    return DemoSeedResult(restaurant, created, updated, password)
+    return DemoSeedResult(restaurant, len(changes.created), len(changes.updated), password)

@@ -1,11 +1,21 @@
 """Allowed origins are normalised and validated; the demo seed is idempotent."""
 
+import io
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from menu.models import MenuItem
+from tenants.demo import (
+    DEMO_MENU,
+    DEMO_PUBLIC_ID,
+    DEMO_RESTAURANT,
+    demo_menu_rows,
+    seed_demo_restaurant,
+)
 from tenants.models import AllowedOrigin, Restaurant
 from tenants.validators import normalise_origin, validate_rate
 
@@ -93,3 +103,88 @@ def test_seed_demo_prints_the_staff_login_only_in_development(db, capsys, settin
     settings.DEBUG = True
     call_command("seed_demo")
     assert "demo-staff / stjarna-demo" in capsys.readouterr().out
+
+
+def test_seed_demo_menu_rows_are_the_whole_demo_menu_and_valid():
+    rows = demo_menu_rows()
+    assert [row.name for row in rows] == [entry[1] for entry in DEMO_MENU]
+    assert sum(not row.available for row in rows) == 1  # the seasonal truffle pasta
+
+
+def test_one_seed_demo_run_bumps_the_menu_version_at_most_once(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    assert restaurant.menu_version <= 2  # created at 1; the whole menu written with one bump
+    # Staff edited many demo items, removed two and changed the restaurant's greeting.
+    items = MenuItem.objects.filter(restaurant=restaurant)
+    items.filter(category="Pizza").update(price=Decimal("1.00"), tags=[])
+    items.filter(name__in=["Tiramisu", "Espresso"]).delete()
+    Restaurant.objects.filter(pk=restaurant.pk).update(greeting="Hej!", active=False)
+    restaurant.refresh_from_db()
+    version = restaurant.menu_version
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    restaurant.refresh_from_db()
+    assert restaurant.menu_version == version + 1
+    assert "2 items created, 9 updated" in out.getvalue()
+    assert restaurant.active and restaurant.greeting != "Hej!"
+    assert items.filter(category="Pizza", price=Decimal("1.00")).count() == 0
+    assert items.count() == len(DEMO_MENU)
+
+    call_command("seed_demo", stdout=io.StringIO())  # and then nothing is left to do
+    restaurant.refresh_from_db()
+    assert restaurant.menu_version == version + 1
+
+
+def test_seed_demo_restores_only_the_restaurant_details_with_one_bump(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    Restaurant.objects.filter(pk=restaurant.pk).update(greeting="Hej!")
+    restaurant.refresh_from_db()
+    version = restaurant.menu_version
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant.refresh_from_db()
+    assert restaurant.greeting == DEMO_RESTAURANT["greeting"]
+    assert restaurant.menu_version == version + 1  # the public menu shows the greeting
+
+
+def test_seed_demo_updates_an_item_whose_name_differs_only_in_case(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    margherita = MenuItem.objects.get(restaurant=restaurant, name="Margherita")
+    MenuItem.objects.filter(pk=margherita.pk).update(name="MARGHERITA", price=Decimal("1.00"))
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "0 items created, 1 updated" in out.getvalue()
+    same = MenuItem.objects.filter(restaurant=restaurant, name__iexact="margherita")
+    assert [(item.pk, item.name, item.price) for item in same] == [
+        (margherita.pk, "Margherita", Decimal("115.00"))
+    ]
+    assert MenuItem.objects.filter(restaurant=restaurant).count() == len(DEMO_MENU)
+
+
+def test_seed_demo_matches_a_preexisting_item_case_insensitively(db):
+    restaurant = Restaurant.objects.create(public_id=DEMO_PUBLIC_ID, **DEMO_RESTAURANT)
+    MenuItem.objects.create(restaurant=restaurant, name="spaghetti CARBONARA", price=Decimal("9"))
+    seed_demo_restaurant(development=False)
+    names = list(
+        MenuItem.objects.filter(
+            restaurant=restaurant, name__iexact="spaghetti carbonara"
+        ).values_list("name", flat=True)
+    )
+    assert names == ["Spaghetti carbonara"]
+
+
+def test_seed_demo_keeps_items_it_does_not_know_after_the_demo_items(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    special = MenuItem.objects.create(
+        restaurant=restaurant, name="Daily special", price=Decimal("99"), position=0
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    special.refresh_from_db()
+    assert special.position == len(DEMO_MENU)
+    menu = MenuItem.objects.filter(restaurant=restaurant).order_by("position")
+    assert list(menu.values_list("name", flat=True))[-1] == "Daily special"

@@ -4,6 +4,9 @@ Restaurants are named ``bench-000`` … and replaced on every run (``bench-*`` o
 touched). Menus have 30–300 items drawn from a pool of dishes (the demo menu plus generated
 variants) with valid allergen codes and tags, so the answer engine has real work to do. Rows are
 written with ``bulk_create``: 200 restaurants and ~30 000 items take a few seconds.
+
+Sizes are checked before anything is deleted or written: a bad ``--restaurants``/``--min-items``/
+``--max-items`` is a one-line error and leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from menu.models import MenuItem
@@ -20,6 +23,8 @@ from tenants.demo import DEMO_MENU
 from tenants.models import AllowedOrigin, Restaurant
 
 BENCH_PREFIX = "bench-"
+MAX_RESTAURANTS = 10_000
+MAX_TOTAL_ITEMS = 1_000_000  # restaurants × max items: every row is built in memory first
 
 _CUISINES = {
     "italian": (("Pasta", "Spaghetti", ("gluten", "eggs")), ("Pizza", "Pizza", ("gluten", "milk"))),
@@ -103,13 +108,44 @@ def _dish_pool(rng: random.Random) -> list[dict]:
     return pool
 
 
+class BenchSizeError(ValueError):
+    """The requested bench data is impossible or absurdly large; nothing was written."""
+
+
+def _check_sizes(*, count: int, min_items: int, max_items: int, pool_size: int) -> None:
+    if not 0 <= count <= MAX_RESTAURANTS:
+        raise BenchSizeError(
+            f"--restaurants must be between 0 and {MAX_RESTAURANTS:,}, not {count}."
+        )
+    if min_items < 0:
+        raise BenchSizeError(f"--min-items must be 0 or more, not {min_items}.")
+    if max_items < min_items:
+        raise BenchSizeError(
+            f"--max-items ({max_items}) must be at least --min-items ({min_items})."
+        )
+    if max_items > pool_size:
+        raise BenchSizeError(
+            f"--max-items must be at most {pool_size}, the number of distinct dishes to draw "
+            f"from, not {max_items}."
+        )
+    if count * max_items > MAX_TOTAL_ITEMS:
+        raise BenchSizeError(
+            f"--restaurants × --max-items may be at most {MAX_TOTAL_ITEMS:,} items, "
+            f"not {count:,} × {max_items:,}; ask for fewer restaurants or smaller menus."
+        )
+
+
 @transaction.atomic
 def seed_bench_restaurants(
     *, count: int, min_items: int = 30, max_items: int = 300, seed: int = 8
 ) -> tuple[int, int]:
-    """Replace the ``bench-*`` restaurants with ``count`` new ones; returns (restaurants, items)."""
+    """Replace the ``bench-*`` restaurants with ``count`` new ones; returns (restaurants, items).
+
+    Raises ``BenchSizeError`` before touching the database when the sizes make no sense.
+    """
     rng = random.Random(seed)
     pool = _dish_pool(rng)
+    _check_sizes(count=count, min_items=min_items, max_items=max_items, pool_size=len(pool))
     Restaurant.objects.filter(public_id__startswith=BENCH_PREFIX).delete()
     restaurants = Restaurant.objects.bulk_create(
         Restaurant(
@@ -152,20 +188,30 @@ class Command(BaseCommand):
     help = "Replace the bench-* restaurants with N realistic ones (30–300 items each)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--restaurants", type=int, default=200)
-        parser.add_argument("--min-items", type=int, default=30)
-        parser.add_argument("--max-items", type=int, default=300)
+        parser.add_argument(
+            "--restaurants",
+            type=int,
+            default=200,
+            help=f"how many (0–{MAX_RESTAURANTS:,}; 0 only removes the bench-* restaurants)",
+        )
+        parser.add_argument("--min-items", type=int, default=30, help="smallest menu (≥ 0)")
+        parser.add_argument(
+            "--max-items", type=int, default=300, help="largest menu (≥ --min-items)"
+        )
         parser.add_argument(
             "--seed", type=int, default=8, help="random seed (same seed, same data)"
         )
 
     def handle(self, *args, **options) -> None:
-        restaurants, items = seed_bench_restaurants(
-            count=options["restaurants"],
-            min_items=options["min_items"],
-            max_items=options["max_items"],
-            seed=options["seed"],
-        )
+        try:
+            restaurants, items = seed_bench_restaurants(
+                count=options["restaurants"],
+                min_items=options["min_items"],
+                max_items=options["max_items"],
+                seed=options["seed"],
+            )
+        except BenchSizeError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(f"Seeded {restaurants} bench restaurants with {items} menu items.")
         )
