@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.functions import Now
 
+from menu.cache import forget_menu_on_commit
 from menu.importing import MenuRow, validate_menu_document
 from menu.services import menu_upsert
-from tenants.cors import forget_allowlist
 from tenants.models import AllowedOrigin, Membership, Restaurant
 from tenants.services import bump_menu_version
 
@@ -515,7 +514,7 @@ def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
         Restaurant.objects.filter(pk=restaurant.pk).update(**details, updated_at=Now())
         # What Restaurant.save()'s post_save receiver would do (tenants.signals): activation
         # changes who may embed the widget.
-        transaction.on_commit(partial(forget_allowlist, restaurant.public_id))
+        forget_menu_on_commit(restaurant.public_id)
     for origin in DEMO_ORIGINS:
         AllowedOrigin.objects.get_or_create(restaurant=restaurant, origin=origin)
 
