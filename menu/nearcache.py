@@ -244,7 +244,8 @@ class NearCache:
                 self._extend_lease(now + LEASE_SECONDS, epoch, generation)
                 next_check_in = now + CHECK_IN_SECONDS
                 self._checked_in = True
-            message = pubsub.get_message(timeout=POLL_SECONDS)
+            # Asleep until the next check-in unless an announcement arrives.
+            message = pubsub.get_message(timeout=max(0.001, next_check_in - time.monotonic()))
             if message is None:
                 continue
             if message["type"] != "message":
