@@ -259,10 +259,12 @@ def forget_menu_on_commit(public_id: str) -> None:
 
 
 def forget_menu(public_id: str) -> None:
-    """Drop the cached menu of one restaurant; the next request rebuilds it from the database.
+    """Drop the cached menu and CORS allowlist of one restaurant, shared and every worker's own;
+    the next request from any worker rebuilds them from the database.
 
-    Called on commit of every public-menu change. Never raises: the cache being down must not
-    fail a menu write (the entries' timeout heals a missed renewal).
+    Called on commit of every public-menu or allowlist change (:func:`forget_menu_on_commit`).
+    Never raises: the cache being down must not fail a menu write (the entries' timeout heals a
+    missed renewal).
     """
     try:
         purge_menu(public_id)

@@ -50,6 +50,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from redis.exceptions import ResponseError
 
 logger = logging.getLogger(__name__)
 
@@ -300,9 +301,17 @@ def announce(public_ids: list[str], renew: Iterable[tuple[str, Any, int]] = ()) 
     live: set[str] = set()
     acknowledged: set[str] = set()
     try:
-        number, members = client.register_script(_ANNOUNCE)(
-            keys=[listeners, sequence], args=[int(LEASE_SECONDS * 1000), *triples]
-        )
+        try:
+            number, members = client.register_script(_ANNOUNCE)(
+                keys=[listeners, sequence], args=[int(LEASE_SECONDS * 1000), *triples]
+            )
+        except ResponseError:
+            # A Redis that refuses scripts (an ACL, a managed service): no listener can check in
+            # there either, so no worker holds a lease; renewing the generations is enough.
+            logger.warning("menu near cache: Redis refused the announcement script", exc_info=True)
+            for key, value, timeout in renew:
+                cache.set(key, value, timeout)
+            return
         live = {member.decode() for member in members}
         received = client.publish(channel, f"{','.join(public_ids)} {number} {ack_key}")
         must_wait_out = received < len(live)  # a live listener is not subscribed right now

@@ -330,3 +330,18 @@ def test_one_transaction_makes_one_announcement_per_restaurant(
             item.delete()  # as an admin bulk delete does, one by one
         MenuItemFactory(restaurant=roma)
     assert sorted(announced) == [["bella"], ["roma"]]
+
+
+def test_a_redis_that_refuses_scripts_still_gets_the_generation_renewed(bella, monkeypatch):
+    from redis.commands.core import Script
+    from redis.exceptions import ResponseError
+
+    from menu.cache import menu_pointer_key, purge_menu
+
+    def refuse(*args, **kwargs):
+        raise ResponseError("NOPERM this user has no permissions to run the 'evalsha' command")
+
+    before = cache.get(menu_pointer_key("bella"))
+    monkeypatch.setattr(Script, "__call__", refuse)
+    purge_menu("bella")
+    assert cache.get(menu_pointer_key("bella")) not in (None, before)
