@@ -62,11 +62,13 @@ ACK_KEY_SECONDS = 10
 MAX_COPIES = 256  # per worker (the oldest kept goes first); a menu copy is ~10–60 KB
 MISSING = object()
 
-# Live listeners are a sorted set scored by Redis's clock (one clock for all machines).
+# Live listeners are a sorted set scored by Redis's clock (one clock for all machines); "live" is
+# taken as two leases wide, so a forward jump of that clock up to a lease is tolerated. The set has
+# no expiry (it is trimmed instead), so volatile-* eviction never removes it.
 _NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
 _CHECK_IN = (
     _NOW_MS
-    + "redis.call('ZADD', KEYS[1], now, ARGV[1]) redis.call('PEXPIRE', KEYS[1], 60000) "
+    + "redis.call('ZADD', KEYS[1], now, ARGV[1]) "
     + "return tonumber(redis.call('GET', KEYS[2]) or '0')"
 )
 # ARGV: lease ms, then key/value/ttl-ms triples to SET with the sequence bump (the generations).
@@ -75,7 +77,7 @@ _ANNOUNCE = (
     + "for i = 2, #ARGV, 3 do redis.call('SET', ARGV[i], ARGV[i + 1], 'PX', ARGV[i + 2]) end "
     + "local seq = redis.call('INCR', KEYS[2]) "
     + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 100 * ARGV[1]) "
-    + "return {seq, redis.call('ZRANGEBYSCORE', KEYS[1], now - ARGV[1], '+inf')}"
+    + "return {seq, redis.call('ZRANGEBYSCORE', KEYS[1], now - 2 * ARGV[1], '+inf')}"
 )
 
 
@@ -113,6 +115,8 @@ class NearCache:
         self._lease_until = 0.0
         self._epoch += 1
         self._listener = None
+        self._checked_in = False
+        self.pubsub = None
 
     # --- the request path ---------------------------------------------------------------------
     def get(self, key: tuple) -> Any:
@@ -233,15 +237,24 @@ class NearCache:
         processed: int | None = None  # every announcement up to this one has been applied
         ahead: set[int] = set()  # applied, but an earlier one has not arrived yet
         next_check_in = 0.0
+        behind = False  # the last check-in found an announcement not yet applied
+        heard = 0  # announcements received since then
         while generation == self._generation:
             now = time.monotonic()
             if now >= next_check_in:
                 epoch = self._epoch
                 current = int(check_in(keys=[listeners, sequence], args=[me]))
                 if processed != current:  # missed (or not yet received): start again from here
+                    if processed is not None and behind and not heard:
+                        # Announcements go on but none arrives: a subscription that went deaf
+                        # without closing (a dropped idle connection). Subscribe again.
+                        raise ConnectionError("the subscription stopped delivering")
                     self.clear()
                     epoch, processed = self._epoch, current
                     ahead.clear()
+                    behind, heard = processed is not None, 0
+                else:
+                    behind = False
                 self._extend_lease(now + LEASE_SECONDS, epoch, generation)
                 next_check_in = now + CHECK_IN_SECONDS
                 self._checked_in = True
@@ -251,9 +264,14 @@ class NearCache:
                 continue
             if message["type"] != "message":
                 raise ConnectionError(f"unexpected {message['type']!r} on the subscription")
-            ids, number, ack_key = message["data"].decode().split(" ")
+            try:
+                ids, number, ack_key = message["data"].decode().split(" ")
+                number = int(number)
+            except ValueError:  # not ours (someone else published here): trust nothing held
+                self.clear()
+                continue
+            heard += 1
             self.forget(ids.split(","))
-            number = int(number)
             if processed is not None and number > processed:
                 ahead.add(number)
                 while processed + 1 in ahead:
@@ -295,9 +313,11 @@ def announce(public_ids: list[str], renew: Iterable[tuple[str, Any, int]] = ()) 
     triples: list[Any] = []
     for key, value, timeout in renew:
         triples += [cache.make_key(key), cache.client.encode(value), int(timeout * 1000)]
-    # From here on the sequence may have moved: a lease taken before then ends by `deadline`.
-    deadline = time.monotonic() + LEASE_SECONDS + 0.05
     ack_key = cache.make_key(f"nearcache:ack:{secrets.token_hex(8)}")
+    # Each BLPOP waits less than the socket timeout, which would otherwise cut it off.
+    socket_timeout = client.connection_pool.connection_kwargs.get("socket_timeout") or 0.5
+    longest_pop = min(0.25, socket_timeout / 2)
+    deadline: float | None = None
     live: set[str] = set()
     acknowledged: set[str] = set()
     try:
@@ -312,6 +332,8 @@ def announce(public_ids: list[str], renew: Iterable[tuple[str, Any, int]] = ()) 
             for key, value, timeout in renew:
                 cache.set(key, value, timeout)
             return
+        # The script has run: any lease a listener took before it ends by `deadline`.
+        deadline = time.monotonic() + LEASE_SECONDS + 0.05
         live = {member.decode() for member in members}
         received = client.publish(channel, f"{','.join(public_ids)} {number} {ack_key}")
         must_wait_out = received < len(live)  # a live listener is not subscribed right now
@@ -319,11 +341,16 @@ def announce(public_ids: list[str], renew: Iterable[tuple[str, Any, int]] = ()) 
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            popped = client.blpop([ack_key], timeout=max(0.01, min(left, 0.25)))
+            popped = client.blpop([ack_key], timeout=max(0.01, min(left, longest_pop)))
             if popped is not None:
                 acknowledged.add(popped[1].decode())
     except Exception:
-        time.sleep(max(0.0, deadline - time.monotonic()))
+        # The script may have run (only its reply lost): wait a whole lease from now, or out
+        # the rest of it. (A command Redis runs later still, after a timeout, is not covered.)
+        if deadline is None:
+            time.sleep(LEASE_SECONDS + 0.05)
+        else:
+            time.sleep(max(0.0, deadline - time.monotonic()))
         raise
     finally:
         with contextlib.suppress(Exception):

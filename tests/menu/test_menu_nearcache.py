@@ -54,7 +54,7 @@ def warm(client, public_id: str = "bella") -> bytes:
 def only_this_worker_is_live() -> None:
     """Let listeners of earlier tests (a reset, a killed second process) stop counting as live,
     then make sure this process's listener does."""
-    time.sleep(nearcache.LEASE_SECONDS + 0.05)
+    time.sleep(2 * nearcache.LEASE_SECONDS + 0.05)  # the announcement's "live" window
     near_cache.ticket()
     assert until(lambda: near_cache.ticket() is not None)
 
@@ -353,3 +353,40 @@ def test_a_redis_that_refuses_scripts_still_gets_the_generation_renewed(bella, m
     monkeypatch.setattr(Script, "__call__", refuse)
     purge_menu("bella")
     assert cache.get(menu_pointer_key("bella")) not in (None, before)
+
+
+def test_a_subscription_that_stops_delivering_is_replaced(client, bella, monkeypatch):
+    warm(client)
+    deaf = near_cache.pubsub
+
+    def nothing(timeout=0.0):
+        time.sleep(timeout)
+        return None
+
+    monkeypatch.setattr(deaf, "get_message", nothing)  # a connection dropped without a close
+    redis_client, sequence = cache.client.get_client(), nearcache._keys()[2]
+    for _ in range(3):  # announcements keep coming; none arrives
+        redis_client.incr(sequence)
+        time.sleep(nearcache.CHECK_IN_SECONDS * 1.5)
+    assert until(lambda: near_cache.pubsub is not deaf, 2)
+    warm(client)
+
+
+def test_the_wait_counts_from_when_redis_ran_the_announcement(bella, monkeypatch):
+    from redis.commands.core import Script
+
+    only_this_worker_is_live()
+    _channel, listeners, sequence = nearcache._keys()
+    client = cache.client.get_client()
+    client.register_script(nearcache._CHECK_IN)(keys=[listeners, sequence], args=["stuck-worker"])
+    real_call = Script.__call__
+
+    def slow_redis(self, *args, **kwargs):
+        if self.script == nearcache._ANNOUNCE:
+            time.sleep(0.4)  # a latency spike before the script runs
+        return real_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(Script, "__call__", slow_redis)
+    started = time.monotonic()
+    nearcache.announce(["bella"])
+    assert time.monotonic() - started >= 0.4 + nearcache.LEASE_SECONDS
