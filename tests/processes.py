@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 from django.db import connection
 
@@ -30,3 +34,45 @@ def other_process_env(**extra: str) -> dict[str, str]:
         "LOG_LEVEL": "ERROR",
         **extra,
     }
+
+
+class SecondProcess:
+    """A Django process running ``script`` (its stdout read line by line, its stdin written)."""
+
+    def __init__(self, script: str, *args: str) -> None:
+        from django.conf import settings
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", script, *args],
+            cwd=Path(settings.BASE_DIR),
+            env=other_process_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def line(self, prefix: str, timeout: float = 30) -> str:
+        """The next output line starting with ``prefix`` (stripped), or "no <prefix> line"."""
+        found: list[str] = []
+
+        def read() -> None:
+            for line in self.process.stdout:
+                if line.startswith(prefix):
+                    found.append(line.strip())
+                    return
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return found[0] if found else f"no {prefix} line"
+
+    def send(self, text: str) -> None:
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+
+    def __enter__(self) -> SecondProcess:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.process.kill()
+        self.process.wait()

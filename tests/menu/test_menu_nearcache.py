@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import textwrap
-import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,7 +16,7 @@ from menu import cache as menu_cache
 from menu import nearcache
 from menu.nearcache import MISSING, near_cache
 from tests.factories import MenuItemFactory
-from tests.processes import other_process_env
+from tests.processes import SecondProcess
 
 pytestmark = pytest.mark.skipif(
     not settings.REDIS_URL,
@@ -226,43 +222,15 @@ def test_a_change_committed_elsewhere_is_seen_on_the_next_request_of_another_pro
     bella, trouble, monkeypatch
 ):
     item = MenuItemFactory(restaurant=bella, name="Margherita")
-    env = other_process_env()
-    reader = subprocess.Popen(
-        [sys.executable, "-c", _READER, trouble],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert _line(reader, "READY") == "READY True Margherita"  # served from its own copy
+    with SecondProcess(_READER, trouble) as reader:
+        assert reader.line("READY") == "READY True Margherita"  # served from its own copy
         if trouble == "publication-lost":
             client = cache.client.get_client(write=True)
             monkeypatch.setattr(type(client), "publish", lambda *args, **kwargs: 0)
         item.name = "Marinara"
         item.save()  # commits: the announcement waits for the reader's acknowledgement
-        reader.stdin.write("go\n")
-        reader.stdin.flush()
-        assert _line(reader, "NAMES") == "NAMES Marinara"
-    finally:
-        reader.kill()
-        reader.wait()
-
-
-def _line(process: subprocess.Popen, prefix: str) -> str:
-    result: list[str] = []
-
-    def read() -> None:
-        for line in process.stdout:
-            if line.startswith(prefix):
-                result.append(line.strip())
-                return
-
-    thread = threading.Thread(target=read, daemon=True)
-    thread.start()
-    thread.join(30)
-    return result[0] if result else f"no {prefix} line"
+        reader.send("go")
+        assert reader.line("NAMES") == "NAMES Marinara"
 
 
 def test_a_worker_keeps_a_bounded_number_of_copies(client, bella, monkeypatch):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,7 +15,7 @@ from django.utils import timezone
 
 from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tenants.models import BlockedIP, OperatorAction
-from tests.processes import other_process_env
+from tests.processes import SecondProcess
 
 ATTACKER = "203.0.113.7"
 NEIGHBOUR = "203.0.113.99"
@@ -268,31 +265,11 @@ _OTHER_WORKER = textwrap.dedent(
 )
 @pytest.mark.django_db(transaction=True)
 def test_block_reaches_another_process_sharing_the_cache_within_seconds(run):
-    env = other_process_env()
-    worker = subprocess.Popen(
-        [sys.executable, "-c", _OTHER_WORKER, ATTACKER],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert _next_status(worker) == "200"
+    with SecondProcess(_OTHER_WORKER, ATTACKER) as worker:
+        assert worker.line("STATUS ") == "STATUS 200"
         run("block_ip", ATTACKER, reason="abuse seen on another machine")
-        worker.stdin.write("go\n")
-        worker.stdin.flush()
-        assert _next_status(worker) == "403"
-    finally:
-        worker.kill()
-        worker.wait()
-
-
-def _next_status(worker: subprocess.Popen) -> str:
-    for line in worker.stdout:
-        if line.startswith("STATUS "):
-            return line.split()[1]
-    return "worker exited"
+        worker.send("go")
+        assert worker.line("STATUS ") == "STATUS 403"
 
 
 def test_blocks_of_different_sizes_apply_together(block):
