@@ -6,7 +6,7 @@ docs/engine.md for the algorithm both ports implement.
 
 from .intents import INTENTS, answer
 from .lexicon import ALLERGEN_LABELS, ALLERGENS, DIET_LABELS, DIET_TAGS
-from .model import Answer, Menu, MenuItem, RestaurantInfo
+from .model import Answer, Flag, Menu, MenuItem, RestaurantInfo
 
 __all__ = [
     "ALLERGENS",
@@ -15,6 +15,7 @@ __all__ = [
     "DIET_TAGS",
     "INTENTS",
     "Answer",
+    "Flag",
     "Menu",
     "MenuItem",
     "RestaurantInfo",
