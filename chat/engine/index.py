@@ -17,7 +17,9 @@ from .lexicon import (
     DIET_TAGS,
     SYN_GROUPS,
     UNIGRAMS,
+    forms,
     fuzzy_limit,
+    lookup,
     normalize,
     tokenize,
 )
@@ -34,22 +36,27 @@ class MenuIndex:
     restaurant: RestaurantInfo
     items: tuple[MenuItem, ...]
     available: int  # bitset of available items
-    no_allergen_info: int  # bitset of items whose allergen list is empty
+    no_allergen_info: int  # bitset of items whose allergen information is not declared
     by_code: dict[str, int]  # allergen code -> items containing it
+    by_trace: dict[str, int]  # allergen code -> items that "may contain" it
     by_diet: dict[str, int]  # diet tag -> items satisfying it (explicit tag, no conflicts)
     vocab: dict[str, int]  # stemmed word (name/description/category/tags) -> items
     by_group: dict[str, int]  # synonym group canonical -> items mentioning any member
     names: dict[str, int]  # stemmed name word -> items whose name contains it
-    key_words: list[frozenset[str]]  # per item: distinctive name words (see dish refs)
-    name_words: list[frozenset[str]]  # per item: all name words minus stop words
+    sections: dict[str, int]  # word form of a category name -> items in that category
+    key_words: list[frozenset[str]]  # per item: forms of distinctive name words (dish refs)
+    name_words: list[frozenset[str]]  # per item: forms of all name words minus stop words
+    name_counts: list[int]  # per item: how many distinct words its name has
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _fuzzy_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def vocab_matches(self, word: str) -> frozenset[str]:
-        """Menu words matching `word`: the exact word if present, else all fuzzy words at the
-        smallest distance (so results do not depend on iteration order)."""
-        if word in self.vocab:
-            return frozenset([word])
+        """Menu words matching `word`: its forms present in the menu (see lexicon.forms), else
+        all fuzzy words at the smallest distance (so results do not depend on iteration
+        order), else the menu words a compound is made of ("sushibitar" -> "sushi")."""
+        exact = frozenset(f for f in forms(word) if f in self.vocab)
+        if exact:
+            return exact
         cached = self._fuzzy_cache.get(word)
         if cached is not None:
             return cached
@@ -67,10 +74,24 @@ class MenuIndex:
                     if d < best:
                         best, found = d, []
                     found.append(cand)
-        result = frozenset(found)
+        result = frozenset(found) or self._compound_parts(word)
         if len(self._fuzzy_cache) < 10_000:  # bound memory on hostile input
             self._fuzzy_cache[word] = result
         return result
+
+    def _compound_parts(self, word: str) -> frozenset[str]:
+        """The menu word a diner's compound starts or ends with (both parts >= 4 letters, the
+        other part a known word or a short ending): "kycklingcurry" -> "curry"."""
+        found: set[str] = set()
+        for i in range(4, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            for part, rest in ((head, tail), (tail, head)):
+                if len(part) < 4:
+                    continue
+                hits = [f for f in forms(part) if f in self.vocab]
+                if hits and (len(rest) <= 5 or rest in self.vocab or lookup(rest) is not None):
+                    found.update(hits)
+        return frozenset(found)
 
     def items_for_words(self, words: frozenset[str]) -> int:
         """Union bitset of items mentioning any of `words`."""
@@ -87,38 +108,78 @@ def _text_words(item: MenuItem) -> list[str]:
     return tokenize(f"{item.name} {item.description} {item.category} {tags}")
 
 
+def _split_compounds(words: set[str]) -> dict[str, set[str]]:
+    """Menu compounds and the known words inside them ("kycklingcurry" -> curry, kyckling;
+    "fisksoppa" -> fisk, soppa): each part >= 4 letters and itself a menu or lexicon word."""
+    known = {w for w in words if len(w) >= 4} | {w for w in UNIGRAMS if len(w) >= 4}
+    out: dict[str, set[str]] = {}
+    for w in words:
+        if len(w) < 8 or not w.isalpha():
+            continue
+        for i in range(4, len(w) - 3):
+            head, tail = w[:i], w[i:]
+            if head in known or head.rstrip("s") in known:
+                out.setdefault(w, set()).add(head if head in known else head.rstrip("s"))
+            if tail in known:
+                out.setdefault(w, set()).add(tail)
+    return out
+
+
 def build_index(menu: Menu) -> MenuIndex:
     """Precompute the bitsets and word tables for `menu` (pure function of the menu)."""
     items = tuple(menu.items)
     available = 0
     no_info = 0
     by_code: dict[str, int] = {}
+    by_trace: dict[str, int] = {}
+    sections: dict[str, int] = {}
     tagged: dict[str, int] = {}
     vocab: dict[str, int] = {}
     key_words: list[frozenset[str]] = []
     name_words: list[frozenset[str]] = []
+    name_counts: list[int] = []
     name_vocab: dict[str, int] = {}
     for i, item in enumerate(items):
         bit = 1 << i
         if item.available:
             available |= bit
-        if not item.allergens:
+        if not item.allergens_declared:
             no_info |= bit
         for code in item.allergens:
             by_code[code] = by_code.get(code, 0) | bit
+        for code in item.may_contain:
+            by_trace[code] = by_trace.get(code, 0) | bit
+        for w in tokenize(item.category):
+            for f in forms(w):
+                sections[f] = sections.get(f, 0) | bit
         for tag in item.tags:
             tagged[normalize(tag)] = tagged.get(normalize(tag), 0) | bit
         for w in _text_words(item):
             vocab[w] = vocab.get(w, 0) | bit
-        names = [w for w in tokenize(item.name) if UNIGRAMS.get(w) is None or _is_term(w)]
-        name_words.append(frozenset(names))
+        names = [w for w in tokenize(item.name) if lookup(w) is None or _is_term(w)]
+        name_words.append(frozenset(f for w in names for f in forms(w)))
+        name_counts.append(len(set(names)))
         for w in names:
-            name_vocab[w] = name_vocab.get(w, 0) | bit
+            for f in forms(w):
+                name_vocab[f] = name_vocab.get(f, 0) | bit
         # Key words name a dish: not lexicon keywords and not category/cuisine synonyms, so
         # "Pizza Margherita" is named by "margherita" and "pizza" stays a category word.
         # An item named only by generic words ("Kids Pasta") has no key words: it is found by
         # search, never singled out as "the" dish.
-        key_words.append(frozenset(w for w in names if w not in UNIGRAMS))
+        key_words.append(frozenset(w for w in names if lookup(w) is None and len(w) >= 3))
+    # Every form of every menu word, and the parts of compounds, find the same items.
+    for w, parts in _split_compounds(set(vocab)).items():
+        for part in parts:
+            vocab[part] = vocab.get(part, 0) | vocab[w]
+    for w in list(vocab):
+        for f in forms(w)[1:]:
+            vocab[f] = vocab.get(f, 0) | vocab[w]
+    # Section words name no single dish: "Sushi platter" is named by "platter", not "sushi".
+    section_words = set(sections)
+    key_words = [
+        frozenset(f for w in k if not set(forms(w)) & section_words for f in forms(w))
+        for k in key_words
+    ]
     by_diet: dict[str, int] = {}
     for diet in DIET_TAGS:
         mask = tagged.get(diet, 0)
@@ -132,7 +193,8 @@ def build_index(menu: Menu) -> MenuIndex:
     for canon, members in SYN_GROUPS.items():
         mask = 0
         for w in members:
-            mask |= vocab.get(w, 0)
+            for f in forms(w):
+                mask |= vocab.get(f, 0)
         by_group[canon] = mask
     vocab_by_len: dict[int, list[str]] = {}
     for w in sorted(vocab):
@@ -144,18 +206,21 @@ def build_index(menu: Menu) -> MenuIndex:
         available=available,
         no_allergen_info=no_info,
         by_code=by_code,
+        by_trace=by_trace,
         by_diet=by_diet,
         vocab=vocab,
         by_group=by_group,
         names=name_vocab,
+        sections=sections,
         key_words=key_words,
         name_words=name_words,
+        name_counts=name_counts,
         _vocab_by_len=vocab_by_len,
     )
 
 
 def _is_term(word: str) -> bool:
-    entry = UNIGRAMS.get(word)
+    entry = lookup(word)
     return entry is not None and entry.kind not in _NOT_KEY_KINDS
 
 

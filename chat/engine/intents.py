@@ -1,13 +1,18 @@
-"""Choose the intent for a parsed message and build the Answer."""
+"""Choose the intent for a parsed message, in its conversation, and build the Answer."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from . import conversation, hours
 from . import replies as r
+from .conversation import Context, mask_of
 from .index import MenuIndex, prepare
-from .match import bits, dish_refs, extreme, select
-from .model import Answer, Menu
+from .language import locale_of, reply_language
+from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS
+from .match import bits, conflicts_of, dish_refs, extreme, select
+from .model import Answer, Flag, Menu
 from .parse import Query, parse
 
 log = logging.getLogger(__name__)
@@ -27,141 +32,397 @@ INTENTS: tuple[str, ...] = (
     "phone",
     "unknown",
 )
-_FACTS = {"hours": "opening_hours", "address": "address", "phone": "phone"}
+_FACTS = {"address": "address", "phone": "phone"}
+_DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
+
+__all__ = ["INTENTS", "answer", "locale_of"]
 
 
-def locale_of(locale: object) -> str:
-    """'sv', 'sv-SE', 'SV_se' -> 'sv'; anything else -> 'en'."""
-    if isinstance(locale, str) and locale.lower().replace("_", "-").split("-")[0] == "sv":
-        return "sv"
-    return "en"
+def answer(
+    menu: Menu,
+    message: str,
+    locale: str | None = None,
+    context: object = None,
+    now: datetime | None = None,
+) -> Answer:
+    """Answer a diner's `message` about `menu`, in the conversation `context` (what the
+    previous answer returned; None starts one). `locale` is the diner's UI language, a hint
+    for the reply language; `now` is the current instant for opening hours (None = the clock).
 
-
-def answer(menu: Menu, message: str, locale: str = "en") -> Answer:
-    """Answer a diner's `message` about `menu` in `locale` ("en" or "sv").
-
-    Deterministic and never raises: an internal error (a bug) is logged and answered as
-    "unknown" with no items, which is always safe.
+    Deterministic for a given `now`, and never raises: an internal error (a bug) is logged and
+    answered as "unknown" with no items, which is always safe.
     """
-    loc = locale_of(locale)
+    index = prepare(menu)
+    ctx = conversation.load(context, index)
+    text = message if isinstance(message, str) else ""
+    lang = reply_language(text, locale, ctx.lang, menu.restaurant.locale)
     try:
-        return respond(prepare(menu), message if isinstance(message, str) else "", loc)
+        turn = Turn(index, ctx, lang, now)
+        got = turn.respond(text)
     except Exception:
         log.exception("engine failed on a message")
-        return _unknown(loc)
-
-
-def _unknown(loc: str) -> Answer:
-    return Answer(r.tpl(loc, "unknown"), (), "unknown", r.suggestions(loc), False)
-
-
-def _done(
-    index: MenuIndex,
-    lines: list[str],
-    ids: list[int],
-    intent: str,
-    loc: str,
-    remind: bool = False,
-    suggest: bool = False,
-) -> Answer:
-    if remind:
-        lines = [*lines, r.tpl(loc, "remind")]
+        ctx = Context(lang=lang, diets=ctx.diets, excluded=ctx.excluded)
+        got = Answer(r.tpl(lang, "unknown"), (), "unknown", r.suggestions(lang), False)
+    ctx.lang = lang
     return Answer(
-        reply="\n".join(lines),
-        item_ids=tuple(index.items[i].id for i in ids),
-        intent=intent,
-        suggestions=r.suggestions(loc) if suggest else (),
-        answered=True,
+        reply=got.reply,
+        item_ids=got.item_ids,
+        intent=got.intent,
+        suggestions=got.suggestions,
+        answered=got.answered,
+        flagged=got.flagged,
+        language=lang,
+        context=ctx.dump(index),
     )
 
 
-def respond(index: MenuIndex, message: str, loc: str) -> Answer:
-    """The engine proper (may raise on a bug; `answer` guards it)."""
-    q = parse(index, message)
-    if q.too_long or not q.toks:
-        return _unknown(loc)
-    kinds = q.kinds
-    refs = dish_refs(index, q)
-    if refs.items:
-        # Allergen/diet words plus a question or exclusion cue: "is the X vegan", "X without
-        # cheese", "allergic to nuts, can I eat X" are answered from X's own data.
-        cues = {"q", "detq", "pre", "post", "both"}
-        if "allq" in kinds or ((q.asked or q.diets) and kinds & cues):
-            return _about_dishes(index, q, refs.items, "allergen_check", loc)
-        if "priceq" in kinds and q.sort is None:
-            return _about_dishes(index, q, refs.items, "price_check", loc)
-        only_one = refs.only_names and len(refs.items) == 1
-        if (kinds & {"detq", "q"} or only_one) and q.sort is None:
-            return _about_dishes(index, q, refs.items, "dish_details", loc)
-    if q.sort is not None:
-        return _search(index, q, loc)
-    safety_filters = q.diets or q.excluded or q.max_price is not None or q.min_price is not None
-    if not safety_filters:
+class Turn:
+    """One diner message in its conversation: reads `ctx`, updates it in place."""
+
+    def __init__(self, index: MenuIndex, ctx: Context, lang: str, now: datetime | None) -> None:
+        self.index = index
+        self.ctx = ctx
+        self.lang = lang
+        self.now = now
+        self.cur = index.restaurant.currency
+        self.earlier = (list(ctx.diets), list(ctx.excluded))  # standing before this message
+
+    # --- building answers -------------------------------------------------------------------
+
+    def done(
+        self,
+        lines: list[str],
+        ids: list[int],
+        intent: str,
+        *,
+        flagged: list[tuple[int, tuple[str, ...]]] = (),  # type: ignore[assignment]
+        remind: bool = False,
+        suggest: bool = False,
+        answered: bool = True,
+        note: bool = True,
+    ) -> Answer:
+        earlier = self.earlier[0] or self.earlier[1]
+        if note and earlier and self.ctx.standing() and not self._names_standing(lines):
+            lines = [*lines, r.standing_line(self.ctx.diets, self.ctx.excluded, self.lang)]
+        if remind:
+            lines = [*lines, r.tpl(self.lang, "remind")]
+        items = self.index.items
+        return Answer(
+            reply="\n".join(lines),
+            item_ids=tuple(items[i].id for i in ids),
+            intent=intent,
+            suggestions=r.suggestions(self.lang) if suggest else (),
+            answered=answered,
+            flagged=tuple(Flag(items[i].id, c) for i, c in flagged),
+        )
+
+    def _names_standing(self, lines: list[str]) -> bool:
+        return any(r.STANDING_MARK[self.lang] in line for line in lines)
+
+    def unknown(self, q: Query | None = None) -> Answer:
+        lines = []
+        words = [t.raw for t in q.unknown_terms] if q is not None else []
+        if words:
+            lines.append(r.tpl(self.lang, "unknown_words", w=r.quoted(words, self.lang)))
+        lines.append(r.tpl(self.lang, "unknown"))
+        return self.done(lines, [], "unknown", suggest=True, answered=False)
+
+    # --- the turn ---------------------------------------------------------------------------
+
+    def respond(self, message: str) -> Answer:
+        index, ctx = self.index, self.ctx
+        q = parse(index, message)
+        if q.too_long or not q.toks:
+            return self.unknown()
+        kinds = q.kinds
+        if kinds & {"forget", "reset"}:
+            return self.withdraw(q)
+        if "hours" in kinds and not (q.diets or q.excluded):
+            return self.hours(q)
+        refs = dish_refs(index, q)
+        facts = kinds & set(_FACTS)
+        if refs.items:
+            cues = kinds & _DISH_CUES
+            if "allq" in kinds or ((q.asked or q.diets) and cues):
+                return self.about(q, refs.items, "allergen_check")
+            if "priceq" in kinds and q.sort is None:
+                return self.about(q, refs.items, "price_check")
+            only_one = refs.only_names and len(refs.items) == 1
+            if (kinds & {"detq", "q"} or only_one) and q.sort is None and not facts:
+                return self.about(q, refs.items, "dish_details")
+        elif not facts and not q.unknown_terms:
+            pointed = self.pointed(q)
+            if pointed:
+                return pointed
+        if q.sort is not None:
+            return self.search(q)
+        if not (q.diets or q.excluded or q.max_price is not None or q.min_price is not None):
+            for t in q.toks:
+                if t.kind in _FACTS:
+                    value = getattr(index.restaurant, _FACTS[t.kind]).strip()
+                    text = r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
+                    return self.done([text], [], t.kind)
+        if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those", "detq", "q"}):
+            return self.unknown(q)
+        if q.has_filters() or q.unknown_terms or "frame" in kinds or "those" in kinds:
+            if q.has_filters() or q.unknown_terms or not kinds & {"greet", "thanks", "help"}:
+                return self.search(q)
+        for kind, intent in (("thanks", "thanks"), ("help", "help"), ("greet", "greeting")):
+            if kind in kinds:
+                return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)
+        if "max" in kinds and (ctx.focus or ctx.last):
+            return self.search(q)
+        if kinds & {"priceq", "allq", "detq"} and not q.unknown:
+            return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
+        return self.unknown(q)
+
+    def pointed(self, q: Query) -> Answer | None:
+        """Answers about a dish the message points at: "the second one", "is it spicy?"."""
+        ctx, kinds = self.ctx, q.kinds
+        target: list[int] = []
+        if q.ordinal is not None and ctx.last:
+            pos = q.ordinal if q.ordinal >= 0 else len(ctx.last) + q.ordinal
+            if 0 <= pos < len(ctx.last):
+                target = [ctx.last[pos]]
+        elif q.pronoun and ctx.focus and (kinds & _DISH_CUES or q.asked or q.diets or q.terms):
+            if q.sort is None and "those" not in kinds:
+                target = list(ctx.focus)
+        if not target:
+            return None
+        if "allq" in kinds or q.asked or q.diets:
+            return self.about(q, target, "allergen_check")
+        if "priceq" in kinds:
+            return self.about(q, target, "price_check")
+        if q.terms:
+            return self.about(q, target, "dish_details", properties=True)
+        return self.about(q, target, "dish_details")
+
+    # --- standing constraints ---------------------------------------------------------------
+
+    def withdraw(self, q: Query) -> Answer:
+        ctx = self.ctx
+        codes: set[str] = set(q.excluded)
         for t in q.toks:
-            if t.kind in _FACTS:
-                value = getattr(index.restaurant, _FACTS[t.kind]).strip()
-                text = r.tpl(loc, t.kind, v=value) if value else r.tpl(loc, "nofact")
-                return _done(index, [text], [], t.kind, loc)
-    if q.has_filters() or "frame" in kinds:
-        return _search(index, q, loc)
-    for kind, intent in (("thanks", "thanks"), ("help", "help"), ("greet", "greeting")):
-        if kind in kinds:
-            return _done(index, [r.tpl(loc, kind)], [], intent, loc, suggest=True)
-    if kinds & {"priceq", "allq", "detq"} and not q.unknown:
-        return _done(index, [r.tpl(loc, "help")], [], "help", loc, suggest=True)
-    return _unknown(loc)
-
-
-def _search(index: MenuIndex, q: Query, loc: str) -> Answer:
-    """List answers: search, cheapest, most_expensive."""
-    cur = index.restaurant.currency
-    remind = bool(q.excluded or q.diets or q.asked)
-    phrase = r.describe(q, cur, loc)
-    if not q.has_filters() and q.unknown:
-        # "do you have sushi": understood as a question, but about nothing on the menu.
-        what = " ".join(t.raw for t in q.unknown)
-        return _done(index, [r.tpl(loc, "none", q=what)], [], "search", loc, suggest=True)
-    sel = select(index, q)
-    mask = sel.mask
-    intent = "search"
-    if q.sort is not None:
-        mask = extreme(index, mask, q.sort)
-        intent = "cheapest" if q.sort == "cheap" else "most_expensive"
-    ids = bits(mask)
-    if not ids:
-        lines = [r.tpl(loc, "none", q=phrase or r.tpl(loc, "all").rstrip(":"))]
-    elif q.sort is not None:
-        lines = [r.tpl(loc, q.sort, q=" " + phrase if phrase else "")]
-    elif phrase:
-        lines = [r.tpl(loc, "found", q=phrase)]
-    else:
-        lines = [r.tpl(loc, "all")]
-    lines += r.listing(index, ids, loc)
-    if sel.hidden:
-        lines.append(r.tpl(loc, "hidden", n=sel.hidden))
-    return _done(index, lines, ids, intent, loc, remind=remind, suggest=not ids)
-
-
-def _about_dishes(index: MenuIndex, q: Query, refs: list[int], intent: str, loc: str) -> Answer:
-    """One-dish answers (allergen_check, price_check, dish_details), for each named dish."""
-    cur = index.restaurant.currency
-    lines: list[str] = []
-    ids: list[int] = []
-    for i in refs:
-        item = index.items[i]
-        if not item.available:
-            lines.append(r.tpl(loc, "gone", name=item.name))
-            continue
-        ids.append(i)
-        if len(ids) > r.MAX_LISTED:
-            continue
-        if intent == "allergen_check":
-            lines += r.allergen_lines(item, q, loc)
-        elif intent == "price_check":
-            lines.append(r.item_line(item, cur, loc))
+            if t.kind in (ALLERGEN, ALWAYS):
+                codes.update(t.payload)  # type: ignore[arg-type]
+        diets = set(q.diets)
+        # "forget the gluten thing" names gluten; the diner may have asked for gluten-free.
+        for diet, conflict in CONFLICTS.items():
+            if diet in ctx.diets and conflict & codes and diet in ("gluten-free", "dairy-free"):
+                diets.add(diet)
+        if "reset" in q.kinds or not (codes or diets):
+            dropped_all = True
+            ctx.diets, ctx.excluded = [], []
+            if "reset" in q.kinds:
+                ctx.last, ctx.focus, ctx.query = [], [], ""
         else:
-            lines += r.detail_lines(item, cur, loc)
-    if len(ids) > r.MAX_LISTED:
-        lines.append(r.tpl(loc, "more", n=len(ids) - r.MAX_LISTED))
-    remind = intent != "price_check" and bool(ids)
-    return _done(index, lines, ids, intent, loc, remind=remind)
+            dropped_all = False
+            names = r.constraint_names([d for d in DIET_TAGS if d in diets], sorted(codes), self.lang)
+            ctx.diets = [d for d in ctx.diets if d not in diets]
+            ctx.excluded = [c for c in ctx.excluded if c not in codes]
+        self.earlier = (list(ctx.diets), list(ctx.excluded))
+        head = (
+            r.tpl(self.lang, "forgot_all")
+            if dropped_all
+            else r.tpl(self.lang, "forgot", x=names)
+        )
+        if ctx.query and "reset" not in q.kinds:
+            again = parse(self.index, ctx.query)
+            got = self.search(again, head=[head], remember=False)
+            return got
+        return self.done([head], [], "help", suggest=True)
+
+    # --- lists ------------------------------------------------------------------------------
+
+    def search(self, q: Query, *, head: list[str] = (), remember: bool = True) -> Answer:  # type: ignore[assignment]
+        """List answers: search, cheapest, most_expensive, follow-ups on the last list."""
+        index, ctx, lang = self.index, self.ctx, self.lang
+        kinds = q.kinds
+        within: int | None = None
+        narrowing = "those" in kinds and bool(ctx.last)
+        if narrowing:
+            within = mask_of(ctx.last)
+        shift = bool(ctx.query) and (
+            "shift" in kinds or (bool(q.toks) and q.toks[0].kind == "join")
+        )
+        if (shift or narrowing) and q.max_price is None and q.min_price is None:
+            before = parse(index, ctx.query)
+            q.max_price, q.min_price = before.max_price, before.min_price
+        bare = not (q.terms or q.neg_terms or q.diets or q.excluded or q.unknown_terms)
+        bare = bare and q.max_price is None and q.min_price is None
+        if q.sort is not None and bare and ctx.last:
+            within = mask_of(ctx.last)  # "which is the cheapest?"
+        cheaper_than = None
+        if "max" in kinds and q.max_price is None and bare:
+            # "any cheaper?": cheaper than the dish in focus, else the cheapest of the last list
+            if len(ctx.focus) == 1:
+                cheaper_than = index.items[ctx.focus[0]].price
+            elif ctx.last:
+                within = mask_of(ctx.last)
+                q.sort = "cheap"
+        ctx.add(diets=q.diets, excluded=q.excluded)
+        diets, excluded = ctx.diets, ctx.excluded
+        sel = select(index, q, diets=diets, excluded=excluded, within=within)
+        mask = sel.mask
+        if cheaper_than is not None:
+            mask = 0
+            focus_item = index.items[ctx.focus[0]]
+            base = parse(index, ctx.query) if ctx.query else None
+            pool = (
+                select(index, base, diets=diets, excluded=excluded).mask
+                if base is not None
+                else index.available
+            )
+            for i in bits(pool):
+                item = index.items[i]
+                if item.price < cheaper_than and (base is not None or item.category == focus_item.category):
+                    mask |= 1 << i
+        intent = "search"
+        if q.sort is not None:
+            mask = extreme(index, mask, q.sort)
+            intent = "cheapest" if q.sort == "cheap" else "most_expensive"
+        ids = bits(mask)
+        phrase = r.describe(q, diets, excluded, self.earlier, self.cur, lang)
+        lines = list(head)
+        if not ids:
+            lines.append(r.tpl(lang, "none", q=phrase or r.tpl(lang, "everything")))
+        elif q.sort is not None:
+            lines.append(r.tpl(lang, q.sort, q=" " + phrase if phrase else ""))
+        elif cheaper_than is not None:
+            lines.append(r.tpl(lang, "which_cheaper", q=""))
+        elif phrase:
+            lines.append(r.tpl(lang, "found", q=phrase))
+        else:
+            lines.append(r.tpl(lang, "all"))
+        lines += r.listing(index, ids, lang)
+        lines += r.left_out(sel, lang)
+        if remember:
+            if narrowing:
+                ctx.query = f"{ctx.query} {_words_of(q)}".strip()[-conversation.MAX_QUERY :]
+            elif q.sort is None or not bare:
+                ctx.query = _words_of(q)
+        ctx.last = ids
+        ctx.focus = ids if len(ids) == 1 else []
+        remind = bool(excluded or diets or q.asked)
+        return self.done(lines, ids, intent, remind=remind, suggest=not ids, answered=bool(ids))
+
+    # --- one dish ---------------------------------------------------------------------------
+
+    def about(
+        self, q: Query, refs: list[int], intent: str, *, properties: bool = False
+    ) -> Answer:
+        """One-dish answers (allergen_check, price_check, dish_details), for each dish named."""
+        index, ctx, lang = self.index, self.ctx, self.lang
+        # An allergy stated with the question ("allergic to nuts, can I eat X?") stands.
+        ctx.add(excluded=q.excluded)
+        codes = [c for c in dict.fromkeys([*q.asked, *ctx.excluded])]
+        diets = [d for d in DIET_TAGS if d in {*q.diets, *ctx.diets}]
+        lines: list[str] = []
+        fits: list[int] = []
+        flagged: list[tuple[int, tuple[str, ...]]] = []
+        shown = 0
+        for i in refs:
+            item = index.items[i]
+            if not item.available:
+                lines.append(r.tpl(lang, "gone", name=item.name))
+                continue
+            conflicts = conflicts_of(index, i, diets=diets, codes=codes)
+            if conflicts:
+                flagged.append((i, conflicts))
+            else:
+                fits.append(i)
+            shown += 1
+            if shown > r.MAX_LISTED:
+                continue
+            if intent == "allergen_check":
+                lines += r.allergen_lines(item, codes, diets, index, i, lang)
+            elif intent == "price_check":
+                lines.append(r.item_line(item, self.cur, lang))
+                lines += r.conflict_lines(item, conflicts, lang)
+            else:
+                if properties:
+                    lines += r.property_lines(item, q, index, i, lang)
+                else:
+                    lines += r.detail_lines(item, self.cur, lang)
+                lines += r.conflict_lines(item, conflicts, lang)
+        if shown > r.MAX_LISTED:
+            lines.append(r.tpl(lang, "more", n=shown - r.MAX_LISTED))
+        kept = [i for i in refs if index.items[i].available]
+        if kept:
+            ctx.focus = kept
+        remind = intent != "price_check" and bool(kept) and (
+            intent == "allergen_check" or bool(codes)
+        )
+        remind = remind or (intent == "price_check" and bool(flagged))
+        return self.done(lines, fits, intent, flagged=flagged, remind=remind)
+
+    # --- opening hours ----------------------------------------------------------------------
+
+    def hours(self, q: Query) -> Answer:
+        info, lang = self.index.restaurant, self.lang
+        lines: list[str] = []
+        if not hours.parses(info):
+            value = info.opening_hours.strip()
+            lines.append(r.tpl(lang, "hours", v=value) if value else r.tpl(lang, "nofact"))
+        else:
+            lines += self._hours_lines(q)
+        if info.hours_note.strip():
+            lines.append(r.tpl(lang, "hours_note", v=info.hours_note.strip()))
+        return self.done(lines, [], "hours", note=False)
+
+    def _hours_lines(self, q: Query) -> list[str]:
+        info, lang, kinds = self.index.restaurant, self.lang, q.kinds
+        now = hours.local_now(info, self.now)
+        today = now.date()
+        days = []
+        for md in q.dates:
+            d = hours.next_date(today, md)
+            if d is not None:
+                days.append(d)
+        days += [hours.next_weekday(today, wd) for wd in q.days]
+        if "tomorrow" in kinds:
+            days.append(today + timedelta(days=1))
+        if days:
+            return [self._day_line(d, today) for d in dict.fromkeys(days)]
+        if "now" in kinds or ("q" in kinds and not kinds & {"today", "late", "week"}):
+            return self._now_lines(now)
+        if kinds & {"today", "late"}:
+            spans = hours.day_intervals(info, today)
+            if not spans:
+                return [r.tpl(lang, "closed_today")]
+            current = hours.open_interval_at(info, now)
+            end = (current or spans[-1])[1]
+            return [r.tpl(lang, "close_today", t=hours.clock(end)), self._day_line(today, today)]
+        lines = [r.tpl(lang, "hours_week")]
+        for name, spans in hours.week_lines(info, today, lambda n: r.day_name(n, lang)):
+            if spans is None:
+                lines.append(r.tpl(lang, "day_closed", d=name))
+            else:
+                lines.append(r.tpl(lang, "day_open", d=name, x=spans))
+        return lines
+
+    def _now_lines(self, now: datetime) -> list[str]:
+        info, lang = self.index.restaurant, self.lang
+        current = hours.open_interval_at(info, now)
+        if current is not None:
+            end = current[1]
+            key = "open_until" if end.date() == now.date() else "open_until_tomorrow"
+            return [r.tpl(lang, key, t=hours.clock(end))]
+        lines = [r.tpl(lang, "closed_now")]
+        nxt = hours.next_opening(info, now)
+        if nxt is not None:
+            lines.append(r.tpl(lang, "opens_next", d=r.when(nxt.date(), now.date(), lang), t=hours.clock(nxt)))
+        return lines
+
+    def _day_line(self, day, today) -> str:  # type: ignore[no-untyped-def]
+        info, lang = self.index.restaurant, self.lang
+        spans = hours.day_intervals(info, day)
+        name = r.when(day, today, lang, capital=True)
+        if not spans:
+            return r.tpl(lang, "day_closed", d=name)
+        return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _words_of(q: Query) -> str:
+    """The message's words again, for re-reading the search later (prices, terms)."""
+    return " ".join(t.raw for t in q.toks)

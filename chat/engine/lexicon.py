@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer
 from rapidfuzz.distance import OSA
 
 _RAW: dict = json.loads(Path(__file__).with_name("lexicon.json").read_text("utf-8"))
+# Engine v2 tables (server-only until the widget's local engine follows): merged into the base
+# tables below, after them, so a base word keeps its base meaning.
+_EXT: dict = _RAW["ext"]
 
 ALLERGENS: tuple[str, ...] = tuple(_RAW["allergens"].split())
 DIET_TAGS: tuple[str, ...] = tuple(_RAW["diets"].split())
@@ -28,7 +32,9 @@ for _loc, _labels in _RAW["labels"].items():
     ALLERGEN_LABELS[_loc] = {c: _pairs[c] for c in ALLERGENS}
     DIET_LABELS[_loc] = {c: _pairs[c] for c in DIET_TAGS}
 
-TEMPLATES: dict[str, dict[str, str]] = _RAW["t"]
+TEMPLATES: dict[str, dict[str, str]] = {
+    loc: {**base, **_EXT["t"].get(loc, {})} for loc, base in _RAW["t"].items()
+}
 MONEY: dict[str, str] = _RAW["money"]
 # Diet tag -> allergen codes that contradict it; an item tagged with the diet but listing one
 # of these is treated as NOT satisfying the diet (bad data resolves toward safety).
@@ -41,17 +47,53 @@ ALLERGEN = "allergen"  # payload: frozenset of allergen codes
 DIET = "diet"  # payload: diet tag
 ALWAYS = "always"  # payload: codes that the word always excludes ("coeliac" -> gluten)
 TERM = "term"  # payload: synonym-group canonical word (from "syn")
-KINDS: tuple[str, ...] = tuple(_RAW["kinds"])
+ORD = "ord"  # payload: index into the last list (-1 = the last one)
+DAY = "day"  # payload: weekday, 0 = Monday
+DATE = "date"  # payload: "MM-DD"
+KINDS: tuple[str, ...] = tuple(dict.fromkeys([*_RAW["kinds"], *_EXT["kinds"]]))
 
 # Numbers (with an optional decimal part), runs of letters, and commas (a list joiner).
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|,")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 FREE_SUFFIXES: tuple[str, ...] = ("free", "fritt", "fria", "fri")
+# "nötallergi", "glutenintolerant", "laktosintolerans": an allergen word glued to an allergy word.
+ALLERGY_SUFFIXES: tuple[str, ...] = (
+    "allergiker",
+    "allergisk",
+    "allergier",
+    "allergi",
+    "allergy",
+    "allergic",
+    "intolerant",
+    "intolerans",
+)
+_EMOJI: dict[str, str] = _EXT["emoji"]
+_EMOJI_RE = re.compile("|".join(re.escape(e) for e in sorted(_EMOJI, key=len, reverse=True)))
 
 
 def normalize(text: str) -> str:
     """NFC, lower case, and drop apostrophes so "can't" becomes "cant"."""
     return _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).lower())
+
+
+def _emoji_words(text: str) -> str:
+    """Food emoji as the words they stand for ("sushi?? 🍣" -> "sushi?? sushi")."""
+    return _EMOJI_RE.sub(lambda m: " " + _EMOJI[m.group(0)] + " ", text)
+
+
+_EN_STEM = snowballstemmer.stemmer("english")
+_SV_STEM = snowballstemmer.stemmer("swedish")
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> tuple[str, ...]:
+    """Every form a menu word is matched under: itself, its plural-s stem and its English and
+    Swedish Snowball stems ("curries", "currys" and "curry" share "curri"; "pizzor" -> "pizz").
+    Two words match when their forms meet; stems shorter than 3 letters are left out."""
+    out = [word, stem(word)]
+    if word.isalpha() and len(word) > 3:
+        out += [_EN_STEM.stemWord(word), _SV_STEM.stemWord(word)]
+    return tuple(dict.fromkeys(f for f in out if len(f) >= 3 or f == word))
 
 
 def stem(word: str) -> str:
@@ -95,15 +137,40 @@ def _words(spec: str) -> list[str]:
     return [" ".join(stem(p) for p in w.split("_")) for w in spec.split()]
 
 
+def _merged(base: dict[str, str], ext: dict[str, str]) -> dict[str, str]:
+    """Base word lists with the v2 words appended, key by key (base keys first)."""
+    out = dict(base)
+    for key, spec in ext.items():
+        out[key] = f"{out[key]} {spec}" if key in out else spec
+    return out
+
+
+def _syn_groups() -> list[str]:
+    """Synonym groups: the base groups, v2 words merged into the group with the same head."""
+    groups = list(_RAW["syn"])
+    heads = {stem(g.split()[0]): i for i, g in enumerate(groups)}
+    for spec in _EXT["syn"]:
+        head = stem(spec.split()[0])
+        if head in heads:
+            groups[heads[head]] += " " + spec
+        else:
+            heads[head] = len(groups)
+            groups.append(spec)
+    return groups
+
+
+SYN_SPECS: list[str] = _syn_groups()
+
+
 def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[str]]]:
     """Build word -> Entry for single words and for two-word phrases, plus the "free" table.
 
     Earlier tables win when a word appears twice: allergen, always, diet, the kinds in file
-    order, then synonym groups. The JS port must keep the same order.
+    order (base, then v2), ordinals, days and dates, then synonym groups.
     """
     uni: dict[str, Entry] = {}
     codes_of: dict[str, set[str]] = {}
-    for code, spec in _RAW["allergen"].items():
+    for code, spec in _merged(_RAW["allergen"], _EXT["allergen"]).items():
         for w in _words(spec):
             codes_of.setdefault(w, set()).add(code)
     table: list[tuple[str, Entry]] = [
@@ -111,11 +178,19 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
     ]
     for code, spec in _RAW["always"].items():
         table += [(w, Entry(ALWAYS, frozenset([code]))) for w in _words(spec)]
-    for diet, spec in _RAW["diet"].items():
+    for diet, spec in _merged(_RAW["diet"], _EXT["diet"]).items():
         table += [(w, Entry(DIET, diet)) for w in _words(spec)]
     for kind, spec in _RAW["kinds"].items():
         table += [(w, Entry(kind)) for w in _words(spec)]
-    for group in _RAW["syn"]:
+    for kind, spec in _EXT["kinds"].items():
+        table += [(w, Entry(kind)) for w in _words(spec)]
+    for pos, spec in _EXT["ordinals"].items():
+        table += [(w, Entry(ORD, int(pos))) for w in _words(spec)]
+    for day, spec in _EXT["days"].items():
+        table += [(w, Entry(DAY, int(day))) for w in _words(spec)]
+    for date, spec in _EXT["holidays"].items():
+        table += [(w, Entry(DATE, date)) for w in _words(spec)]
+    for group in SYN_SPECS:
         words = _words(group)
         table += [(w, Entry(TERM, words[0])) for w in words]
     bi: dict[str, Entry] = {}
@@ -132,14 +207,46 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
 UNIGRAMS, BIGRAMS, FREE_DIETS = _build()
 # Synonym group canonical word -> all member words (stemmed); used to match menu text.
 SYN_GROUPS: dict[str, frozenset[str]] = {}
-for _group in _RAW["syn"]:
+for _group in SYN_SPECS:
     _members = _words(_group)
     SYN_GROUPS[_members[0]] = frozenset(_members)
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(
-    {ALLERGEN, ALWAYS, DIET, TERM, "pre", "both", "cheap", "dear", "max", "min"}
+    {ALLERGEN, ALWAYS, DIET, TERM, DAY, "pre", "both", "cheap", "dear", "max", "min"}
 )
+# Lexicon words by every form (see `forms`), for diner words whose plural-s stem is not in the
+# tables ("curries" -> "curri" <- "curry"). Exact words win; among forms the table order does.
+FORM_UNIGRAMS: dict[str, Entry] = {}
+for _w, _e in UNIGRAMS.items():
+    for _f in forms(_w)[1:]:
+        if _f not in UNIGRAMS:
+            FORM_UNIGRAMS.setdefault(_f, _e)
+
+
+def lookup(word: str) -> Entry | None:
+    """The lexicon entry of a (plural-s stemmed) diner word: exact, then by its other forms."""
+    entry = UNIGRAMS.get(word)
+    if entry is not None:
+        return entry
+    for f in forms(word)[1:]:
+        entry = UNIGRAMS.get(f) or FORM_UNIGRAMS.get(f)
+        if entry is not None:
+            return entry
+    return None
+
+
+# Words that show a message's language (language.py), and the pronouns that point at the dish
+# in focus ("is it spicy?", "vad kostar den?").
+LANG_WORDS: dict[str, frozenset[str]] = {
+    loc: frozenset(normalize(w) for w in spec.split()) for loc, spec in _EXT["lang"].items()
+}
+PRONOUNS: frozenset[str] = frozenset(_words(_EXT["pron"]))
+MONTHS: dict[str, int] = {}
+for _spec in (_EXT["months"], _EXT["months_sv"]):
+    for _n, _m in enumerate(_spec.split(), start=1):
+        MONTHS[_m] = _n
+        MONTHS.setdefault(_m[:3], _n)
 # Fuzzy candidates: such lexicon words of >= 4 chars, in table order (ties go to the earliest).
 _FUZZY_WORDS: tuple[str, ...] = tuple(
     w for w, e in UNIGRAMS.items() if len(w) >= 4 and e.kind in FUZZY_KINDS
@@ -150,16 +257,16 @@ def tokenize_pairs(text: str) -> list[tuple[str, str]]:
     """(surface word, stemmed word) pairs: normalise, split into word/number tokens, split
     "glutenfree"-style compounds whose head is an allergen word, stem."""
     out: list[tuple[str, str]] = []
-    for tok in _TOKEN_RE.findall(normalize(text)):
+    for tok in _TOKEN_RE.findall(_emoji_words(normalize(text))):
         if is_number(tok):
             out.append((tok, tok))
             continue
-        for suffix in FREE_SUFFIXES:
+        for suffix in ALLERGY_SUFFIXES + FREE_SUFFIXES:
             head = tok[: -len(suffix)]
             # Only split when the head is an allergen word: "glutenfri" -> gluten + fri.
             if tok.endswith(suffix) and len(head) >= 2:
-                entry = UNIGRAMS.get(stem(head))
-                if entry is not None and entry.kind == ALLERGEN:
+                entry = lookup(stem(head))
+                if entry is not None and entry.kind == ALLERGEN and stem(tok) not in UNIGRAMS:
                     out += [(head, stem(head)), (suffix, suffix)]
                     break
         else:

@@ -38,19 +38,35 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
 
 @dataclass
 class Selection:
-    """Result of filtering: the matching items and how many were hidden for lack of data."""
+    """Result of filtering: the matching items and how many were left out, per reason, only
+    because they may contain traces of an excluded allergen or lack declared information."""
 
     mask: int
-    hidden: int  # items dropped only because their allergen list is empty
+    traces: int = 0
+    undeclared: int = 0
+    trace_codes: tuple[str, ...] = ()
+
+    @property
+    def hidden(self) -> int:
+        return self.traces + self.undeclared
 
 
-def select(index: MenuIndex, q: Query) -> Selection:
-    """Apply every constraint of `q`; unavailable items never survive."""
-    mask = index.available
-    for diet in q.diets:
-        mask &= index.by_diet.get(diet, 0)
-    for code in q.excluded:
-        mask &= ~index.by_code.get(code, 0)
+# Diet tags that are also a promise about one allergen: "gluten-free" leaves out dishes that may
+# contain traces of gluten too (a coeliac diner asks for the tag).
+DIET_TRACES = {"gluten-free": "gluten", "dairy-free": "milk"}
+
+
+def select(
+    index: MenuIndex,
+    q: Query,
+    *,
+    diets: list[str],
+    excluded: list[str],
+    within: int | None = None,
+) -> Selection:
+    """Apply `diets`, `excluded` and the words and prices of `q`; unavailable items never
+    survive. `within` limits the result to a bitset (the last list, for "which of those")."""
+    mask = index.available if within is None else index.available & within
     for group in q.terms:
         alternatives = 0
         for t in group:
@@ -58,6 +74,8 @@ def select(index: MenuIndex, q: Query) -> Selection:
         mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
+    if q.unknown_terms:
+        mask = 0  # a word that is on nobody's menu: nothing fits it
     if q.max_price is not None or q.min_price is not None:
         for i in bits(mask):
             price = index.items[i].price
@@ -65,12 +83,43 @@ def select(index: MenuIndex, q: Query) -> Selection:
                 q.min_price is not None and price < q.min_price
             ):
                 mask &= ~(1 << i)
-    hidden = 0
-    if q.excluded:
-        # An empty allergen list means "not listed", so it cannot vouch for "without X".
-        hidden = (mask & index.no_allergen_info).bit_count()
-        mask &= ~index.no_allergen_info
-    return Selection(mask, hidden)
+    for diet in diets:
+        mask &= index.by_diet.get(diet, 0)
+    for code in excluded:
+        mask &= ~index.by_code.get(code, 0)
+    trace_codes = [*excluded, *(DIET_TRACES[d] for d in diets if d in DIET_TRACES)]
+    traced = 0
+    for code in trace_codes:
+        traced |= index.by_trace.get(code, 0)
+    traced &= mask
+    mask &= ~traced
+    undeclared = 0
+    if excluded:
+        # Undeclared information cannot vouch for "without X".
+        undeclared = mask & index.no_allergen_info
+        mask &= ~undeclared
+    codes = tuple(
+        c for c in dict.fromkeys(trace_codes) if traced & index.by_trace.get(c, 0)
+    )
+    return Selection(mask, traced.bit_count(), undeclared.bit_count(), codes)
+
+
+def conflicts_of(
+    index: MenuIndex, i: int, *, diets: list[str], codes: list[str]
+) -> tuple[str, ...]:
+    """What keeps item `i` from fitting: allergen codes it contains, may contain or cannot
+    vouch for (undeclared), then diet tags it is not (validly) tagged with."""
+    item = index.items[i]
+    out = [
+        c
+        for c in codes
+        if c in item.allergens or c in item.may_contain or not item.allergens_declared
+    ]
+    for diet in diets:
+        code = DIET_TRACES.get(diet)
+        if not index.by_diet.get(diet, 0) >> i & 1 or (code and code in item.may_contain):
+            out.append(diet)
+    return tuple(out)
 
 
 def extreme(index: MenuIndex, mask: int, sort: str) -> int:
@@ -98,25 +147,32 @@ class DishRefs:
 def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     """Find dishes named in the message.
 
-    Score every item by (distinct key name words matched, distinct name words matched); the
-    referenced dishes are all items with the best score, provided at least one key word
-    matched. Key words exclude lexicon words, so "pizza" alone names no dish.
+    Score every item by (message words matching its key name words, message words matching
+    any of its name words); the referenced dishes are all items with the best score, provided
+    a key word matched. Key words exclude lexicon and section words, so "pizza" alone names no
+    dish. When some of them are named in full ("chicken tikka" beside "Chicken Tikka
+    Masala"), the exact names win.
     """
-    keys: dict[int, set[str]] = {}
-    full: dict[int, set[str]] = {}
+    keys: dict[int, int] = {}
+    full: dict[int, int] = {}
     content = [t for t in q.toks if t.kind not in SKIP and t.kind != "num"]
     for t in content:
         words = t.words or (frozenset([t.word]) if t.word in index.vocab else frozenset())
+        hit = 0
         for w in words:
-            for i in bits(index.names.get(w, 0)):
-                if w in index.key_words[i]:
-                    keys.setdefault(i, set()).add(w)
-                if w in index.name_words[i]:
-                    full.setdefault(i, set()).add(w)
+            hit |= index.names.get(w, 0)
+        for i in bits(hit):
+            if words & index.key_words[i]:
+                keys[i] = keys.get(i, 0) + 1
+            if words & index.name_words[i]:
+                full[i] = full.get(i, 0) + 1
     if not keys:
         return DishRefs([], False)
-    best = max((len(keys[i]), len(full.get(i, ()))) for i in keys)
-    items = sorted(i for i in keys if (len(keys[i]), len(full.get(i, ()))) == best)
+    best = max((keys[i], full.get(i, 0)) for i in keys)
+    items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
+    exact = [i for i in items if full.get(i, 0) >= index.name_counts[i]]
+    if exact:
+        items = exact
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]

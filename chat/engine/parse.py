@@ -11,20 +11,30 @@ from .lexicon import (
     ALLERGENS,
     ALWAYS,
     BIGRAMS,
+    DATE,
+    DAY,
     DIET,
     DIET_TAGS,
     FREE_DIETS,
+    MONTHS,
+    ORD,
+    PRONOUNS,
     TERM,
     UNIGRAMS,
     fuzzy_lookup,
     is_number,
+    lookup,
     tokenize_pairs,
 )
 
 NUM = "num"
 UNK = "unk"
 # Kinds that carry no constraint and are skipped when scoping "without ..." / "... free".
-SKIP = frozenset({"stop", "frame", "cur", "allq", "detq", "q", "priceq"})
+SKIP = frozenset(
+    {"stop", "frame", "cur", "allq", "detq", "q", "priceq"}
+    | {"forget", "reset", "those", "shift", "now", "today", "tomorrow", "late", "week"}
+    | {ORD, DAY, DATE, "month"}
+)
 JOIN = frozenset({"join", "or"})
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
@@ -60,6 +70,15 @@ class Query:
     sort: str | None = None  # "cheap" | "dear"
     kinds: set[str] = field(default_factory=set)  # every kind seen
     too_long: bool = False
+    ordinal: int | None = None  # "the second one" -> 1
+    pronoun: bool = False  # "it", "den": the dish in focus
+    days: list[int] = field(default_factory=list)  # weekdays named, 0 = Monday
+    dates: list[str] = field(default_factory=list)  # "MM-DD" named
+
+    @property
+    def unknown_terms(self) -> list[Tok]:
+        """Unknown words that look like things a diner wants (not typos of filler)."""
+        return [t for t in self.unknown if len(t.word) >= 3 and t.word.isalpha()]
 
     def has_filters(self) -> bool:
         """True when the message constrains the item list."""
@@ -76,13 +95,15 @@ class Query:
 def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if is_number(word):
         return Tok(raw, word, NUM)
-    entry = UNIGRAMS.get(word)
-    if entry is None and word not in index.vocab:
+    entry = lookup(word)
+    if entry is None and not index.vocab_matches(word):
         near = fuzzy_lookup(word)
         entry = UNIGRAMS[near] if near is not None else None
     if entry is not None:
         words = index.vocab_matches(word) if entry.kind in (TERM, ALLERGEN) else frozenset()
         return Tok(raw, word, entry.kind, entry.payload, words)
+    if word in MONTHS:
+        return Tok(raw, word, "month")
     words = index.vocab_matches(word)
     return Tok(raw, word, TERM if words else UNK, None, words)
 
@@ -131,6 +152,28 @@ def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
     return j >= 0 and j not in consumed and toks[j].kind in (ALLERGEN, TERM)
 
 
+def _read_refs(q: Query, pairs: list[tuple[str, str]]) -> None:
+    """Ordinals, pronouns, weekdays and dates: words that point at something outside the
+    message (the last list, the dish in focus, a day on the restaurant's calendar)."""
+    for t in q.toks:
+        if t.kind == ORD and q.ordinal is None:
+            q.ordinal = int(t.payload)  # type: ignore[arg-type]
+        elif t.kind == DAY:
+            q.days.append(int(t.payload))  # type: ignore[arg-type]
+        elif t.kind == DATE:
+            q.dates.append(str(t.payload))
+    words = [w for _, w in pairs]
+    q.pronoun = any(w in PRONOUNS for w in words)
+    for i, w in enumerate(words):
+        month = MONTHS.get(w)
+        if month is None:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(words) and words[j].isdigit() and 1 <= int(words[j]) <= 31:
+                q.dates.append(f"{month:02d}-{int(words[j]):02d}")
+                break
+
+
 def parse(index: MenuIndex, message: str) -> Query:
     """Parse `message` against the menu's vocabulary into a Query."""
     toks = tokens(index, message)
@@ -139,6 +182,7 @@ def parse(index: MenuIndex, message: str) -> Query:
         q.too_long = True
         return q
     q.kinds = {t.kind for t in toks}
+    _read_refs(q, tokenize_pairs(message))
     diets: set[str] = set()
     excluded: set[str] = set()
     asked: set[str] = set()

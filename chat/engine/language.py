@@ -1,0 +1,52 @@
+"""Which language a diner wrote in: English or Swedish, from the words of one short message.
+
+A word-table scorer: short phone messages ("gf desserts", "något kryddstarkt?") carry too few
+letters for a character model, and menu words ("pizza", "sushi", "gluten") belong to both
+languages, so only words that mark one language count (lexicon.json "ext.lang"), plus the
+letters å, ä and ö. The measurement that chose it over lingua-language-detector is in
+docs/engine.md.
+"""
+
+from __future__ import annotations
+
+from .lexicon import LANG_WORDS, normalize
+
+LANGUAGES = ("en", "sv")
+_SV_LETTERS = frozenset("åäö")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzåäöéü")
+
+
+def detect(message: str) -> str | None:
+    """'en' or 'sv' when the message shows its language, None when it does not ("pizza?")."""
+    words = "".join(c if c in _WORD_CHARS else " " for c in normalize(message)).split()
+    score = {"en": 0.0, "sv": 0.0}
+    for w in words:
+        en = w in LANG_WORDS["en"]
+        sv = w in LANG_WORDS["sv"] or bool(_SV_LETTERS & set(w))
+        if en and not sv:
+            score["en"] += 1
+        elif sv and not en:
+            score["sv"] += 1
+    if score["en"] == score["sv"]:
+        return None
+    return "en" if score["en"] > score["sv"] else "sv"
+
+
+def locale_of(locale: object) -> str | None:
+    """'sv', 'sv-SE', 'SV_se' -> 'sv'; 'en', 'en-GB' -> 'en'; anything else -> None."""
+    if not isinstance(locale, str):
+        return None
+    head = locale.lower().replace("_", "-").split("-")[0]
+    return head if head in LANGUAGES else None
+
+
+def reply_language(message: str, hint: object, previous: object, restaurant: object) -> str:
+    """SPEC §7: the message's own language, else the request's hint, else the conversation's
+    language so far, else the restaurant's locale, else English."""
+    return (
+        detect(message)
+        or locale_of(hint)
+        or locale_of(previous)
+        or locale_of(restaurant)
+        or "en"
+    )
