@@ -35,6 +35,7 @@ class Context:
     last: list[int] = field(default_factory=list)  # item indices of the last list answer
     focus: list[int] = field(default_factory=list)  # item indices of the dish(es) in focus
     query: str = ""  # the last search's words, for "and desserts?" and after a withdrawal
+    topic: str = ""  # the last answer's intent ("and the mushroom rice?" asks the same)
 
     def standing(self) -> bool:
         return bool(self.diets or self.excluded)
@@ -59,6 +60,8 @@ class Context:
             out["focus"] = [ids[i] for i in self.focus[:MAX_IDS]]
         if self.query:
             out["query"] = self.query[:MAX_QUERY]
+        if self.topic:
+            out["topic"] = self.topic
         return out
 
 
@@ -99,6 +102,10 @@ def load(raw: object, index: MenuIndex) -> Context:
         if not isinstance(query, str) or len(query) > MAX_QUERY:
             raise ValueError("bad query")
         ctx.query = query
+        topic = raw.get("topic", "")
+        if not isinstance(topic, str) or len(topic) > 40:
+            raise ValueError("bad topic")
+        ctx.topic = topic
         return ctx
     except (ValueError, TypeError) as exc:
         log.warning("dropped a malformed conversation context: %s", exc)

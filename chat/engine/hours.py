@@ -8,6 +8,7 @@ special. Text that does not parse (hours typed before they were data) is quoted 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -33,10 +34,49 @@ _COUNTRY_OF_ZONE = {
 }
 
 
+_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_WEEKDAY_RULE = re.compile(r"^((?:Mo|Tu|We|Th|Fr|Sa|Su)(?:\s*[-,]\s*(?:Mo|Tu|We|Th|Fr|Sa|Su))*)\s+\S")
+
+
+def _weekdays(selector: str) -> set[int]:
+    out: set[int] = set()
+    for part in selector.replace(" ", "").split(","):
+        if "-" in part:
+            a, b = (_DAYS.index(x) for x in part.split("-"))
+            out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+        else:
+            out.add(_DAYS.index(part))
+    return out
+
+
+def owner_intent(expr: str) -> str:
+    """Join consecutive rules for disjoint weekdays with "," (OSM's additional rule) instead
+    of ";", so "Fr,Sa 17:00-01:00; Su 12:00-21:30" stays open until 01:00 on Saturday night,
+    as the owner means it; under ";" the Sunday rule would cut Saturday's night at midnight.
+    Date, holiday and other rules keep overriding with ";"."""
+    rules = [r.strip() for r in expr.split(";") if r.strip()]
+    out: list[str] = []
+    days_so_far: set[int] | None = None
+    for rule in rules:
+        m = _WEEKDAY_RULE.match(rule)
+        days = _weekdays(m.group(1)) if m else None
+        if days is not None and days_so_far is not None and not days & days_so_far:
+            out[-1] += ", " + rule
+            days_so_far |= days
+        else:
+            out.append(rule)
+            days_so_far = set(days) if days is not None else None
+    return "; ".join(out)
+
+
 @lru_cache(maxsize=512)
 def _parsed(expr: str, zone: str) -> opening_hours.OpeningHours | None:
     if not expr.strip():
         return None
+    try:
+        expr = owner_intent(expr)
+    except ValueError:
+        pass
     country = _COUNTRY_OF_ZONE.get(zone) or ("US" if zone.startswith("America/") else None)
     try:
         if country:
@@ -169,5 +209,6 @@ def week_lines(
     out = []
     for first, last, spans in merged:
         name = day_name(first) if first == last else f"{day_name(first)}–{day_name(last)}"
+        name = name[:1].upper() + name[1:]
         out.append((name, spans))
     return out

@@ -44,6 +44,8 @@ class MenuIndex:
     by_group: dict[str, int]  # synonym group canonical -> items mentioning any member
     names: dict[str, int]  # stemmed name word -> items whose name contains it
     sections: dict[str, int]  # word form of a category name -> items in that category
+    name_seqs: list[tuple[frozenset[str], ...]]  # per item: forms of each name word, in order
+    name_starts: dict[str, list[tuple[int, int]]]  # name word form -> (item, word position)
     key_words: list[frozenset[str]]  # per item: forms of distinctive name words (dish refs)
     name_words: list[frozenset[str]]  # per item: forms of all name words minus stop words
     name_counts: list[int]  # per item: how many distinct words its name has
@@ -78,6 +80,10 @@ class MenuIndex:
         if len(self._fuzzy_cache) < 10_000:  # bound memory on hostile input
             self._fuzzy_cache[word] = result
         return result
+
+    def form_matches(self, word: str) -> frozenset[str]:
+        """Menu words sharing a form with `word` (no typo matching)."""
+        return frozenset(f for f in forms(word) if f in self.vocab)
 
     def _compound_parts(self, word: str) -> frozenset[str]:
         """The menu word a diner's compound starts or ends with (both parts >= 4 letters, the
@@ -138,6 +144,8 @@ def build_index(menu: Menu) -> MenuIndex:
     key_words: list[frozenset[str]] = []
     name_words: list[frozenset[str]] = []
     name_counts: list[int] = []
+    name_seqs: list[tuple[frozenset[str], ...]] = []
+    name_starts: dict[str, list[tuple[int, int]]] = {}
     name_vocab: dict[str, int] = {}
     for i, item in enumerate(items):
         bit = 1 << i
@@ -167,6 +175,13 @@ def build_index(menu: Menu) -> MenuIndex:
         # An item named only by generic words ("Kids Pasta") has no key words: it is found by
         # search, never singled out as "the" dish.
         key_words.append(frozenset(w for w in names if lookup(w) is None and len(w) >= 3))
+        seq = tuple(frozenset(forms(w)) for w in tokenize(item.name) if not _is_filler(w))
+        name_seqs.append(seq)
+        if len(seq) >= 2:
+            for offset, word_forms in enumerate(seq[:-1]):
+                for f in word_forms:
+                    name_starts.setdefault(f, []).append((i, offset))
+    typo_words = sorted(vocab)  # typo matching compares with words as written, not stems
     # Every form of every menu word, and the parts of compounds, find the same items.
     for w, parts in _split_compounds(set(vocab)).items():
         for part in parts:
@@ -197,7 +212,7 @@ def build_index(menu: Menu) -> MenuIndex:
                 mask |= vocab.get(f, 0)
         by_group[canon] = mask
     vocab_by_len: dict[int, list[str]] = {}
-    for w in sorted(vocab):
+    for w in typo_words:
         if not w[:1].isdigit():
             vocab_by_len.setdefault(len(w), []).append(w)
     return MenuIndex(
@@ -212,11 +227,21 @@ def build_index(menu: Menu) -> MenuIndex:
         by_group=by_group,
         names=name_vocab,
         sections=sections,
+        name_seqs=name_seqs,
+        name_starts=name_starts,
         key_words=key_words,
         name_words=name_words,
         name_counts=name_counts,
         _vocab_by_len=vocab_by_len,
     )
+
+
+_FILLER_KINDS = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
+
+
+def _is_filler(word: str) -> bool:
+    entry = lookup(word)
+    return entry is not None and entry.kind in _FILLER_KINDS
 
 
 def _is_term(word: str) -> bool:

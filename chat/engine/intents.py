@@ -143,12 +143,31 @@ class Turn:
         facts = kinds & set(_FACTS)
         if refs.items:
             cues = kinds & _DISH_CUES
-            if "allq" in kinds or ((q.asked or q.diets) and cues):
-                return self.about(q, refs.items, "allergen_check")
+            follow = ctx.topic == "allergen_check" and (
+                refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
+            )
+            asked = q.asked or q.diets
+            several = len(refs.items) > 1 and not q.named
+            if several and (q.diets or q.excluded) and not kinds & {"q", "allq"}:
+                return self.search(q)  # "do you do a gluten free naan": which naans fit
+            if (
+                "allq" in kinds
+                or (asked and (cues or "frame" not in kinds or q.named or len(refs.items) == 1))
+                or (follow and "priceq" not in kinds and "detq" not in kinds)
+                or (ctx.standing() and "q" in kinds and not kinds & {"detq", "priceq"})
+            ) and (q.named or not refs.only_names or asked):
+                if not (refs.only_names and not q.named and not ("allq" in kinds or follow)):
+                    return self.about(q, refs.items, "allergen_check")
             if "priceq" in kinds and q.sort is None:
                 return self.about(q, refs.items, "price_check")
+            names = set().union(*(index.name_words[i] for i in refs.items))
+            props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
+            if props and "q" in kinds and q.sort is None:
+                q.terms = props
+                return self.about(q, refs.items, "dish_details", properties=True)
             only_one = refs.only_names and len(refs.items) == 1
-            if (kinds & {"detq", "q"} or only_one) and q.sort is None and not facts:
+            named = bool(q.named) and not (q.terms or q.diets or q.excluded)
+            if (kinds & {"detq", "q"} or only_one or named) and q.sort is None and not facts:
                 return self.about(q, refs.items, "dish_details")
         elif not facts and not q.unknown_terms:
             pointed = self.pointed(q)
@@ -162,7 +181,7 @@ class Turn:
                     value = getattr(index.restaurant, _FACTS[t.kind]).strip()
                     text = r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
                     return self.done([text], [], t.kind)
-        if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those", "detq", "q"}):
+        if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those"}):
             return self.unknown(q)
         if q.has_filters() or q.unknown_terms or "frame" in kinds or "those" in kinds:
             if q.has_filters() or q.unknown_terms or not kinds & {"greet", "thanks", "help"}:
@@ -187,6 +206,12 @@ class Turn:
         elif q.pronoun and ctx.focus and (kinds & _DISH_CUES or q.asked or q.diets or q.terms):
             if q.sort is None and "those" not in kinds:
                 target = list(ctx.focus)
+        elif (
+            "priceq" in kinds
+            and len(ctx.focus) == 1
+            and not (q.terms or q.diets or q.excluded or q.unknown)
+        ):
+            target = list(ctx.focus)  # "how much?"
         if not target:
             return None
         if "allq" in kinds or q.asked or q.diets:
@@ -239,7 +264,12 @@ class Turn:
         index, ctx, lang = self.index, self.ctx, self.lang
         kinds = q.kinds
         within: int | None = None
-        narrowing = "those" in kinds and bool(ctx.last)
+        constraint_only = bool(q.diets or q.excluded or q.max_price is not None or q.min_price is not None) and not (
+            q.terms or q.neg_terms or q.unknown_terms or "frame" in kinds or q.sort is not None
+        )
+        narrowing = bool(ctx.last) and (
+            "those" in kinds or (constraint_only and ctx.topic == "search" and bool(ctx.query))
+        )
         if narrowing:
             within = mask_of(ctx.last)
         shift = bool(ctx.query) and (
@@ -296,6 +326,9 @@ class Turn:
             lines.append(r.tpl(lang, "all"))
         lines += r.listing(index, ids, lang)
         lines += r.left_out(sel, lang)
+        if q.unknown_terms and q.terms:
+            words = r.quoted([t.raw for t in q.unknown_terms], lang)
+            lines.append(r.tpl(lang, "unknown_words", w=words))
         if remember:
             if narrowing:
                 ctx.query = f"{ctx.query} {_words_of(q)}".strip()[-conversation.MAX_QUERY :]
@@ -303,6 +336,7 @@ class Turn:
                 ctx.query = _words_of(q)
         ctx.last = ids
         ctx.focus = ids if len(ids) == 1 else []
+        ctx.topic = intent
         remind = bool(excluded or diets or q.asked)
         return self.done(lines, ids, intent, remind=remind, suggest=not ids, answered=bool(ids))
 
@@ -350,6 +384,7 @@ class Turn:
         kept = [i for i in refs if index.items[i].available]
         if kept:
             ctx.focus = kept
+        ctx.topic = intent
         remind = intent != "price_check" and bool(kept) and (
             intent == "allergen_check" or bool(codes)
         )

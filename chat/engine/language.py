@@ -9,7 +9,7 @@ docs/engine.md.
 
 from __future__ import annotations
 
-from .lexicon import LANG_WORDS, normalize
+from .lexicon import LANG_SUFFIXES_SV, LANG_WORDS, normalize
 
 LANGUAGES = ("en", "sv")
 _SV_LETTERS = frozenset("åäö")
@@ -23,6 +23,7 @@ def detect(message: str) -> str | None:
     for w in words:
         en = w in LANG_WORDS["en"]
         sv = w in LANG_WORDS["sv"] or bool(_SV_LETTERS & set(w))
+        sv = sv or (len(w) > 6 and w.endswith(LANG_SUFFIXES_SV))
         if en and not sv:
             score["en"] += 1
         elif sv and not en:

@@ -71,9 +71,13 @@ _EMOJI: dict[str, str] = _EXT["emoji"]
 _EMOJI_RE = re.compile("|".join(re.escape(e) for e in sorted(_EMOJI, key=len, reverse=True)))
 
 
+_SHORTHAND = re.compile(r"(?<![^\W\d_])w/o(?![^\W\d_])")
+
+
 def normalize(text: str) -> str:
-    """NFC, lower case, and drop apostrophes so "can't" becomes "cant"."""
-    return _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).lower())
+    """NFC, lower case, drop apostrophes ("can't" -> "cant"), "w/o" -> "without"."""
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).lower())
+    return _SHORTHAND.sub(" without ", text) if "w/o" in text else text
 
 
 def _emoji_words(text: str) -> str:
@@ -217,11 +221,15 @@ FUZZY_KINDS = frozenset(
 )
 # Lexicon words by every form (see `forms`), for diner words whose plural-s stem is not in the
 # tables ("curries" -> "curri" <- "curry"). Exact words win; among forms the table order does.
+# Only content words are found by their forms: a Snowball stem of a dish word must never turn
+# it into a stop word ("migas" -> "mig").
+_FORM_KINDS = frozenset({ALLERGEN, DIET, TERM})
 FORM_UNIGRAMS: dict[str, Entry] = {}
 for _w, _e in UNIGRAMS.items():
-    for _f in forms(_w)[1:]:
-        if _f not in UNIGRAMS:
-            FORM_UNIGRAMS.setdefault(_f, _e)
+    if _e.kind in _FORM_KINDS:
+        for _f in forms(_w)[1:]:
+            if len(_f) >= 4 and _f not in UNIGRAMS:
+                FORM_UNIGRAMS.setdefault(_f, _e)
 
 
 def lookup(word: str) -> Entry | None:
@@ -230,7 +238,11 @@ def lookup(word: str) -> Entry | None:
     if entry is not None:
         return entry
     for f in forms(word)[1:]:
-        entry = UNIGRAMS.get(f) or FORM_UNIGRAMS.get(f)
+        if len(f) < 4:
+            continue
+        entry = UNIGRAMS.get(f)
+        if entry is None or entry.kind not in _FORM_KINDS:
+            entry = FORM_UNIGRAMS.get(f)
         if entry is not None:
             return entry
     return None
@@ -241,6 +253,7 @@ def lookup(word: str) -> Entry | None:
 LANG_WORDS: dict[str, frozenset[str]] = {
     loc: frozenset(normalize(w) for w in spec.split()) for loc, spec in _EXT["lang"].items()
 }
+LANG_SUFFIXES_SV: tuple[str, ...] = tuple(_EXT["lang_suffix_sv"].split())
 PRONOUNS: frozenset[str] = frozenset(_words(_EXT["pron"]))
 MONTHS: dict[str, int] = {}
 for _spec in (_EXT["months"], _EXT["months_sv"]):

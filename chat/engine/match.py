@@ -74,8 +74,8 @@ def select(
         mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
-    if q.unknown_terms:
-        mask = 0  # a word that is on nobody's menu: nothing fits it
+    if q.unknown_terms and not q.terms:
+        mask = 0  # the only thing asked for is a word on nobody's menu: nothing fits it
     if q.max_price is not None or q.min_price is not None:
         for i in bits(mask):
             price = index.items[i].price
@@ -153,6 +153,9 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     dish. When some of them are named in full ("chicken tikka" beside "Chicken Tikka
     Masala"), the exact names win.
     """
+    if q.named:
+        rest = [t for t in q.toks if t.kind not in ("stop", "join", "or", "dish")]
+        return DishRefs(list(q.named), not rest)
     keys: dict[int, int] = {}
     full: dict[int, int] = {}
     content = [t for t in q.toks if t.kind not in SKIP and t.kind != "num"]
@@ -162,7 +165,8 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         for w in words:
             hit |= index.names.get(w, 0)
         for i in bits(hit):
-            if words & index.key_words[i]:
+            # An allergen word names the allergen, not a dish: "räkor" is not "Räk nigiri".
+            if t.kind != ALLERGEN and words & index.key_words[i]:
                 keys[i] = keys.get(i, 0) + 1
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1

@@ -22,6 +22,7 @@ from .lexicon import (
     TERM,
     UNIGRAMS,
     fuzzy_lookup,
+    forms,
     is_number,
     lookup,
     tokenize_pairs,
@@ -33,8 +34,10 @@ UNK = "unk"
 SKIP = frozenset(
     {"stop", "frame", "cur", "allq", "detq", "q", "priceq"}
     | {"forget", "reset", "those", "shift", "now", "today", "tomorrow", "late", "week"}
-    | {ORD, DAY, DATE, "month"}
+    | {ORD, DAY, DATE, "month", "dish"}
 )
+# Words skipped when matching a dish's whole name.
+NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
 JOIN = frozenset({"join", "or"})
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
@@ -69,6 +72,7 @@ class Query:
     min_price: Decimal | None = None
     sort: str | None = None  # "cheap" | "dear"
     kinds: set[str] = field(default_factory=set)  # every kind seen
+    named: list[int] = field(default_factory=list)  # items whose whole name the message spells
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -96,16 +100,53 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if is_number(word):
         return Tok(raw, word, NUM)
     entry = lookup(word)
+    exact = entry is not None
     if entry is None and not index.vocab_matches(word):
         near = fuzzy_lookup(word)
         entry = UNIGRAMS[near] if near is not None else None
     if entry is not None:
-        words = index.vocab_matches(word) if entry.kind in (TERM, ALLERGEN) else frozenset()
+        words: frozenset[str] = frozenset()
+        if entry.kind in (TERM, ALLERGEN):
+            # A correctly spelt lexicon word matches menu words by its forms only: "beef" is
+            # not a typo of "beer".
+            words = index.form_matches(word) if exact else index.vocab_matches(word)
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
     words = index.vocab_matches(word)
     return Tok(raw, word, TERM if words else UNK, None, words)
+
+
+def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
+    """Find dishes the message names by two or more consecutive words of their name ("is the
+    butter chicken nut free?", "the fish taco" for "Baja Fish Taco"), mark those words as the
+    dish's, and return the items. Whole names win over parts; longer matches win over shorter
+    ones ("chicken tikka masala" over "chicken tikka")."""
+    pos = [i for i, t in enumerate(toks) if t.kind not in NAME_FILLER]
+    seen = [frozenset(forms(toks[i].word)) | toks[i].words for i in pos]
+    best: dict[int, tuple[int, bool, int, int]] = {}  # item -> (length, whole, start, end)
+    for start, words in enumerate(seen):
+        for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
+            seq = index.name_seqs[item]
+            n = 0
+            while start + n < len(seen) and offset + n < len(seq) and seq[offset + n] & seen[start + n]:
+                n += 1
+            if n >= 2 or (n == 1 and len(seq) == 1):
+                found = (n, n == len(seq), start, start + n)
+                if item not in best or found[:2] > best[item][:2]:
+                    best[item] = found
+    multi = {i: b for i, b in best.items() if b[0] >= 2}
+    if not multi:
+        return []
+    top = max((b[0], b[1]) for b in multi.values())
+    chosen = sorted(i for i, b in multi.items() if (b[0], b[1]) == top)
+    if not top[1] and len(chosen) > 1:
+        return []  # "poké bowls" is part of several names: a search, not one dish
+    for item in chosen:
+        _, _, s, e = multi[item]
+        for k in range(s, e):
+            toks[pos[k]].kind = "dish"
+    return chosen
 
 
 def tokens(index: MenuIndex, message: str) -> list[Tok]:
@@ -178,6 +219,7 @@ def parse(index: MenuIndex, message: str) -> Query:
     """Parse `message` against the menu's vocabulary into a Query."""
     toks = tokens(index, message)
     q = Query(toks=toks)
+    q.named = mark_names(index, toks) if len(toks) <= MAX_TOKENS else []
     if len(toks) > MAX_TOKENS:
         q.too_long = True
         return q
@@ -187,6 +229,7 @@ def parse(index: MenuIndex, message: str) -> Query:
     excluded: set[str] = set()
     asked: set[str] = set()
     consumed: set[int] = set()
+    as_diet: set[int] = set()  # allergen words read as a diet ("gluten free")
 
     def exclude(i: int) -> None:
         t = toks[i]
@@ -213,6 +256,7 @@ def parse(index: MenuIndex, message: str) -> Query:
                 if free and t.kind == ALLERGEN and t.word in FREE_DIETS:
                     diets.update(FREE_DIETS[t.word])  # "gluten free" asks for the tag
                     consumed.add(j)
+                    as_diet.add(j)
                 else:
                     exclude(j)
                 applied = True
@@ -243,7 +287,9 @@ def parse(index: MenuIndex, message: str) -> Query:
             scope = "open"
         elif k in JOIN:
             if scope == "after":
-                scope = "joined"
+                # "no nuts or eggs" continues the list; after a comma only allergen words do
+                # ("no shellfish, poke bowls?" asks for poke bowls).
+                scope = "gap" if t.word == "," else "joined"
         elif k in (ALLERGEN, TERM, UNK):
             if scope in ("open", "joined") or (scope == "gap" and k == ALLERGEN):
                 exclude(i)
@@ -257,7 +303,7 @@ def parse(index: MenuIndex, message: str) -> Query:
 
     or_pending = False  # an "or" joiner seen right after a positive term
     for i, t in enumerate(toks):
-        if t.kind == ALLERGEN:
+        if t.kind == ALLERGEN and i not in as_diet:
             asked.update(t.payload)  # type: ignore[arg-type]
         if (
             t.kind not in SKIP

@@ -31,14 +31,16 @@ def suggestions(loc: str) -> tuple[str, ...]:
 
 
 def money(amount: Decimal, currency: str, loc: str) -> str:
-    """'€12.50', '120 kr', '12,50 kr' (sv uses a decimal comma); whole amounts drop decimals."""
+    """'€12.50', '$3.00', '120 kr', '12,50 kr': kronor drop the decimals of whole amounts
+    and take a decimal comma in Swedish; other currencies always show cents."""
+    kronor = currency.upper() in ("SEK", "NOK", "DKK")
     try:
         whole = amount == amount.to_integral_value()
-        text = f"{amount:.0f}" if whole else f"{amount:.2f}"
+        text = f"{amount:.0f}" if whole and kronor else f"{amount:.2f}"
     except (ArithmeticError, ValueError):  # NaN/Infinity from bad data: show as given
         text = str(amount)
-    if loc == "sv":
-        text = text.replace(".", ",")
+    if loc == "sv" and kronor:
+        text = text.replace(".", ",")  # kronor in Swedish: "89,50 kr"; "£4.75" stays as it is
     pattern = MONEY.get(currency.upper(), "# " + currency.upper())
     return pattern.replace("#", text)
 
@@ -99,7 +101,10 @@ def describe(
     """What a list answer searched for: 'vegan pasta under €120 without nuts', plus the
     standing constraints from earlier turns: '(without nuts, as you mentioned)'."""
     parts = [diet_label(d, loc) for d in q.diets]
-    parts += [join_words([t.raw for t in group], loc, "or") for group in q.terms]
+    for group in q.terms:
+        words = join_words(list(dict.fromkeys(t.raw for t in group)), loc, "or")
+        if words not in parts:
+            parts.append(words)
     parts += [t.raw for t in q.unknown_terms]
     if q.min_price is not None:
         parts.append(tpl(loc, "min", p=money(q.min_price, currency, loc)))
