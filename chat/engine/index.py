@@ -45,6 +45,7 @@ class MenuIndex:
     names: dict[str, int]  # stemmed name word -> items whose name contains it
     sections: dict[str, int]  # word form of a category name -> items in that category
     name_seqs: list[tuple[frozenset[str], ...]]  # per item: forms of each name word, in order
+    name_plain: list[tuple[str, ...]]  # per item: the same name words, stemmed
     name_starts: dict[str, list[tuple[int, int]]]  # name word form -> (item, word position)
     key_words: list[frozenset[str]]  # per item: forms of distinctive name words (dish refs)
     name_words: list[frozenset[str]]  # per item: forms of all name words minus stop words
@@ -145,6 +146,7 @@ def build_index(menu: Menu) -> MenuIndex:
     name_words: list[frozenset[str]] = []
     name_counts: list[int] = []
     name_seqs: list[tuple[frozenset[str], ...]] = []
+    name_plain: list[tuple[str, ...]] = []
     name_starts: dict[str, list[tuple[int, int]]] = {}
     name_vocab: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -175,8 +177,10 @@ def build_index(menu: Menu) -> MenuIndex:
         # An item named only by generic words ("Kids Pasta") has no key words: it is found by
         # search, never singled out as "the" dish.
         key_words.append(frozenset(w for w in names if lookup(w) is None and len(w) >= 3))
-        seq = tuple(frozenset(forms(w)) for w in tokenize(item.name) if not _is_filler(w))
+        plain = tuple(w for w in tokenize(item.name) if not _is_filler(w))
+        seq = tuple(frozenset(forms(w)) for w in plain)
         name_seqs.append(seq)
+        name_plain.append(plain)
         if len(seq) >= 2:
             for offset, word_forms in enumerate(seq[:-1]):
                 for f in word_forms:
@@ -228,6 +232,7 @@ def build_index(menu: Menu) -> MenuIndex:
         names=name_vocab,
         sections=sections,
         name_seqs=name_seqs,
+        name_plain=name_plain,
         name_starts=name_starts,
         key_words=key_words,
         name_words=name_words,

@@ -33,6 +33,7 @@ INTENTS: tuple[str, ...] = (
     "unknown",
 )
 _FACTS = {"address": "address", "phone": "phone"}
+_WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
 
 __all__ = ["INTENTS", "answer", "locale_of"]
@@ -173,6 +174,11 @@ class Turn:
             pointed = self.pointed(q)
             if pointed:
                 return pointed
+        if q.named:
+            # Not a question about the named dish after all: its words are filters again
+            # (a diet word inside a dish's name must never be lost).
+            q = parse(index, message, names=False)
+            kinds = q.kinds
         if q.sort is not None:
             return self.search(q)
         if not (q.diets or q.excluded or q.max_price is not None or q.min_price is not None):
@@ -419,7 +425,8 @@ class Turn:
             days.append(today + timedelta(days=1))
         if days:
             return [self._day_line(d, today) for d in dict.fromkeys(days)]
-        if "now" in kinds or ("q" in kinds and not kinds & {"today", "late", "week"}):
+        asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
+        if "now" in kinds or ("q" in kinds and not asks_when and not kinds & {"today", "late", "week"}):
             return self._now_lines(now)
         if kinds & {"today", "late"}:
             spans = hours.day_intervals(info, today)

@@ -158,7 +158,8 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         return DishRefs(list(q.named), not rest)
     keys: dict[int, int] = {}
     full: dict[int, int] = {}
-    content = [t for t in q.toks if t.kind not in SKIP and t.kind != "num"]
+    # Only words that can be part of a name count: "fri" in "nötfri" names no "Fried Calamari".
+    content = [t for t in q.toks if t.kind in (ALLERGEN, "term", "unk")]
     for t in content:
         words = t.words or (frozenset([t.word]) if t.word in index.vocab else frozenset())
         hit = 0

@@ -117,6 +117,20 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     return Tok(raw, word, TERM if words else UNK, None, words)
 
 
+def _names_a_dish(index: MenuIndex, item: int, offset: int, n: int, whole: bool) -> bool:
+    """A run of name words names the dish only with a word that is the dish's own: a part
+    needs a word no table knows ("fish taco" lacks one: "gluten free" of "Gluten-Free
+    Margherita" names no dish); a whole name needs a word that is neither a diet nor a section
+    word ("Vegan Pizza" is a search)."""
+    words = index.name_plain[item][offset : offset + n]
+    if whole:
+        return any(
+            (e := lookup(w)) is None or (e.kind not in (DIET, "post") and w not in index.sections)
+            for w in words
+        )
+    return any(lookup(w) is None for w in words)
+
+
 def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     """Find dishes the message names by two or more consecutive words of their name ("is the
     butter chicken nut free?", "the fish taco" for "Baja Fish Taco"), mark those words as the
@@ -131,7 +145,7 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
             n = 0
             while start + n < len(seen) and offset + n < len(seq) and seq[offset + n] & seen[start + n]:
                 n += 1
-            if n >= 2 or (n == 1 and len(seq) == 1):
+            if n >= 2 and _names_a_dish(index, item, offset, n, n == len(seq)):
                 found = (n, n == len(seq), start, start + n)
                 if item not in best or found[:2] > best[item][:2]:
                     best[item] = found
@@ -215,11 +229,12 @@ def _read_refs(q: Query, pairs: list[tuple[str, str]]) -> None:
                 break
 
 
-def parse(index: MenuIndex, message: str) -> Query:
-    """Parse `message` against the menu's vocabulary into a Query."""
+def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
+    """Parse `message` against the menu's vocabulary into a Query; with `names`, words that
+    spell out a dish's name are read as that dish (see mark_names) rather than as filters."""
     toks = tokens(index, message)
     q = Query(toks=toks)
-    q.named = mark_names(index, toks) if len(toks) <= MAX_TOKENS else []
+    q.named = mark_names(index, toks) if names and len(toks) <= MAX_TOKENS else []
     if len(toks) > MAX_TOKENS:
         q.too_long = True
         return q
