@@ -50,7 +50,10 @@ class MenuIndex:
     key_words: list[frozenset[str]]  # per item: forms of distinctive name words (dish refs)
     name_words: list[frozenset[str]]  # per item: forms of all name words minus stop words
     name_counts: list[int]  # per item: how many distinct words its name has
+    key_counts: list[int]  # per item: how many distinctive (key) words its name has
+    name_specific: list[tuple[frozenset[str], ...]]  # per item: non-section name words (forms)
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
+    _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _fuzzy_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def vocab_matches(self, word: str) -> frozenset[str]:
@@ -95,9 +98,15 @@ class MenuIndex:
             for part, rest in ((head, tail), (tail, head)):
                 if len(part) < 4:
                     continue
+                entry = lookup(part)
+                if entry is not None and entry.kind in _FILLER_KINDS:
+                    continue  # "rätter" in "pastarätter" is filler, not efterrätter
                 hits = [f for f in forms(part) if f in self.vocab]
                 if hits and (len(rest) <= 5 or rest in self.vocab or lookup(rest) is not None):
                     found.update(hits)
+        if not found and len(word) >= 4:
+            # "sorbet" inside the menu's "citronsorbet"
+            found = {w for w in self._long_words if w.endswith(word) or w.startswith(word)}
         return frozenset(found)
 
     def items_for_words(self, words: frozenset[str]) -> int:
@@ -118,7 +127,9 @@ def _text_words(item: MenuItem) -> list[str]:
 def _split_compounds(words: set[str]) -> dict[str, set[str]]:
     """Menu compounds and the known words inside them ("kycklingcurry" -> curry, kyckling;
     "fisksoppa" -> fisk, soppa): each part >= 4 letters and itself a menu or lexicon word."""
-    known = {w for w in words if len(w) >= 4} | {w for w in UNIGRAMS if len(w) >= 4}
+    known = {w for w in words if len(w) >= 4} | {
+        w for w, e in UNIGRAMS.items() if len(w) >= 4 and e.kind in ("term", "allergen", "diet")
+    }
     out: dict[str, set[str]] = {}
     for w in words:
         if len(w) < 8 or not w.isalpha():
@@ -145,6 +156,7 @@ def build_index(menu: Menu) -> MenuIndex:
     key_words: list[frozenset[str]] = []
     name_words: list[frozenset[str]] = []
     name_counts: list[int] = []
+    name_lists: list[list[str]] = []
     name_seqs: list[tuple[frozenset[str], ...]] = []
     name_plain: list[tuple[str, ...]] = []
     name_starts: dict[str, list[tuple[int, int]]] = {}
@@ -168,6 +180,7 @@ def build_index(menu: Menu) -> MenuIndex:
             vocab[w] = vocab.get(w, 0) | bit
         names = [w for w in tokenize(item.name) if lookup(w) is None or _is_term(w)]
         name_words.append(frozenset(f for w in names for f in forms(w)))
+        name_lists.append(list(dict.fromkeys(names)))
         name_counts.append(len(set(names)))
         for w in names:
             for f in forms(w):
@@ -195,10 +208,19 @@ def build_index(menu: Menu) -> MenuIndex:
             vocab[f] = vocab.get(f, 0) | vocab[w]
     # Section words name no single dish: "Sushi platter" is named by "platter", not "sushi".
     section_words = set(sections)
-    key_words = [
-        frozenset(f for w in k if not set(forms(w)) & section_words for f in forms(w))
-        for k in key_words
+    key_plain = [[w for w in k if not set(forms(w)) & section_words] for k in key_words]
+    # Name words that are neither section words nor filler ("stark" in "Kycklingcurry stark").
+    name_specific = [
+        tuple(
+            frozenset(forms(w))
+            for w in plain
+            if not set(forms(w)) & section_words
+            and ((e := lookup(w)) is None or e.kind == "term")
+        )
+        for plain in name_lists
     ]
+    key_counts = [len(k) for k in key_plain]
+    key_words = [frozenset(f for w in k for f in forms(w)) for k in key_plain]
     by_diet: dict[str, int] = {}
     for diet in DIET_TAGS:
         mask = tagged.get(diet, 0)
@@ -237,7 +259,10 @@ def build_index(menu: Menu) -> MenuIndex:
         key_words=key_words,
         name_words=name_words,
         name_counts=name_counts,
+        key_counts=key_counts,
+        name_specific=name_specific,
         _vocab_by_len=vocab_by_len,
+        _long_words=tuple(w for w in typo_words if len(w) >= 7 and w.isalpha()),
     )
 
 

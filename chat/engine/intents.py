@@ -141,6 +141,17 @@ class Turn:
         if "hours" in kinds and not (q.diets or q.excluded):
             return self.hours(q)
         refs = dish_refs(index, q)
+        if refs.via is not None:
+            # the word that named the dish is not also a question about its allergen
+            q.asked = [
+                c
+                for c in q.asked
+                if any(
+                    c in t.payload  # type: ignore[operator]
+                    for n, t in enumerate(q.toks)
+                    if n != refs.via and t.kind == ALLERGEN
+                )
+            ]
         facts = kinds & set(_FACTS)
         if refs.items:
             cues = kinds & _DISH_CUES

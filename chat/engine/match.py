@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN
+from .lexicon import ALLERGEN, forms
 from .parse import SKIP, Query, Tok
 
 
@@ -142,6 +142,7 @@ class DishRefs:
 
     items: list[int]
     only_names: bool
+    via: int | None = None  # a lexicon word used as the dish's name ("the yoghurt")
 
 
 def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
@@ -172,14 +173,40 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
-        return DishRefs([], False)
+        return _by_determiner(index, q)
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
-    exact = [i for i in items if full.get(i, 0) >= index.name_counts[i]]
-    if exact:
-        items = exact
+    # The dishes with no distinctive name word left unsaid: "margherita" is the Pizza
+    # Margherita (and a Gluten-Free Margherita), not the Pizza Margherita Bufala.
+    said = [t.words | {t.word} for t in content]
+
+    def unsaid(i: int) -> tuple[int, int]:
+        other = sum(1 for w in index.name_specific[i] if not any(w & s for s in said))
+        return index.key_counts[i] - keys[i], other
+
+    fewest = min(unsaid(i) for i in items)
+    items = [i for i in items if unsaid(i) == fewest]
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only)
+
+
+_DETERMINERS = frozenset({"the", "den", "det"})
+
+
+def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
+    """"Does the yoghurt have hazelnuts?": a lexicon word after "the" that starts exactly one
+    dish's name, in a message that asks about something else too, names that dish."""
+    allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
+    for n, t in enumerate(q.toks[1:], start=1):
+        if q.toks[n - 1].word not in _DETERMINERS or t.kind not in (ALLERGEN, "term"):
+            continue
+        if t.kind == ALLERGEN and len(allergen_words) < 2:
+            continue
+        words = t.words | set(forms(t.word))
+        hits = [i for i, seq in enumerate(index.name_seqs) if seq and seq[0] & words]
+        if len(hits) == 1:
+            return DishRefs(hits, False, via=n)
+    return DishRefs([], False)

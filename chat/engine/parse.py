@@ -36,6 +36,7 @@ SKIP = frozenset(
     | {"forget", "reset", "those", "shift", "now", "today", "tomorrow", "late", "week"}
     | {ORD, DAY, DATE, "month", "dish"}
 )
+_POSSESSIVES = frozenset({"my", "mitt", "min", "mina", "our", "vår", "vårt", "våra"})
 # Words skipped when matching a dish's whole name.
 NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
 JOIN = frozenset({"join", "or"})
@@ -73,6 +74,7 @@ class Query:
     sort: str | None = None  # "cheap" | "dear"
     kinds: set[str] = field(default_factory=set)  # every kind seen
     named: list[int] = field(default_factory=list)  # items whose whole name the message spells
+    excluded_words: list[str] = field(default_factory=list)  # the diner's words for `excluded`
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -233,6 +235,10 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     """Parse `message` against the menu's vocabulary into a Query; with `names`, words that
     spell out a dish's name are read as that dish (see mark_names) rather than as filters."""
     toks = tokens(index, message)
+    for n in range(1, len(toks)):
+        # "my kids are allergic to eggs", "mitt barn": a person, not the kids' menu
+        if toks[n - 1].word in _POSSESSIVES and toks[n].payload == "kid":
+            toks[n].kind = "stop"
     q = Query(toks=toks)
     q.named = mark_names(index, toks) if names and len(toks) <= MAX_TOKENS else []
     if len(toks) > MAX_TOKENS:
@@ -251,6 +257,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         consumed.add(i)
         if t.kind in (ALLERGEN, ALWAYS):
             excluded.update(t.payload)  # type: ignore[arg-type]
+            q.excluded_words.append(t.raw)
         elif t.kind in (TERM, UNK):
             q.neg_terms.append(t)
 

@@ -110,7 +110,11 @@ def describe(
         parts.append(tpl(loc, "min", p=money(q.min_price, currency, loc)))
     if q.max_price is not None:
         parts.append(tpl(loc, "max", p=money(q.max_price, currency, loc)))
-    without = allergen_names(q.excluded, loc) + [t.raw for t in q.neg_terms]
+    labels = allergen_names(q.excluded, loc)
+    own = [w for w in dict.fromkeys(q.excluded_words) if w.lower() not in labels]
+    if own:  # the diner's own word first: "without shellfish (crustaceans and molluscs)"
+        labels = [f"{join_words(own, loc)} ({join_words(labels, loc)})"]
+    without = labels + [t.raw for t in q.neg_terms]
     if without:
         parts.append(tpl(loc, "without", x=join_words(without, loc)))
     old_diets = [d for d in diets if d in earlier[0] and d not in q.diets]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from chat.engine import Menu, MenuItem, RestaurantInfo
+from chat.engine import Menu
 
 CASES_PATH = Path(__file__).resolve().parents[1] / "conformance" / "chat_cases.json"
 
@@ -20,20 +19,7 @@ def load_cases() -> dict:
 
 def menu_from_json(data: dict) -> Menu:
     """Build a Menu from the language-neutral JSON shape used by the conformance file."""
-    items = tuple(
-        MenuItem(
-            id=i["id"],
-            name=i["name"],
-            description=i["description"],
-            price=Decimal(i["price"]),
-            category=i["category"],
-            allergens=frozenset(i["allergens"]),
-            tags=frozenset(i["tags"]),
-            available=i.get("available", True),
-        )
-        for i in data["items"]
-    )
-    return Menu(RestaurantInfo(**data["restaurant"]), items)
+    return Menu.from_dict(data)
 
 
 @pytest.fixture(scope="session")

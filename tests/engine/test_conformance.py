@@ -33,6 +33,8 @@ def test_case(menu: Menu, case: dict) -> None:
     got = answer(menu, case["message"], case["locale"])
     assert got.intent == case["intent"], got.reply
     assert list(got.item_ids) == case["items"], got.reply  # exact set, in menu order
+    flagged = {f.item_id: set(f.conflicts) for f in got.flagged}
+    assert flagged == {f["id"]: set(f["conflicts"]) for f in case.get("flagged", [])}, got.reply
     assert got.answered is case["answered"]
     for never in case.get("never", []):
         assert never not in got.item_ids

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from chat.engine import ALLERGENS, DIET_TAGS, Menu, MenuItem, RestaurantInfo, answer
 from chat.engine.index import prepare
-from chat.engine.intents import respond
+from chat.engine.conversation import Context
+from chat.engine.intents import Turn
 from chat.engine.lexicon import TEMPLATES
 
 # Name words that mean nothing to the engine, so names never smuggle in diet words.
@@ -259,7 +260,8 @@ def test_unavailable_items_are_never_listed(menu: Menu, message: str, locale: st
 def test_never_raises_and_is_deterministic(menu: Menu, message: str, locale: str) -> None:
     # respond() is the unguarded engine: a bug here would otherwise be masked by answer().
     loc = "sv" if locale.startswith("sv") else "en"
-    first = respond(prepare(menu), message, loc)
-    assert first == respond(prepare(menu), message, loc)
-    assert answer(menu, message, locale) == first
+    first = Turn(prepare(menu), Context(), loc, None).respond(message)
+    assert first == Turn(prepare(menu), Context(), loc, None).respond(message)
+    got = answer(menu, message, locale)
+    assert (got.reply, got.item_ids, got.intent) == (first.reply, first.item_ids, first.intent)
     assert isinstance(first.reply, str) and first.reply
