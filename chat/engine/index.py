@@ -215,7 +215,7 @@ def build_index(menu: Menu) -> MenuIndex:
             frozenset(forms(w))
             for w in plain
             if not set(forms(w)) & section_words
-            and ((e := lookup(w)) is None or e.kind == "term")
+            and ((e := lookup(w)) is None or e.kind in ("term", "diet"))
         )
         for plain in name_lists
     ]
