@@ -127,18 +127,22 @@ def _text_words(item: MenuItem) -> list[str]:
 def _split_compounds(words: set[str]) -> dict[str, set[str]]:
     """Menu compounds and the known words inside them ("kycklingcurry" -> curry, kyckling;
     "fisksoppa" -> fisk, soppa): each part >= 4 letters and itself a menu or lexicon word."""
-    known = {w for w in words if len(w) >= 4} | {
-        w for w, e in UNIGRAMS.items() if len(w) >= 4 and e.kind in ("term", "allergen", "diet")
+    known = {w for w in words if len(w) >= 3} | {
+        w for w, e in UNIGRAMS.items() if len(w) >= 3 and e.kind in ("term", "allergen", "diet")
     }
     out: dict[str, set[str]] = {}
     for w in words:
-        if len(w) < 8 or not w.isalpha():
+        if len(w) < 7 or not w.isalpha():
             continue
-        for i in range(4, len(w) - 3):
+        for i in range(3, len(w) - 3):
             head, tail = w[:i], w[i:]
-            if head in known or head.rstrip("s") in known:
-                out.setdefault(w, set()).add(head if head in known else head.rstrip("s"))
-            if tail in known:
+            tail_known = len(tail) >= 4 and tail in known
+            for h in (head, head.rstrip("s")):
+                # a three-letter head ("lax" in "laxsoppa") only with a known tail
+                if h in known and (len(h) >= 4 or tail_known):
+                    out.setdefault(w, set()).add(h)
+                    break
+            if tail_known:
                 out.setdefault(w, set()).add(tail)
     return out
 
@@ -225,7 +229,7 @@ def build_index(menu: Menu) -> MenuIndex:
     for diet in DIET_TAGS:
         mask = tagged.get(diet, 0)
         if diet == "vegetarian":
-            mask |= tagged.get("vegan", 0)  # the one allowed inference
+            mask |= by_diet["vegan"]  # the one allowed inference, from a vegan tag we trust
         for i in range(len(items)):
             if mask >> i & 1 and items[i].allergens & CONFLICTS.get(diet, frozenset()):
                 mask &= ~(1 << i)

@@ -153,6 +153,16 @@ class Turn:
                 )
             ]
         facts = kinds & set(_FACTS)
+        if refs.items and not any(index.items[i].available for i in refs.items):
+            # "har ni semlor?", "how much is the ashta ice cream": sold out, whatever the cue
+            intent = (
+                "price_check"
+                if "priceq" in kinds
+                else "allergen_check"
+                if "allq" in kinds or q.asked or q.diets
+                else "dish_details"
+            )
+            return self.about(q, refs.items, intent)
         if refs.items:
             cues = kinds & _DISH_CUES
             follow = ctx.topic == "allergen_check" and (
@@ -162,7 +172,13 @@ class Turn:
             several = len(refs.items) > 1 and not q.named
             if several and (q.diets or q.excluded) and not kinds & {"q", "allq"}:
                 return self.search(q)  # "do you do a gluten free naan": which naans fit
-            if (
+            what_in = (  # "vad innehåller X?", "what does X contain?": the dish's details
+                "detq" in kinds
+                and "allq" in kinds
+                and not asked
+                and not any(t.word.startswith("allerg") for t in q.toks)
+            )
+            if not what_in and (
                 "allq" in kinds
                 or (asked and (cues or "frame" not in kinds or q.named or len(refs.items) == 1))
                 or (follow and "priceq" not in kinds and "detq" not in kinds)
@@ -177,7 +193,11 @@ class Turn:
             if props and "q" in kinds and q.sort is None:
                 q.terms = props
                 return self.about(q, refs.items, "dish_details", properties=True)
-            only_one = refs.only_names and len(refs.items) == 1
+            only_one = (
+                refs.only_names
+                and len(refs.items) == 1
+                and (refs.exact or self._only_match(q, refs.items[0]))
+            )
             named = bool(q.named) and not (q.terms or q.diets or q.excluded)
             if (kinds & {"detq", "q"} or only_one or named) and q.sort is None and not facts:
                 return self.about(q, refs.items, "dish_details")
@@ -211,6 +231,12 @@ class Turn:
         if kinds & {"priceq", "allq", "detq"} and not q.unknown:
             return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
         return self.unknown(q)
+
+    def _only_match(self, q: Query, i: int) -> bool:
+        """True when the message's words find this dish and no other ("carbonarra"), unlike
+        "choklad", which also finds the chokladboll."""
+        found = select(self.index, q, diets=[], excluded=[]).mask
+        return found == 1 << i
 
     def pointed(self, q: Query) -> Answer | None:
         """Answers about a dish the message points at: "the second one", "is it spicy?"."""
@@ -268,6 +294,11 @@ class Turn:
             if dropped_all
             else r.tpl(self.lang, "forgot", x=names)
         )
+        # "forget the sesame, what wraps do you have?": the rest of the message is the search
+        q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
+        q.excluded, q.asked = [], []
+        if q.terms or q.neg_terms or q.max_price is not None or q.min_price is not None:
+            return self.search(q, head=[head])
         if ctx.query and "reset" not in q.kinds:
             again = parse(self.index, ctx.query)
             got = self.search(again, head=[head], remember=False)
@@ -281,9 +312,9 @@ class Turn:
         index, ctx, lang = self.index, self.ctx, self.lang
         kinds = q.kinds
         within: int | None = None
-        constraint_only = bool(q.diets or q.excluded or q.max_price is not None or q.min_price is not None) and not (
-            q.terms or q.neg_terms or q.unknown_terms or "frame" in kinds or q.sort is not None
-        )
+        constraint_only = bool(
+            q.diets or q.excluded or q.max_price is not None or q.min_price is not None
+        ) and not (q.terms or q.neg_terms or q.unknown_terms or q.sort is not None)
         narrowing = bool(ctx.last) and (
             "those" in kinds or (constraint_only and ctx.topic == "search" and bool(ctx.query))
         )
@@ -351,7 +382,8 @@ class Turn:
                 ctx.query = f"{ctx.query} {_words_of(q)}".strip()[-conversation.MAX_QUERY :]
             elif q.sort is None or not bare:
                 ctx.query = _words_of(q)
-        ctx.last = ids
+        if not (q.sort is not None and within is not None):
+            ctx.last = ids  # "which is the cheapest?" keeps the list it chose from
         ctx.focus = ids if len(ids) == 1 else []
         ctx.topic = intent
         remind = bool(excluded or diets or q.asked)

@@ -143,6 +143,7 @@ class DishRefs:
     items: list[int]
     only_names: bool
     via: int | None = None  # a lexicon word used as the dish's name ("the yoghurt")
+    exact: bool = True  # nothing distinctive in the dishes' names was left unsaid
 
 
 def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
@@ -184,13 +185,18 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         other = sum(1 for w in index.name_specific[i] if not any(w & s for s in said))
         return index.key_counts[i] - keys[i], other
 
-    fewest = min(unsaid(i) for i in items)
-    items = [i for i in items if unsaid(i) == fewest]
+    exact = len(items) == 1
+    if any(unsaid(i) == (0, 0) for i in items):
+        items = [i for i in items if unsaid(i) == (0, 0)]
+        whole = [i for i in items if full.get(i, 0) >= index.name_counts[i]]
+        items = whole or items  # "falafel" is the Falafel, not also the Falafel Wrap
+        exact = True
+    # else: "shawarma" of a Shawarma Plate and a Shawarma Wrap: both, or a search
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
-    return DishRefs(items, only)
+    return DishRefs(items, only, exact=exact)
 
 
 _DETERMINERS = frozenset({"the", "den", "det"})
@@ -201,9 +207,9 @@ def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):
-        if q.toks[n - 1].word not in _DETERMINERS or t.kind not in (ALLERGEN, "term"):
+        if q.toks[n - 1].word not in _DETERMINERS or t.kind != ALLERGEN:
             continue
-        if t.kind == ALLERGEN and len(allergen_words) < 2:
+        if len(allergen_words) < 2:
             continue
         words = t.words | set(forms(t.word))
         hits = [i for i, seq in enumerate(index.name_seqs) if seq and seq[0] & words]

@@ -24,6 +24,7 @@ from .lexicon import (
     fuzzy_lookup,
     forms,
     is_number,
+    stem,
     lookup,
     tokenize_pairs,
 )
@@ -115,6 +116,10 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
+    head = _lexicon_head(word)
+    if head is not None:  # "lammrätter": a known food word and a filler ending
+        entry = lookup(head)
+        return Tok(raw, word, entry.kind, entry.payload, index.form_matches(head))  # type: ignore[union-attr]
     words = index.vocab_matches(word)
     return Tok(raw, word, TERM if words else UNK, None, words)
 
@@ -163,6 +168,22 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         for k in range(s, e):
             toks[pos[k]].kind = "dish"
     return chosen
+
+
+def _lexicon_head(word: str) -> str | None:
+    """The food word a diner's compound starts with when the rest is filler ("lammrätter" ->
+    "lamm", "fiskrätter" -> "fisk"), else None."""
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        entry, rest = lookup(head), lookup(tail) or lookup(stem(tail))
+        if (
+            entry is not None
+            and entry.kind in (TERM, ALLERGEN)
+            and rest is not None
+            and rest.kind in NAME_FILLER
+        ):
+            return head
+    return None
 
 
 def tokens(index: MenuIndex, message: str) -> list[Tok]:

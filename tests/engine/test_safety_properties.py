@@ -201,7 +201,7 @@ def test_excluded_allergens_are_never_listed(menu: Menu, excl: tuple, locale: st
     for item in menu.items:
         if item.allergens & codes:
             assert f"- {item.name} (" not in got.reply
-    assert got.reply.endswith(reminder(locale)), got.reply
+    assert got.reply.endswith(reminder(got.language)), got.reply
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -214,7 +214,7 @@ def test_diet_queries_list_only_tagged_items(menu: Menu, word: str, suffix: str)
     for item_id in got.item_ids:
         assert has_diet(items[item_id], diet)
         assert items[item_id].available
-    assert got.reply.endswith(reminder("en"))
+    assert got.reply.endswith(reminder(got.language))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -241,7 +241,7 @@ def test_items_are_never_called_a_diet_they_are_not_tagged(menu: Menu, data: st.
             for label in labels & set(marks):
                 assert has_diet(current, label), (current, line)
     if got.intent in ("allergen_check", "dish_details") and got.item_ids:
-        assert got.reply.endswith(reminder("en"))
+        assert got.reply.endswith(reminder(got.language))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
