@@ -185,7 +185,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         other = sum(1 for w in index.name_specific[i] if not any(w & s for s in said))
         return index.key_counts[i] - keys[i], other
 
-    exact = len(items) == 1
+    exact = False
     if any(unsaid(i) == (0, 0) for i in items):
         items = [i for i in items if unsaid(i) == (0, 0)]
         whole = [i for i in items if full.get(i, 0) >= index.name_counts[i]]

@@ -105,6 +105,10 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     entry = lookup(word)
     exact = entry is not None
     if entry is None and not index.vocab_matches(word):
+        head = _lexicon_head(word)
+        if head is not None:  # "lammrätter": a known food word and a filler ending
+            entry = lookup(head)
+            return Tok(raw, word, entry.kind, entry.payload, index.form_matches(head))  # type: ignore[union-attr]
         near = fuzzy_lookup(word)
         entry = UNIGRAMS[near] if near is not None else None
     if entry is not None:
@@ -116,10 +120,6 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
-    head = _lexicon_head(word)
-    if head is not None:  # "lammrätter": a known food word and a filler ending
-        entry = lookup(head)
-        return Tok(raw, word, entry.kind, entry.payload, index.form_matches(head))  # type: ignore[union-attr]
     words = index.vocab_matches(word)
     return Tok(raw, word, TERM if words else UNK, None, words)
 
