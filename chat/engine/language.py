@@ -45,9 +45,5 @@ def reply_language(message: str, hint: object, previous: object, restaurant: obj
     """SPEC §7: the message's own language, else the request's hint, else the conversation's
     language so far, else the restaurant's locale, else English."""
     return (
-        detect(message)
-        or locale_of(hint)
-        or locale_of(previous)
-        or locale_of(restaurant)
-        or "en"
+        detect(message) or locale_of(hint) or locale_of(previous) or locale_of(restaurant) or "en"
     )

@@ -21,11 +21,11 @@ from .lexicon import (
     PRONOUNS,
     TERM,
     UNIGRAMS,
-    fuzzy_lookup,
     forms,
+    fuzzy_lookup,
     is_number,
-    stem,
     lookup,
+    stem,
     tokenize_pairs,
 )
 
@@ -150,7 +150,11 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
             seq = index.name_seqs[item]
             n = 0
-            while start + n < len(seen) and offset + n < len(seq) and seq[offset + n] & seen[start + n]:
+            while (
+                start + n < len(seen)
+                and offset + n < len(seq)
+                and seq[offset + n] & seen[start + n]
+            ):
                 n += 1
             if n >= 2 and _names_a_dish(index, item, offset, n, n == len(seq)):
                 found = (n, n == len(seq), start, start + n)
