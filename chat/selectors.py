@@ -86,6 +86,7 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
             price=row.price,
             category=row.category,
             allergens=frozenset(row.allergens),
+            allergens_declared=bool(row.allergens),
             tags=frozenset(row.tags),
             available=row.available,
         )
