@@ -184,7 +184,7 @@ QUESTIONS = [
 
 CONVERSATIONS = [
     ["hi", "my daughter is allergic to nuts", "kids menu?", "and desserts?", "the first one"],
-    ["vegan dishes?", "which of those are gluten free?", "which is the cheapest?", "how much is it?"],
+    ["vegan dishes?", "which of those are gluten free?", "which is the cheapest?", "how much?"],
     ["i'm vegetarian", "pizza", "what about pasta?", "does the second one have eggs?"],
     ["har ni något utan mjölk?", "och efterrätter?", "vilken är billigast?", "glöm mjölken"],
     ["tell me about the carbonara", "is it spicy?", "any cheaper?", "are you open now?"],
