@@ -184,11 +184,21 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         return index.key_counts[i] - keys[i], other
 
     exact = False
-    if any(unsaid(i) == (0, 0) for i in items):
-        items = [i for i in items if unsaid(i) == (0, 0)]
-        whole = [i for i in items if full.get(i, 0) >= index.name_counts[i]]
-        items = whole or items  # "falafel" is the Falafel, not also the Falafel Wrap
-        exact = True
+    winners = [i for i in items if unsaid(i) == (0, 0)]
+    if winners:
+        whole = [i for i in winners if full.get(i, 0) >= index.name_counts[i]]
+        winners = whole or winners  # "falafel" is the Falafel, not also the Falafel Wrap
+        # The others drop out when they are variants of a winner (its name and more words:
+        # Pizza Margherita Bufala, Lasagne vegetariana); siblings stay ("köttbullarna" is
+        # both the Köttbullar med gräddsås and the Köttbullar för barn).
+        words = index.name_plain
+        others = [
+            i
+            for i in items
+            if i not in winners and not any(set(words[w]) <= set(words[i]) for w in winners)
+        ]
+        items = sorted(winners + others)
+        exact = not others
     # else: "shawarma" of a Shawarma Plate and a Shawarma Wrap: both, or a search
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
