@@ -128,6 +128,13 @@ def _text_words(item: MenuItem) -> list[str]:
     return tokenize(f"{item.name} {item.description} {item.category} {tags}")
 
 
+def _swedish(menu: Menu) -> bool:
+    """A Swedish menu: the restaurant's locale, or Swedish letters in its dish names."""
+    if menu.restaurant.locale.lower().startswith("sv"):
+        return True
+    return any(set("åäö") & set(item.name.lower()) for item in menu.items)
+
+
 def _split_compounds(words: set[str], vocab: set[str]) -> dict[str, set[str]]:
     """Menu compounds and the known words inside them ("kycklingcurry" -> curry, kyckling;
     "fisksoppa" -> fisk, soppa): each part >= 4 letters and itself a menu or lexicon word."""
@@ -213,7 +220,9 @@ def build_index(menu: Menu) -> MenuIndex:
     # Every form of every menu word, and the parts of compounds, find the same items.
     # Compounds find their parts ("Laxsoppa" by "lax", "chokladkaka" by "choklad"), except a
     # section word inside a description's compound: "havredryck" is oat milk, not a drink.
-    for w, parts in _split_compounds(set(vocab), set(vocab)).items():
+    # Swedish writes compounds as one word; English menus are not split ("pancakes" are no cakes).
+    compounds = _split_compounds(set(vocab), set(vocab)) if _swedish(menu) else {}
+    for w, parts in compounds.items():
         for part in parts:
             if w not in naming and set(forms(part)) & set(sections):
                 continue

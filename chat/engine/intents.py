@@ -10,7 +10,7 @@ from . import replies as r
 from .conversation import Context
 from .index import MenuIndex, prepare
 from .language import locale_of, reply_language
-from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS
+from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS, STATEMENT_WORDS
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
 from .parse import Query, parse
@@ -142,7 +142,8 @@ class Turn:
         if kinds & {"forget", "reset"} or q.withdrawn:
             return self.withdraw(q)
         if not (q.diets or q.excluded) and (
-            "hours" in kinds or (ctx.topic == "hours" and self._about_time(q))
+            "hours" in kinds
+            or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
         ):
             return self.hours(q)
         refs = dish_refs(index, q)
@@ -199,6 +200,12 @@ class Turn:
             if "allq" in kinds or q.asked or q.diets:
                 return self.about(q, items, "allergen_check")
             return self.about(q, items, "dish_details")
+        if not q.named and refs.via is None and not refs.exact and len(items) == 1:
+            found = index.items_for_words(refs.key_forms)
+            if found & ~(1 << items[0]) and not kinds & {"priceq"}:
+                # "which dumplings are safe?": one dish is named Vegetariska dumplings, but
+                # the word finds more dishes: a search
+                return None
         constrained = bool(q.diets or q.excluded) and not kinds & {"q", "allq"}
         if constrained and ((len(items) > 1 and not q.named) or (q.named and "frame" in kinds)):
             # "any gf naan?", "pad thai options for a peanut allergy": a search, the dish's
@@ -344,8 +351,9 @@ class Turn:
         # Follow-ups re-read the last search (never its stored ids, so a dish added or sold
         # out since is seen): "which of those are gluten free?", "without eggs", "under 70?",
         # "which is the cheapest?".
+        statement = _states(q)
         narrowing = bool(ctx.query) and (
-            "those" in kinds or (constraint_only and ctx.topic in _LIST_INTENTS)
+            "those" in kinds or (constraint_only and not statement and ctx.topic in _LIST_INTENTS)
         )
         sort_within = q.sort is not None and bare and bool(ctx.query)
         cheaper_than = None
@@ -423,10 +431,21 @@ class Turn:
     def about(self, q: Query, refs: list[int], intent: str, *, properties: bool = False) -> Answer:
         """One-dish answers (allergen_check, price_check, dish_details), for each dish named."""
         index, ctx, lang = self.index, self.ctx, self.lang
-        # An allergy stated with the question ("allergic to nuts, can I eat X?") stands.
-        ctx.add(excluded=q.excluded)
-        codes = [c for c in dict.fromkeys([*q.asked, *ctx.excluded])]
-        diets = [d for d in DIET_TAGS if d in {*q.diets, *ctx.diets}]
+        # An allergy stated with the question ("I'm allergic to nuts, can I eat X?") stands;
+        # one asked about ("is it ok for someone with a hazelnut allergy?") does not.
+        if _states(q):
+            ctx.add(excluded=q.excluded)
+        asked, asked_diets = list(q.asked), list(q.diets)
+        if (
+            intent == "allergen_check"
+            and not (asked or asked_diets or ctx.standing())
+            and ctx.topic == intent
+        ):
+            # "what about the gravy?": the same question about another dish
+            asked = [c for c in ctx.asked if c not in DIET_TAGS]
+            asked_diets = [d for d in ctx.asked if d in DIET_TAGS]
+        codes = [c for c in dict.fromkeys([*asked, *ctx.excluded])]
+        diets = [d for d in DIET_TAGS if d in {*asked_diets, *ctx.diets}]
         lines: list[str] = []
         fits: list[int] = []
         flagged: list[tuple[int, tuple[str, ...]]] = []
@@ -461,6 +480,7 @@ class Turn:
         if kept:
             ctx.focus = kept
         ctx.topic = intent
+        ctx.asked = [*asked, *asked_diets] if intent == "allergen_check" else []
         # every answer that speaks of allergens ends with the reminder (details list them)
         remind = (
             intent != "price_check"
@@ -557,6 +577,11 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _states(q: Query) -> bool:
+    """Does the message speak of someone at the table (I, my son, vi …)?"""
+    return any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split())
 
 
 def _asked_besides(q: Query, via: int) -> list[str]:

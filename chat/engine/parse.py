@@ -105,6 +105,14 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         return Tok(raw, word, NUM)
     entry = lookup(word)
     exact = entry is not None
+    if entry is None and word not in index.vocab:
+        # a typo of a diet or allergen word that the menu's text also uses ("vegitarian" near
+        # "vegetarian" in a description) is the diet, not the text
+        for near in index.vocab_matches(word):
+            hit = lookup(near)
+            if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):
+                entry = hit
+                break
     if entry is None and not index.vocab_matches(word):
         head = _lexicon_head(word)
         if head is not None:  # "lammrätter": a known food word and a filler ending
