@@ -7,6 +7,7 @@ local-memory cache in one process. Production sets ``DATABASE_URL`` (PostgreSQL)
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,7 +52,8 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 
 # --- Applications -----------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with Stjarna's admin site (the owner's home, invitations, password reset)
+    "stjarna_site.apps.StjarnaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,8 +68,10 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served by us, not from a CDN
     "django_ratelimit",
+    "axes",  # login throttling (accounts.throttling)
 ]
 LOCAL_APPS = [
+    "accounts",
     "tenants",
     "menu",
     "chat",
@@ -91,6 +95,8 @@ MIDDLEWARE = [
     "tenants.middleware.AdminAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout during login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stjarna_site.urls"
@@ -162,6 +168,14 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out account or address before any hashing.
+    "axes.backends.AxesStandaloneBackend",
+    # Staff sign in with their e-mail address (or their username: operators, older accounts).
+    "accounts.backends.EmailOrUsernameBackend",
+]
+# Invitation and password-reset links (Django's password-reset tokens) stop working after this.
+PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_LINK_TIMEOUT_HOURS", default=72) * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -205,6 +219,25 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes; docs/architecture.md "Login throttling") ------------------
+# Failed logins are counted per account and, separately, per client address; either count
+# reaching the limit locks that account / address out until the cool-off has passed or an
+# operator runs ``manage.py unlock_account``. Counters live in the cache (Redis in production),
+# never in the database: the database handler would store raw client IPs (SPEC §3).
+AXES_HANDLER = "accounts.throttling.FailOpenCacheHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_name"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # nothing in the database to show; operators use unlock_account
+AXES_DISABLE_ACCESS_LOG = True
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The embedded default is one process: its local-memory cache is every request's cache.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W001"]
 
 # --- Email (tenant notices) -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

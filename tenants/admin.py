@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from tenants.apikeys import api_key_issue, api_key_revoke
 from tenants.models import AllowedOrigin, ApiKey, Membership, Restaurant
@@ -24,8 +26,8 @@ from tenants.selectors import embed_snippet_for
 
 OWNER_ONLY = (Membership.Role.OWNER,)
 EMPTY_ALLOWLIST_WARNING = (
-    "This restaurant has no allowed website origins, so no website can use its chat widget "
-    "(cross-origin access is refused). Add your site's origin, e.g. https://your-restaurant.example."
+    "No website can show this restaurant's chat yet. Add your website's address under "
+    "“Websites that can show the chat”, e.g. https://your-restaurant.example."
 )
 
 
@@ -34,6 +36,8 @@ class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
     extra = 1
     fields = ["origin"]
     write_roles = OWNER_ONLY
+    verbose_name = "website that can show the chat"
+    verbose_name_plural = "Websites that can show the chat"
 
 
 class MembershipInline(OperatorOnlyAdminMixin, admin.TabularInline):
@@ -53,6 +57,7 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "embed_snippet",
         "allowlist_status",
+        "team",
         "menu_version",
         "created_at",
         "updated_at",
@@ -79,7 +84,8 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             ("Contact", {"fields": ["contact_email"]}),
         ]
         if obj is not None:
-            fieldsets.insert(1, ("Embed", {"fields": ["embed_snippet", "allowlist_status"]}))
+            fieldsets.insert(1, ("Your website", {"fields": ["embed_snippet", "allowlist_status"]}))
+            fieldsets.insert(2, ("Team", {"fields": ["team"]}))
         if is_operator(request):
             fieldsets.append(
                 (
@@ -106,16 +112,42 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     def embed_snippet(self, obj: Restaurant) -> str:
         return format_html(
             "<p>Paste this into every page of your website, just before &lt;/body&gt;:</p>"
-            '<pre style="white-space:pre-wrap;user-select:all">{}</pre>',
+            '<pre style="white-space:pre-wrap;user-select:all">'
+            '<code id="snippet-{}">{}</code></pre><button type="button" '
+            'class="button copy-snippet" data-copy="snippet-{}">Copy</button> '
+            '<span class="copy-status" role="status" aria-live="polite"></span>',
+            obj.pk,
             embed_snippet_for(obj),
+            obj.pk,
         )
 
-    @admin.display(description="Website access (CORS)")
+    @admin.display(description="Where the chat shows")
     def allowlist_status(self, obj: Restaurant) -> str:
         origins = [o.origin for o in obj.allowed_origins.all()]
         if not origins:
             return format_html('<strong style="color:#b00">{}</strong>', EMPTY_ALLOWLIST_WARNING)
-        return ", ".join(origins)
+        return format_html_join(
+            "",
+            "<p>Your website <strong>{}</strong> can show the chat.</p>",
+            ((o,) for o in origins),
+        )
+
+    @admin.display(description="People")
+    def team(self, obj: Restaurant) -> str:
+        memberships = obj.memberships.select_related("user").order_by("role", "user__username")
+        rows = format_html_join(
+            "",
+            "<li>{} ({})</li>",
+            (
+                (m.user.email or m.user.get_username(), m.get_role_display().lower())
+                for m in memberships
+            ),
+        )
+        return format_html('<ul class="team">{}</ul>', rows) if rows else "Nobody yet."
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["stjarna/admin-home.js"])
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
@@ -123,7 +155,22 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if request.method == "GET" and obj is not None and not obj.allowed_origins.exists():
             messages.warning(request, EMPTY_ALLOWLIST_WARNING)
+        if obj is not None and (
+            is_operator(request) or obj.pk in user_restaurant_ids(request, OWNER_ONLY)
+        ):
+            extra_context = {
+                **(extra_context or {}),
+                "invite_url": reverse("admin:invite_member", args=[obj.pk]),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if is_operator(request):
+            extra_context = {
+                **(extra_context or {}),
+                "new_restaurant_url": reverse("admin:new_restaurant"),
+            }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(AllowedOrigin)
