@@ -54,9 +54,11 @@ def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
     """The page a locked-out login gets instead of the login form (429 Too Many Requests)."""
+    from django.contrib import admin
+
     context = {
+        **admin.site.each_context(request),
         "title": "Too many failed logins",
-        "site_header": "Stjarna",
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cool_off_minutes": cool_off_minutes(),
     }
