@@ -150,8 +150,7 @@ def restaurant_create_with_owner(
         restaurant.full_clean()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{_label(field)}: {' '.join(messages)}"
-            for field, messages in exc.message_dict.items()
+            f"{_label(field)}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
         )
         raise InvitationError(f"The restaurant cannot be created: {problems}") from None
     restaurant.save()
