@@ -26,7 +26,7 @@ from tenants.selectors import embed_snippet_for
 
 OWNER_ONLY = (Membership.Role.OWNER,)
 EMPTY_ALLOWLIST_WARNING = (
-    "No website can show this restaurant's chat yet. Add your website's address under "
+    "No website can show this restaurant’s chat yet. Add your website's address under "
     "“Websites that can show the chat”, e.g. https://your-restaurant.example."
 )
 

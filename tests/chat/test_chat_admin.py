@@ -41,7 +41,7 @@ def bella_and_roma_questions(bella, roma):
     unanswered(bella, "parking?", "e")
     unanswered(roma, "secret roma question", "f")
     answered = ChatSessionFactory(restaurant=bella, token="g")
-    ChatMessageFactory(session=answered, text="vegan?", answered=True)
+    ChatMessageFactory(session=answered, text="vegan?", answered=True, item_ids=[1])
 
 
 def test_report_lists_unanswered_questions_most_frequent_first(
@@ -56,6 +56,17 @@ def test_report_lists_unanswered_questions_most_frequent_first(
         ("Bella Napoli", "sushi", 1),
     ]
     assert "vegan?" not in response.content.decode()
+
+
+def test_report_counts_searches_that_found_nothing_as_unanswered(bella, staff_of_bella, login_as):
+    session = ChatSessionFactory(restaurant=bella, token="x")
+    ChatMessageFactory(session=session, text="Any oysters?", intent="search", item_ids=[])
+    ChatMessageFactory(session=session, text="any oysters", intent="cheapest", item_ids=[])
+    ChatMessageFactory(session=session, text="hello", intent="greeting", item_ids=[])
+
+    response = login_as(staff_of_bella).get(REPORT_URL)
+
+    assert report_rows(response) == [("Bella Napoli", "any oysters", 2)]
 
 
 def test_staff_see_only_their_own_restaurants_questions(
