@@ -26,7 +26,7 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from tenants.models import OperatorAction
+from operators.models import OperatorAction
 
 # Fields whose changes are bookkeeping, not decisions: leaving them out keeps the trail readable.
 _NOISE_FIELDS = ["menu_version", "created_at", "updated_at"]
@@ -47,8 +47,9 @@ EXPORT_FIELDS = (
 
 def register_audited_models() -> None:
     """Tell django-auditlog which models to track (called once from ``TenantsConfig.ready``)."""
-    from menu.models import MenuItem
-    from tenants.models import AllowedOrigin, ApiKey, BlockedIP, Membership, Restaurant
+    from menu.models import ApiKey, MenuItem
+    from operators.models import BlockedIP
+    from tenants.models import AllowedOrigin, Membership, Restaurant
 
     for model in (Restaurant, AllowedOrigin, Membership, MenuItem, BlockedIP, ApiKey):
         if not auditlog.contains(model):
