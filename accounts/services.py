@@ -1,8 +1,8 @@
 """Bringing people aboard: a restaurant with its owner, and owners inviting their staff.
 
-Every invitation creates (or finds) the account, gives it a membership, mails the person and writes
-a row to the audit trail, all in one transaction: if the mail cannot be sent, nothing is kept and
-the caller sees why.
+Every invitation creates (or finds) the account, gives it a membership, mails the person and is
+recorded in the audit trail (``accounts.signals.member_invited``), all in one transaction: if the
+mail cannot be sent, nothing is kept and the caller sees why.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.passwords import password_link, send_account_mail
-from tenants.audit import record_operator_action
+from accounts.signals import member_invited
 from tenants.models import Membership, Restaurant
-
-INVITE_AUDIT_COMMAND = "invite"
 
 
 class InvitationError(Exception):
@@ -105,13 +103,7 @@ def member_invite(*, restaurant: Restaurant, email: str, role: str, actor: str) 
             user.save(update_fields=changed)
     membership = Membership.objects.create(user=user, restaurant=restaurant, role=role)
     invitation = Invitation(user=user, membership=membership, new_account=new_account)
-    record_operator_action(
-        command=INVITE_AUDIT_COMMAND,
-        actor=actor,
-        arguments={"email": address, "role": role, "new_account": new_account},
-        result=invitation.summary,
-        restaurant=restaurant.public_id,
-    )
+    member_invited.send(sender=Invitation, invitation=invitation, actor=actor)
     context = {
         "restaurant": restaurant,
         "role": membership.get_role_display().lower(),

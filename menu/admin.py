@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -10,11 +12,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import add_never_cache_headers
 
 from chat.engine import ALLERGENS, DIET_TAGS
+from menu.apikeys import api_key_issue, api_key_revoke
 from menu.exporting import CONTENT_TYPES, export_filename, export_menu
 from menu.importing import FORMATS, format_for_filename, parse_menu
-from menu.models import MenuItem
+from menu.models import ApiKey, MenuItem
 from menu.services import (
     menu_import_preview,
     menu_items_add_tag,
@@ -23,10 +27,17 @@ from menu.services import (
     menu_upsert,
 )
 from menu.vocabulary import DIET_TAG_SET, clean_tags
-from tenants.scoping import TenantScopedAdminMixin, restaurant_filter
+from tenants.models import Membership
+from tenants.scoping import (
+    TenantScopedAdminMixin,
+    is_operator,
+    restaurant_filter,
+    user_restaurant_ids,
+)
 from tenants.selectors import restaurants_for_user
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+OWNER_ONLY = (Membership.Role.OWNER,)
 
 ALLERGEN_CHOICES = [(code, code.capitalize()) for code in ALLERGENS]
 DIET_CHOICES = [(tag, tag.replace("-", " ").capitalize()) for tag in DIET_TAGS]
@@ -227,3 +238,68 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         if tag:
             changed = menu_items_remove_tag(items=queryset, tag=tag)
             self.message_user(request, f"Removed “{tag}” from {changed} item(s).", messages.SUCCESS)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    """Owners create named keys (shown once), see when each was last used, and revoke them."""
+
+    write_roles = OWNER_ONLY
+    list_display = ["name", "restaurant", "key_prefix", "status", "last_used_at", "created_at"]
+    list_filter = [restaurant_filter("restaurant")]
+    search_fields = ["name", "prefix", "restaurant__name", "restaurant__public_id"]
+    autocomplete_fields = ["restaurant"]
+    actions = ["revoke_keys"]
+    readonly_fields = ["key_prefix", "status", "created_by", "created_at", "last_used_at"]
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return ["restaurant", "name"]
+        return ["restaurant", "name", *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["restaurant", "name", *self.readonly_fields]  # a key never changes; revoke it
+
+    @admin.display(description="Key")
+    def key_prefix(self, obj: ApiKey) -> str:
+        return f"stj_{obj.prefix}_…"
+
+    @admin.display(description="Status")
+    def status(self, obj: ApiKey) -> str:
+        return "active" if obj.revoked_at is None else f"revoked {obj.revoked_at:%Y-%m-%d %H:%M}"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)  # owners revoke; the record stays for the audit trail
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            return  # nothing on a key is editable
+        issued = api_key_issue(restaurant=obj.restaurant, name=obj.name, created_by=request.user)
+        obj.__dict__.update(issued.key.__dict__)
+        # Shown on the very next page only: never put into messages (they may land in the
+        # session table) nor anywhere else that is stored.
+        request._issued_api_key = issued.token  # type: ignore[attr-defined]
+
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: Any = None):
+        token = getattr(request, "_issued_api_key", None)
+        if token is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Copy your new API key now",
+            "key": obj,
+            "token": token,
+        }
+        response = TemplateResponse(request, "admin/menu/apikey/issued.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
+        if not is_operator(request):  # owners revoke keys of the restaurants they own, only
+            queryset = queryset.filter(restaurant__in=user_restaurant_ids(request, OWNER_ONLY))
+        revoked = sum(api_key_revoke(key=key) for key in queryset)
+        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)

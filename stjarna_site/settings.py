@@ -76,14 +76,15 @@ LOCAL_APPS = [
     "menu",
     "chat",
     "widget",
+    "operators",  # operator tooling: IP blocks, audit trail, GDPR, notices, commands
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
     # Blocked IPs get their 403 before any other work (but still get a request log line).
-    "tenants.middleware.BlockedIPMiddleware",
-    "tenants.middleware.RateLimitedCounterMiddleware",
+    "operators.middleware.BlockedIPMiddleware",
+    "operators.middleware.RateLimitedCounterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the logged-in user as the actor of admin changes in the audit trail (admin only).
-    "tenants.middleware.AdminAuditlogMiddleware",
+    "operators.middleware.AdminAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout during login into the lockout page (429).

@@ -7,13 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
-from tenants.apikeys import api_key_issue, api_key_revoke
-from tenants.models import AllowedOrigin, ApiKey, Membership, Restaurant
+from tenants.models import AllowedOrigin, Membership, Restaurant
 from tenants.scoping import (
     OperatorOnlyAdminMixin,
     TenantScopedAdminMixin,
@@ -190,72 +187,3 @@ class MembershipAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "restaurant__name", "restaurant__public_id"]
     autocomplete_fields = ["user", "restaurant"]
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
-    """Owners create named keys (shown once), see when each was last used, and revoke them."""
-
-    write_roles = OWNER_ONLY
-    list_display = ["name", "restaurant", "key_prefix", "status", "last_used_at", "created_at"]
-    list_filter = [restaurant_filter("restaurant")]
-    search_fields = ["name", "prefix", "restaurant__name", "restaurant__public_id"]
-    autocomplete_fields = ["restaurant"]
-    actions = ["revoke_keys"]
-    readonly_fields = ["key_prefix", "status", "created_by", "created_at", "last_used_at"]
-
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
-        if obj is None:
-            return ["restaurant", "name"]
-        return ["restaurant", "name", *self.readonly_fields]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
-        if obj is None:
-            return []
-        return ["restaurant", "name", *self.readonly_fields]  # a key never changes; revoke it
-
-    @admin.display(description="Key")
-    def key_prefix(self, obj: ApiKey) -> str:
-        return f"stj_{obj.prefix}_…"
-
-    @admin.display(description="Status")
-    def status(self, obj: ApiKey) -> str:
-        return "active" if obj.revoked_at is None else f"revoked {obj.revoked_at:%Y-%m-%d %H:%M}"
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)  # owners revoke; the record stays for the audit trail
-
-    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
-        if change:
-            return  # nothing on a key is editable
-        issued = api_key_issue(restaurant=obj.restaurant, name=obj.name, created_by=request.user)
-        obj.__dict__.update(issued.key.__dict__)
-        # Shown on the very next page only: never put into messages (they may land in the
-        # session table) nor anywhere else that is stored.
-        request._issued_api_key = issued.token  # type: ignore[attr-defined]
-
-    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: Any = None):
-        token = getattr(request, "_issued_api_key", None)
-        if token is None:
-            return super().response_add(request, obj, post_url_continue)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Copy your new API key now",
-            "key": obj,
-            "token": token,
-        }
-        response = TemplateResponse(request, "admin/tenants/apikey/issued.html", context)
-        add_never_cache_headers(response)
-        return response
-
-    @admin.action(description="Revoke selected keys", permissions=["change"])
-    def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
-        if not is_operator(request):  # owners revoke keys of the restaurants they own, only
-            queryset = queryset.filter(restaurant__in=user_restaurant_ids(request, OWNER_ONLY))
-        revoked = sum(api_key_revoke(key=key) for key in queryset)
-        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
-
-
-# Operator-only pages (IP blocks, audit trail) live in their own module.
-from tenants import admin_operators  # noqa: E402, F401

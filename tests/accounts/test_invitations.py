@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from tenants.models import Membership, OperatorAction, Restaurant
+from operators.models import OperatorAction
+from tenants.models import Membership, Restaurant
 from tests.accounts.conftest import log_in, mails_to, password_link_in, set_password
 from tests.factories import MembershipFactory, UserFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tenants.models import OperatorAction
+from operators.models import OperatorAction
 from tests.accounts.conftest import log_in
 from tests.factories import UserFactory
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
-from tenants.models import BlockedIP, OperatorAction
+from operators.blocking import BLOCKLIST_KEY, forget_local_blocklist
+from operators.models import BlockedIP, OperatorAction
 from tests.processes import SecondProcess
 
 ATTACKER = "203.0.113.7"
@@ -163,13 +163,13 @@ def test_block_holds_when_the_cache_is_down(block, monkeypatch):
 
             return fail
 
-    monkeypatch.setattr("tenants.blocking.cache", DownCache())
+    monkeypatch.setattr("operators.blocking.cache", DownCache())
     assert get_from(ATTACKER).status_code == 403
     assert get_from(ELSEWHERE).status_code == 200
 
 
 def test_blocks_stay_enforced_when_cache_and_database_are_both_down(block, monkeypatch, settings):
-    from tenants import blocking
+    from operators import blocking
 
     block(ATTACKER)
     forget_local_blocklist()
@@ -201,7 +201,7 @@ def test_operator_can_block_in_the_admin_with_the_same_effect(
     client = login_as(operator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:tenants_blockedip_add"),
+            reverse("admin:operators_blockedip_add"),
             {
                 "network": "203.0.113.0/24",
                 "reason": "probing",
@@ -217,7 +217,7 @@ def test_operator_can_block_in_the_admin_with_the_same_effect(
 
 def test_admin_refuses_an_invalid_network(operator, login_as):
     response = login_as(operator).post(
-        reverse("admin:tenants_blockedip_add"), {"network": "nonsense", "reason": "x"}
+        reverse("admin:operators_blockedip_add"), {"network": "nonsense", "reason": "x"}
     )
     assert response.status_code == 200
     assert "is not an IP address or CIDR network" in response.content.decode()
@@ -226,7 +226,7 @@ def test_admin_refuses_an_invalid_network(operator, login_as):
 
 def test_restaurant_staff_cannot_see_ip_blocks(staff_of_bella, login_as):
     client = login_as(staff_of_bella)
-    assert client.get(reverse("admin:tenants_blockedip_changelist")).status_code == 403
+    assert client.get(reverse("admin:operators_blockedip_changelist")).status_code == 403
 
 
 def test_block_and_unblock_are_audited(block, run, django_capture_on_commit_callbacks):

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from chat.models import ChatMessage, ChatSession
-from tenants.models import OperatorAction
+from operators.models import OperatorAction
 from tests.factories import (
     AllowedOriginFactory,
     ChatMessageFactory,

@@ -34,7 +34,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from tenants.demo import DEMO_PUBLIC_ID
+from operators.demo import DEMO_PUBLIC_ID
 
 RUNBOOK = Path(settings.BASE_DIR) / "docs" / "runbook.md"
 _FENCE = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)

@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 
 from chat.models import ChatMessage
 from menu.importing import parse_menu
+from operators.models import BlockedIP
 from stjarna_site import health as health_module
-from tenants.models import BlockedIP, Restaurant
+from tenants.models import Restaurant
 from tests.factories import (
     AllowedOriginFactory,
     ChatMessageFactory,
@@ -71,7 +72,7 @@ def test_warm_hits_do_not_evict_other_menus_from_the_worker_memo(client, bella, 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_malformed_block_row_is_skipped_not_a_500_for_everyone(client):
-    from tenants.blocking import forget_local_blocklist, publish_blocklist
+    from operators.blocking import forget_local_blocklist, publish_blocklist
 
     block = BlockedIP.objects.create(network="203.0.113.7", reason="x", created_by="test")
     BlockedIP.objects.filter(pk=block.pk).update(network="not-a-network")

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from menu.apikeys import api_key_issue, api_key_revoke
 from menu.models import MenuItem
 from menu.selectors import public_menu_items
-from tenants.apikeys import api_key_issue, api_key_revoke
 from tests.factories import MenuItemFactory
 
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tenants.apikeys import api_key_issue
+from menu.apikeys import api_key_issue
 from tenants.scoping import OperatorOnlyAdminMixin, TenantScopedAdminMixin
 from tests.factories import (
     AllowedOriginFactory,

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from menu.models import MenuItem
-from tenants.demo import (
+from operators.demo import (
     DEMO_MENU,
     DEMO_PUBLIC_ID,
     DEMO_RESTAURANT,

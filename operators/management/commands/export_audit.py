@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from tenants.audit import audit_rows_to_csv, audit_trail
+from operators.audit import audit_rows_to_csv, audit_trail
 
 
 def parse_moment(value: str, option: str) -> datetime:

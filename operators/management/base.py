@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.audit import command_actor, record_operator_action
+from operators.audit import command_actor, record_operator_action
 from tenants.models import Restaurant
 
 

@@ -25,8 +25,10 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.dispatch import receiver
 
-from tenants.models import OperatorAction
+from accounts.signals import member_invited
+from operators.models import OperatorAction
 
 # Fields whose changes are bookkeeping, not decisions: leaving them out keeps the trail readable.
 _NOISE_FIELDS = ["menu_version", "created_at", "updated_at"]
@@ -47,8 +49,9 @@ EXPORT_FIELDS = (
 
 def register_audited_models() -> None:
     """Tell django-auditlog which models to track (called once from ``TenantsConfig.ready``)."""
-    from menu.models import MenuItem
-    from tenants.models import AllowedOrigin, ApiKey, BlockedIP, Membership, Restaurant
+    from menu.models import ApiKey, MenuItem
+    from operators.models import BlockedIP
+    from tenants.models import AllowedOrigin, Membership, Restaurant
 
     for model in (Restaurant, AllowedOrigin, Membership, MenuItem, BlockedIP, ApiKey):
         if not auditlog.contains(model):
@@ -59,6 +62,25 @@ def register_audited_models() -> None:
                 if f.name not in _NOISE_FIELDS and f.name not in _SECRET_FIELDS
             ]
             auditlog.register(model, include_fields=fields)
+
+
+INVITE_AUDIT_COMMAND = "invite"
+
+
+@receiver(member_invited)
+def record_invitation(sender, *, invitation, actor: str, **kwargs) -> None:
+    """Every invitation, from a command or the admin, is a row in the audit trail."""
+    record_operator_action(
+        command=INVITE_AUDIT_COMMAND,
+        actor=actor,
+        arguments={
+            "email": invitation.user.email,
+            "role": invitation.membership.role,
+            "new_account": invitation.new_account,
+        },
+        result=invitation.summary,
+        restaurant=invitation.membership.restaurant.public_id,
+    )
 
 
 def command_actor(explicit: str | None = None) -> str:

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tenants.models import ApiKey, Restaurant
+from menu.models import ApiKey
+from tenants.models import Restaurant
 
 KEY_PREFIX = "stj"
 _KEY_PATTERN = re.compile(r"^stj_([0-9a-f]{10})_([A-Za-z0-9_-]{43})$")

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants import blocking
-from tenants.models import BlockedIP
+from operators import blocking
+from operators.models import BlockedIP
 
 
 class Command(BaseCommand):

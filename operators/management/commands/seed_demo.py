@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tenants.demo import DEMO_STAFF_USERNAME, seed_demo_restaurant
+from operators.demo import DEMO_STAFF_USERNAME, seed_demo_restaurant
 from tenants.selectors import embed_snippet_for
 
 

@@ -29,7 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from tenants.models import BlockedIP, normalise_network
+from operators.models import BlockedIP, normalise_network
 
 logger = logging.getLogger(__name__)
 MAX_BLOCK_HOURS = 24 * 365 * 10  # ten years; omit --expires-in for a permanent block

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from accounts.services import InvitationError, restaurant_create_with_owner
-from tenants.audit import command_actor
-from tenants.management.base import OperatorCommand
+from operators.audit import command_actor
+from operators.management.base import OperatorCommand
 
 
 class Command(OperatorCommand):

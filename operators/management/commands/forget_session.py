@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
-from tenants.gdpr import forget_session, token_fingerprint
-from tenants.management.base import OperatorCommand, restaurant_or_error
+from operators.gdpr import forget_session, token_fingerprint
+from operators.management.base import OperatorCommand, restaurant_or_error
 
 
 class Command(OperatorCommand):

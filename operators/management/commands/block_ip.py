@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
-from tenants import blocking
-from tenants.audit import command_actor
-from tenants.management.base import OperatorCommand
+from operators import blocking
+from operators.audit import command_actor
+from operators.management.base import OperatorCommand
 
 
 class Command(OperatorCommand):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from tenants.management.base import OperatorCommand, restaurant_or_error
-from tenants.notices import (
+from operators.management.base import OperatorCommand, restaurant_or_error
+from operators.notices import (
     REQUIRED_FIELDS,
     TEMPLATE_FIELDS,
     notice_recipients,

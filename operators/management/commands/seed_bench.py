@@ -19,7 +19,7 @@ from django.db import transaction
 
 from menu.models import MenuItem
 from menu.vocabulary import clean_allergens, clean_tags
-from tenants.demo import DEMO_MENU
+from operators.demo import DEMO_MENU
 from tenants.models import AllowedOrigin, Restaurant
 
 BENCH_PREFIX = "bench-"

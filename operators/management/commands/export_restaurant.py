@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from tenants.gdpr import export_restaurant_data
-from tenants.management.base import OperatorCommand, restaurant_or_error
+from operators.gdpr import export_restaurant_data
+from operators.management.base import OperatorCommand, restaurant_or_error
 
 
 class Command(OperatorCommand):

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from tenants.audit import audit_rows_to_csv, log_entry_row, operator_action_row
-from tenants.models import BlockedIP, OperatorAction
+from operators.audit import audit_rows_to_csv, log_entry_row, operator_action_row
+from operators.models import BlockedIP, OperatorAction
 from tenants.scoping import OperatorOnlyAdminMixin, ReadOnlyAdminMixin, is_operator
 
 

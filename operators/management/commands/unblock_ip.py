@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
-from tenants import blocking
-from tenants.management.base import OperatorCommand
+from operators import blocking
+from operators.management.base import OperatorCommand
 
 
 class Command(OperatorCommand):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chat.models import ChatMessage, ChatSession
 from menu.models import MenuItem
-from tenants.middleware import rate_limited_counts
+from operators.middleware import rate_limited_counts
 from tenants.models import Restaurant
 from tenants.selectors import embed_snippet_for
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from chat.models import ChatMessage, ChatSession
-from tenants.audit import audit_trail_for_restaurant
+from operators.audit import audit_trail_for_restaurant
 from tenants.models import Restaurant
 
 EXPORT_FORMAT_VERSION = 1

@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from operators.blocking import blocked_network_for
 from stjarna_site.client_ip import client_ip
 from stjarna_site.errors import api_error
-from tenants.blocking import blocked_network_for
 
 logger = structlog.get_logger("stjarna.security")
 

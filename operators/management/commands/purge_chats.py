@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from chat.retention import purge_chats
-from tenants.management.base import OperatorCommand
+from operators.management.base import OperatorCommand
 
 
 class Command(OperatorCommand):

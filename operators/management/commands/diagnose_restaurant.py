@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.diagnostics import diagnose
-from tenants.management.base import restaurant_or_error
+from operators.diagnostics import diagnose
+from operators.management.base import restaurant_or_error
 from tenants.models import Restaurant
 
 

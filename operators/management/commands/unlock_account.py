@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from accounts.throttling import normalise_login, unlock
-from tenants.management.base import OperatorCommand
-from tenants.models import normalise_network
+from operators.management.base import OperatorCommand
+from operators.models import normalise_network
 
 
 class Command(OperatorCommand):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.apikeys import api_keys_rotate
+from menu.apikeys import api_keys_rotate
 from tenants.models import Restaurant
 
 
