@@ -8,11 +8,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
 
 from chat.engine import ALLERGENS, DIET_TAGS
 from menu.apikeys import api_key_issue, api_key_revoke
@@ -23,6 +25,7 @@ from menu.services import (
     menu_import_preview,
     menu_items_add_tag,
     menu_items_remove_tag,
+    menu_make_room_at_end_of_section,
     menu_replace,
     menu_upsert,
 )
@@ -78,18 +81,35 @@ class MenuItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "position" in self.fields and self.instance.pk is None:
+            self.fields["position"].required = False
+            self.fields["position"].initial = None
+            self.fields["position"].help_text = "Empty: at the end of its section."
         tags = list(self.instance.tags or [])
         self.initial.setdefault("diet_tags", [t for t in tags if t in DIET_TAG_SET])
         self.initial.setdefault("other_tags", ", ".join(t for t in tags if t not in DIET_TAG_SET))
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        # A new dish without a position goes to the end of its section (MenuItemAdmin.save_model).
+        self.place_at_end_of_section = self.instance.pk is None and cleaned.get("position") is None
+        if self.place_at_end_of_section:
+            cleaned["position"] = 0  # replaced before saving
         others = [t for t in (cleaned.get("other_tags") or "").split(",") if t.strip()]
         try:
             self.instance.tags = clean_tags(list(cleaned.get("diet_tags") or []) + others)
         except ValidationError as exc:
             self.add_error("other_tags", exc)
         return cleaned
+
+
+def _offer_restaurants(field: forms.ModelChoiceField, restaurants: QuerySet) -> None:
+    """Scope the choice; with only one restaurant, choose it and do not ask."""
+    field.queryset = restaurants
+    only = list(restaurants[:2])
+    if len(only) == 1:
+        field.initial = only[0].pk
+        field.widget = forms.HiddenInput()
 
 
 class MenuImportForm(forms.Form):
@@ -106,7 +126,7 @@ class MenuImportForm(forms.Form):
 
     def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["restaurant"].queryset = restaurants
+        _offer_restaurants(self.fields["restaurant"], restaurants)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -123,7 +143,7 @@ class MenuExportForm(forms.Form):
 
     def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["restaurant"].queryset = restaurants
+        _offer_restaurants(self.fields["restaurant"], restaurants)
 
 
 class TagActionForm(ActionForm):
@@ -132,12 +152,27 @@ class TagActionForm(ActionForm):
     )
 
 
+def _badges(labels: list[tuple[str, str]]) -> str:
+    if not labels:
+        return "–"
+    return format_html_join(" ", '<span class="{}">{}</span>', ((c, t) for t, c in labels))
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     form = MenuItemForm
     action_form = TagActionForm
     actions = ["add_tag", "remove_tag"]
-    list_display = ["name", "restaurant", "category", "price", "available", "position", "tag_list"]
+    list_display = [
+        "name",
+        "restaurant",
+        "category",
+        "price_with_currency",
+        "diets_and_tags",
+        "allergen_badges",
+        "available",
+        "position",
+    ]
     list_editable = ["available", "position"]
     list_filter = [restaurant_filter("restaurant"), "available", "category"]
     search_fields = ["name", "description", "category"]
@@ -210,9 +245,36 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
 
-    @admin.display(description="Tags")
-    def tag_list(self, obj: MenuItem) -> str:
-        return ", ".join(obj.tags)
+    class Media:
+        css = {"all": ["stjarna/admin-menu.css"]}
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        columns = list(super().get_list_display(request))
+        if not is_operator(request) and len(user_restaurant_ids(request)) == 1:
+            columns.remove("restaurant")  # one restaurant: the column says nothing
+        return columns
+
+    def save_model(self, request: HttpRequest, obj: MenuItem, form, change: bool) -> None:
+        with transaction.atomic():
+            if not change and getattr(form, "place_at_end_of_section", False):
+                obj.position = menu_make_room_at_end_of_section(
+                    restaurant=obj.restaurant, category=obj.category
+                )
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description="Price", ordering="price")
+    def price_with_currency(self, obj: MenuItem) -> str:
+        return f"{obj.price} {obj.restaurant.currency}"
+
+    @admin.display(description="Diets and tags")
+    def diets_and_tags(self, obj: MenuItem) -> str:
+        return _badges(
+            [(tag, "badge diet" if tag in DIET_TAG_SET else "badge tag") for tag in obj.tags]
+        )
+
+    @admin.display(description="Allergens")
+    def allergen_badges(self, obj: MenuItem) -> str:
+        return _badges([(code, "badge allergen") for code in obj.allergens])
 
     def _action_tag(self, request: HttpRequest) -> str | None:
         try:

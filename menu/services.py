@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from menu.importing import MenuRow, name_key
@@ -221,6 +221,23 @@ def menu_item_create(
     item.full_clean()
     item.save()
     return item
+
+
+@transaction.atomic
+def menu_make_room_at_end_of_section(*, restaurant: Restaurant, category: str) -> int:
+    """The position for a new dish at the end of its section (``category``).
+
+    Later sections move down one place to make room; a new section starts at the end of the menu.
+    The caller saves the new item in the same transaction (which bumps the menu version once).
+    """
+    items = MenuItem.objects.filter(restaurant=restaurant)
+    in_section = items.filter(category__iexact=category.strip()).aggregate(Max("position"))
+    end_of_section = in_section["position__max"]
+    if end_of_section is None:
+        last = items.aggregate(Max("position"))["position__max"]
+        return 0 if last is None else last + 1
+    items.filter(position__gt=end_of_section).update(position=F("position") + 1)
+    return end_of_section + 1
 
 
 @transaction.atomic

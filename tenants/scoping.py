@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -117,7 +118,12 @@ class TenantScopedAdminMixin:
         if not is_operator(request):
             related = db_field.related_model
             if related is Restaurant:
-                kwargs["queryset"] = restaurants_for_user(request.user, roles=self.write_roles)
+                choices = restaurants_for_user(request.user, roles=self.write_roles)
+                kwargs["queryset"] = choices
+                only = list(choices[:2])
+                if len(only) == 1:  # a one-restaurant owner never has to pick it
+                    kwargs["initial"] = only[0].pk
+                    kwargs["widget"] = forms.HiddenInput()
             else:
                 related_admin = self.admin_site._registry.get(related)  # type: ignore[attr-defined]
                 if isinstance(related_admin, TenantScopedAdminMixin):
