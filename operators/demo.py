@@ -489,16 +489,20 @@ class DemoSeedResult:
     restaurant: Restaurant
     created_items: int
     updated_items: int
-    staff_password: str | None  # only in development
+    staff_password: str | None  # only in development, and only while it is still the demo's
+    kept: bool = False  # the demo restaurant existed and was left as staff left it
 
 
 @transaction.atomic
-def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
-    """Create or refresh the demo restaurant, its menu, origins and staff login (idempotent).
+def seed_demo_restaurant(*, development: bool, reset: bool = False) -> DemoSeedResult:
+    """Create the demo restaurant, its menu, origins and staff login when they are missing.
 
-    The menu is written by ``menu.services.menu_upsert``, the service behind imports: items are
-    matched by name case-insensitively, the demo items are put back as ``DEMO_MENU`` describes them
-    (in its order, first on the menu), and items the demo does not know are kept, after them.
+    An existing demo restaurant is left exactly as staff left it (``make run`` seeds on every
+    start and must never undo an owner's edits); ``reset=True`` (``seed_demo --reset``) puts the
+    demo back instead: the menu is written by ``menu.services.menu_upsert``, the service behind
+    imports: items are matched by name case-insensitively, the demo items are put back as
+    ``DEMO_MENU`` describes them (in its order, first on the menu), and items the demo does not
+    know are kept, after them.
 
     One run bumps ``menu_version`` at most once, and only if something the public menu shows
     changed (an item, or the restaurant's own details); a run that finds everything as seeded
@@ -508,6 +512,9 @@ def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
     restaurant, created = Restaurant.objects.get_or_create(
         public_id=DEMO_PUBLIC_ID, defaults=DEMO_RESTAURANT
     )
+    if not created and not reset:
+        password = _demo_staff_login(restaurant=restaurant, development=development, reset=False)
+        return DemoSeedResult(restaurant, 0, 0, password, kept=True)
     details = {**DEMO_RESTAURANT, "active": True}
     details_changed = not created and any(getattr(restaurant, k) != v for k, v in details.items())
     if details_changed:
@@ -524,20 +531,32 @@ def seed_demo_restaurant(*, development: bool) -> DemoSeedResult:
         bump_menu_version(restaurant)
     restaurant = Restaurant.objects.get(pk=restaurant.pk)  # as stored, for the caller
 
+    password = _demo_staff_login(restaurant=restaurant, development=development, reset=True)
+    return DemoSeedResult(restaurant, len(changes.created), len(changes.updated), password)
+
+
+def _demo_staff_login(*, restaurant: Restaurant, development: bool, reset: bool) -> str | None:
+    """Create the demo staff login if it is missing; the password to print, if any.
+
+    In development the demo password is set on a new login (and put back by a reset); a password
+    staff changed is never overwritten otherwise, and then not printed either.
+    """
     user_model = get_user_model()
     user, user_created = user_model.objects.get_or_create(
         username=DEMO_STAFF_USERNAME, defaults={"is_staff": True, "email": "staff@demo.example"}
     )
     password = None
     if development:
-        password = DEMO_STAFF_PASSWORD
-        if user_created or not user.check_password(password):
-            user.set_password(password)
+        if user_created or (reset and not user.check_password(DEMO_STAFF_PASSWORD)):
+            user.set_password(DEMO_STAFF_PASSWORD)
             user.save()
+        if user.check_password(DEMO_STAFF_PASSWORD):
+            password = DEMO_STAFF_PASSWORD
     elif user_created:
         user.set_password(secrets.token_urlsafe(24))  # never printed; reset it to use it
         user.save()
-    Membership.objects.get_or_create(
-        user=user, restaurant=restaurant, defaults={"role": Membership.Role.OWNER}
-    )
-    return DemoSeedResult(restaurant, len(changes.created), len(changes.updated), password)
+    if user_created or reset:
+        Membership.objects.get_or_create(
+            user=user, restaurant=restaurant, defaults={"role": Membership.Role.OWNER}
+        )
+    return password

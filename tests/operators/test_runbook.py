@@ -123,6 +123,9 @@ def test_the_runbook_has_checked_commands_for_every_kind_of_procedure():
         "forget_session",
         "check_health",
         "seed_demo",
+        "create_restaurant",
+        "unlock_account",
+        "/admin/password_reset/",
         '"status": 429',
         "RESTAURANT_ID",
     ):

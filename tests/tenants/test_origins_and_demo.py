@@ -98,10 +98,10 @@ def test_seed_demo_menu_is_realistic(db):
 
 def test_seed_demo_prints_the_staff_login_only_in_development(db, capsys, settings):
     settings.DEBUG = False
-    call_command("seed_demo")
+    call_command("seed_demo", "--reset")
     assert "stjarna-demo" not in capsys.readouterr().out
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--reset")
     assert "demo-staff / stjarna-demo" in capsys.readouterr().out
 
 
@@ -112,7 +112,7 @@ def test_seed_demo_menu_rows_are_the_whole_demo_menu_and_valid():
 
 
 def test_one_seed_demo_run_bumps_the_menu_version_at_most_once(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
     assert restaurant.menu_version <= 2  # created at 1; the whole menu written with one bump
     # Staff edited many demo items, removed two and changed the restaurant's greeting.
@@ -124,7 +124,7 @@ def test_one_seed_demo_run_bumps_the_menu_version_at_most_once(db):
     version = restaurant.menu_version
 
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--reset", stdout=out)
     restaurant.refresh_from_db()
     assert restaurant.menu_version == version + 1
     assert "2 items created, 9 updated" in out.getvalue()
@@ -132,31 +132,31 @@ def test_one_seed_demo_run_bumps_the_menu_version_at_most_once(db):
     assert items.filter(category="Pizza", price=Decimal("1.00")).count() == 0
     assert items.count() == len(DEMO_MENU)
 
-    call_command("seed_demo", stdout=io.StringIO())  # and then nothing is left to do
+    call_command("seed_demo", "--reset", stdout=io.StringIO())  # and then nothing is left to do
     restaurant.refresh_from_db()
     assert restaurant.menu_version == version + 1
 
 
 def test_seed_demo_restores_only_the_restaurant_details_with_one_bump(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
     Restaurant.objects.filter(pk=restaurant.pk).update(greeting="Hej!")
     restaurant.refresh_from_db()
     version = restaurant.menu_version
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     restaurant.refresh_from_db()
     assert restaurant.greeting == DEMO_RESTAURANT["greeting"]
     assert restaurant.menu_version == version + 1  # the public menu shows the greeting
 
 
 def test_seed_demo_updates_an_item_whose_name_differs_only_in_case(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
     margherita = MenuItem.objects.get(restaurant=restaurant, name="Margherita")
     MenuItem.objects.filter(pk=margherita.pk).update(name="MARGHERITA", price=Decimal("1.00"))
 
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--reset", stdout=out)
     assert "0 items created, 1 updated" in out.getvalue()
     same = MenuItem.objects.filter(restaurant=restaurant, name__iexact="margherita")
     assert [(item.pk, item.name, item.price) for item in same] == [
@@ -168,7 +168,7 @@ def test_seed_demo_updates_an_item_whose_name_differs_only_in_case(db):
 def test_seed_demo_matches_a_preexisting_item_case_insensitively(db):
     restaurant = Restaurant.objects.create(public_id=DEMO_PUBLIC_ID, **DEMO_RESTAURANT)
     MenuItem.objects.create(restaurant=restaurant, name="spaghetti CARBONARA", price=Decimal("9"))
-    seed_demo_restaurant(development=False)
+    seed_demo_restaurant(development=False, reset=True)
     names = list(
         MenuItem.objects.filter(
             restaurant=restaurant, name__iexact="spaghetti carbonara"
@@ -178,13 +178,60 @@ def test_seed_demo_matches_a_preexisting_item_case_insensitively(db):
 
 
 def test_seed_demo_keeps_items_it_does_not_know_after_the_demo_items(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
     special = MenuItem.objects.create(
         restaurant=restaurant, name="Daily special", price=Decimal("99"), position=0
     )
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
     special.refresh_from_db()
     assert special.position == len(DEMO_MENU)
     menu = MenuItem.objects.filter(restaurant=restaurant).order_by("position")
     assert list(menu.values_list("name", flat=True))[-1] == "Daily special"
+
+
+def test_seed_demo_never_overwrites_what_staff_changed(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    items = MenuItem.objects.filter(restaurant=restaurant)
+    items.filter(name="Margherita").update(price=Decimal("1.00"))
+    items.filter(name="Tiramisu").delete()
+    restaurant.allowed_origins.filter(origin="http://localhost:8000").delete()
+    Restaurant.objects.filter(pk=restaurant.pk).update(greeting="Hej!")
+    restaurant.refresh_from_db()
+    version = restaurant.menu_version
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)  # what ``make run`` does on every start
+
+    restaurant.refresh_from_db()
+    assert "exists: left as it is" in out.getvalue()
+    assert restaurant.greeting == "Hej!"
+    assert restaurant.menu_version == version
+    assert items.get(name="Margherita").price == Decimal("1.00")
+    assert not items.filter(name="Tiramisu").exists()
+    assert not restaurant.allowed_origins.filter(origin="http://localhost:8000").exists()
+
+
+def test_seed_demo_reset_puts_the_demo_back(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    restaurant = Restaurant.objects.get(public_id=DEMO_PUBLIC_ID)
+    MenuItem.objects.filter(restaurant=restaurant, name="Margherita").update(price=Decimal("1"))
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+    assert MenuItem.objects.get(restaurant=restaurant, name="Margherita").price != Decimal("1")
+
+
+def test_seed_demo_keeps_a_password_staff_changed(db, settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    user = get_user_model().objects.get(username="demo-staff")
+    user.set_password("my-own-secret-passphrase")
+    user.save()
+    capsys.readouterr()
+    call_command("seed_demo")
+    user.refresh_from_db()
+    assert user.check_password("my-own-secret-passphrase")
+    assert "stjarna-demo" not in capsys.readouterr().out
+
