@@ -234,4 +234,3 @@ def test_seed_demo_keeps_a_password_staff_changed(db, settings, capsys):
     user.refresh_from_db()
     assert user.check_password("my-own-secret-passphrase")
     assert "stjarna-demo" not in capsys.readouterr().out
-
