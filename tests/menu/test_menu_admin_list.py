@@ -41,6 +41,7 @@ def test_the_list_shows_price_with_currency_diets_tags_and_allergens(client, bel
         price="109.00",
         tags=["vegetarian", "italian", "pizza"],
         allergens=["gluten", "milk"],
+        allergens_declared=True,
     )
     client.force_login(staff_of_bella)
     page = client.get(LIST_URL).content.decode()
@@ -50,6 +51,15 @@ def test_the_list_shows_price_with_currency_diets_tags_and_allergens(client, bel
     assert '<span class="badge allergen">gluten</span>' in page
     assert '<span class="badge allergen">milk</span>' in page
     assert "stjarna/admin-menu.css" in page
+
+
+def test_the_list_says_when_allergen_information_is_missing_or_none(client, bella, staff_of_bella):
+    MenuItemFactory(restaurant=bella, name="Mystery stew", allergens_declared=False)
+    MenuItemFactory(restaurant=bella, name="Sorbet", allergens=[], allergens_declared=True)
+    client.force_login(staff_of_bella)
+    page = client.get(LIST_URL).content.decode()
+    assert '<span class="badge missing">allergens missing</span>' in page
+    assert '<span class="badge none">none of the 14</span>' in page
 
 
 def test_availability_stays_editable_in_the_list(client, bella, staff_of_bella):
