@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat.selectors import AskedQuestion, chats_per_day, top_questions, top_unanswered_questions
+from menu.selectors import MenuDataStatus, menu_data_status
 from tenants.models import Membership, Restaurant
 from tenants.scoping import is_operator
 from tenants.selectors import embed_snippet_for, restaurants_for_user
@@ -42,6 +43,7 @@ class RestaurantHome:
     websites: list[str]
     top_questions: list[AskedQuestion]
     unanswered: list[AskedQuestion]
+    menu_status: MenuDataStatus | None = None
     chart: list[ChartBar] = field(default_factory=list)
     chats_total: int = 0
 
@@ -93,6 +95,7 @@ def restaurant_homes(*, request: HttpRequest) -> list[RestaurantHome]:
                 websites=[origin.origin for origin in restaurant.allowed_origins.all()],
                 top_questions=top_questions(restaurant=restaurant, since=week_ago, limit=5),
                 unanswered=top_unanswered_questions(restaurant=restaurant, since=week_ago, limit=5),
+                menu_status=menu_data_status(restaurant),
                 chart=chart_bars(days),
                 chats_total=sum(count for _, count in days),
             )

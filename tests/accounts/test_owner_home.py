@@ -147,3 +147,29 @@ def test_only_owners_are_offered_the_invitation(client, bella, role):
     ).user
     client.force_login(user)
     assert ("Invite a colleague" in home(client)) is (role == "owner")
+
+
+def test_the_home_lists_dishes_to_fix_and_without_allergen_information(
+    client, bella, staff_of_bella
+):
+    from tests.factories import MenuItemFactory
+
+    MenuItemFactory(restaurant=bella, name="Stew", allergens_declared=False)
+    MenuItemFactory(restaurant=bella, name="Stew 2", allergens_declared=False)
+    MenuItemFactory(restaurant=bella, allergens_declared=True)
+    MenuItemFactory(  # stored before the checks existed
+        restaurant=bella, tags=["vegan"], allergens=["milk"], allergens_declared=True
+    )
+    client.force_login(staff_of_bella)
+    page = home(client)
+    assert "2 dishes without declared allergen information" in page
+    assert "1 dish to fix" in page
+    assert f"?restaurant={bella.pk}&amp;allergen_info=missing" in page
+
+
+def test_a_menu_with_nothing_to_do_shows_no_to_do_list(client, bella, staff_of_bella):
+    from tests.factories import MenuItemFactory
+
+    MenuItemFactory(restaurant=bella, allergens_declared=True)
+    client.force_login(staff_of_bella)
+    assert "To do on your menu" not in home(client)
