@@ -15,9 +15,7 @@ from tenants.scoping import (
     ReadOnlyAdminMixin,
     TenantScopedAdminMixin,
     TenantScopedInlineMixin,
-    is_operator,
     restaurant_filter,
-    user_restaurant_ids,
 )
 
 
@@ -64,12 +62,6 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAd
                 ),
             )
         )
-
-    def get_list_display(self, request: HttpRequest) -> list[str]:
-        columns = list(super().get_list_display(request))
-        if not is_operator(request) and len(user_restaurant_ids(request)) == 1:
-            columns.remove("restaurant")
-        return columns
 
     @admin.display(description="Conversation", ordering="first_question")
     def conversation(self, obj: ChatSession) -> str:

@@ -440,12 +440,6 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["stjarna/admin-menu.css"]}
 
-    def get_list_display(self, request: HttpRequest) -> list[str]:
-        columns = list(super().get_list_display(request))
-        if not is_operator(request) and len(user_restaurant_ids(request)) == 1:
-            columns.remove("restaurant")  # one restaurant: the column says nothing
-        return columns
-
     def save_model(self, request: HttpRequest, obj: MenuItem, form, change: bool) -> None:
         with transaction.atomic():
             if not change and getattr(form, "place_at_end_of_section", False):

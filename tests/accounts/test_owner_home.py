@@ -173,3 +173,16 @@ def test_a_menu_with_nothing_to_do_shows_no_to_do_list(client, bella, staff_of_b
     MenuItemFactory(restaurant=bella, allergens_declared=True)
     client.force_login(staff_of_bella)
     assert "To do on your menu" not in home(client)
+
+
+def test_every_link_on_the_home_opens(client, bella, staff_of_bella):
+    import re
+
+    ask(bella, "do you have sushi", intent="search", items=())
+    client.force_login(staff_of_bella)
+    page = home(client)
+    section = page.split('id="restaurant-home"')[1].split("</section>")[0]
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="(/admin/[^"]*)"', section)}
+    assert len(links) >= 5
+    for link in links:
+        assert client.get(link).status_code == 200, link

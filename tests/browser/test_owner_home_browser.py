@@ -104,3 +104,25 @@ def test_the_copy_button_copies_the_embed_snippet(owner_page, live_server):
         "async></script>"
     )
     page.locator(".snippet").first.screenshot(path=str(SCREENSHOTS / "owner-home-copied.png"))
+
+
+def test_the_menu_list_shows_badges_and_prices_with_currency(owner_page, live_server):
+    page = owner_page
+    page.goto(f"{live_server.url}/admin/menu/menuitem/")
+    first_row = page.locator("#result_list tbody tr").first
+    expect(first_row.locator(".field-price_with_currency")).to_contain_text("SEK")
+    expect(page.locator("#result_list .badge.diet").first).to_be_visible()
+    expect(page.locator("#result_list th.column-restaurant")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "owner-menu-list.png"))
+
+
+def test_the_restaurant_page_offers_the_invitation_and_names_the_websites(owner_page, live_server):
+    page = owner_page
+    page.get_by_role("link", name="Edit the restaurant").click()
+    expect(page.get_by_role("link", name="Invite a colleague")).to_be_visible()
+    expect(page.get_by_text("can show the chat").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "owner-restaurant-page.png"), full_page=True)
+    page.get_by_role("link", name="Invite a colleague").click()
+    page.get_by_label("E-mail address:").fill("cook@trattoria.example")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Invitation sent to cook@trattoria.example")).to_be_visible()

@@ -130,3 +130,11 @@ def test_the_import_page_does_not_ask_a_one_restaurant_owner(client, bella, staf
     client.force_login(staff_of_bella)
     page = client.get(reverse("admin:menu_menuitem_import")).content.decode()
     assert f'<input type="hidden" name="restaurant" value="{bella.pk}"' in page
+
+
+def test_a_one_restaurant_owner_gets_no_restaurant_filter(client, bella, roma, staff_of_bella):
+    MenuItemFactory(restaurant=bella)
+    client.force_login(staff_of_bella)
+    assert "By restaurant" not in client.get(LIST_URL).content.decode()
+    MembershipFactory(user=staff_of_bella, restaurant=roma)
+    assert "By restaurant" in client.get(LIST_URL).content.decode()
