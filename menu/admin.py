@@ -21,7 +21,9 @@ from menu.importing import FORMATS, format_for_filename, parse_menu
 from menu.models import ApiKey, MenuItem
 from menu.services import (
     menu_import_preview,
+    menu_item_save,
     menu_items_add_tag,
+    menu_items_delete,
     menu_items_remove_tag,
     menu_replace,
     menu_upsert,
@@ -209,6 +211,16 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
+
+    # Every write goes through the services, which bump the menu version (list_editable too).
+    def save_model(self, request: HttpRequest, obj: MenuItem, form: Any, change: bool) -> None:
+        menu_item_save(item=obj)
+
+    def delete_model(self, request: HttpRequest, obj: MenuItem) -> None:
+        menu_items_delete(items=MenuItem.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        menu_items_delete(items=queryset)
 
     @admin.display(description="Tags")
     def tag_list(self, obj: MenuItem) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 
 from menu.vocabulary import clean_allergens, clean_tags
 from tenants.models import Restaurant
@@ -52,14 +52,6 @@ class MenuItem(models.Model):
                 errors[field] = exc.messages
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        """Save and bump the restaurant's menu version in one transaction."""
-        from tenants.services import bump_menu_version
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            bump_menu_version(self.restaurant)
 
 
 class ApiKey(models.Model):

@@ -17,6 +17,7 @@ from tenants.scoping import (
     restaurant_filter,
 )
 from tenants.selectors import embed_snippet_for
+from tenants.services import restaurant_update
 
 OWNER_ONLY = (Membership.Role.OWNER,)
 EMPTY_ALLOWLIST_WARNING = (
@@ -94,6 +95,12 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_operator(request)  # restaurants are created by operators
+
+    def save_model(self, request: HttpRequest, obj: Restaurant, form: Any, change: bool) -> None:
+        if change:
+            restaurant_update(restaurant=obj)  # bumps the menu version if diners see a change
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_operator(request)

@@ -11,7 +11,6 @@ from chat.models import ChatMessage
 from menu.importing import parse_menu
 from operators.models import BlockedIP
 from stjarna_site import health as health_module
-from tenants.models import Restaurant
 from tests.factories import (
     AllowedOriginFactory,
     ChatMessageFactory,
@@ -79,15 +78,6 @@ def test_a_malformed_block_row_is_skipped_not_a_500_for_everyone(client):
     publish_blocklist()
     forget_local_blocklist()
     assert client.get("/api/health").status_code == 200
-
-
-def test_a_full_restaurant_save_never_rolls_back_the_menu_version(bella):
-    stale = Restaurant.objects.get(pk=bella.pk)  # loaded before a menu change
-    MenuItemFactory(restaurant=bella)  # bumps the version in the database
-    bumped = Restaurant.objects.get(pk=bella.pk).menu_version
-    stale.contact_email = "ops@bella.example"
-    stale.save()
-    assert Restaurant.objects.get(pk=bella.pk).menu_version == bumped
 
 
 def test_chat_records_print_without_personal_data(bella):
