@@ -253,7 +253,7 @@ def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
         ratio = figure.ratio
         floor = BUDGET.get(figure.name)
         verdict = (
-            "" if floor is None else (f"≥ {floor:.1f} " + ("ok" if ratio >= floor else "MISSED"))
+            "" if floor is None else (f"≥ {floor:g} " + ("ok" if ratio >= floor else "MISSED"))
         )
         if floor is not None and ratio < floor:
             failures.append(f"{figure.name}: {ratio:.2f}× baseline < {floor}×")

@@ -240,3 +240,16 @@ def test_menu_survives_an_unreachable_redis(client, bella):
     response = client.get(menu_url())
     assert response.status_code == 200
     assert response.json()["restaurant"]["id"] == "bella"
+
+
+def test_warm_hits_do_not_evict_other_menus_from_the_worker_memo(client, bella, monkeypatch):
+    from menu import cache as menu_cache
+
+    monkeypatch.setattr(menu_cache, "_local_bodies", {})
+    monkeypatch.setattr(menu_cache, "LOCAL_BODIES_MAX", 2)
+    MenuItemFactory(restaurant=bella)
+    client.get("/api/public/menu?restaurantId=bella")  # cold: cached and remembered
+    menu_cache._local_bodies['"other"'] = b"{}"  # the memo is now full
+    for _ in range(3):
+        assert client.get("/api/public/menu?restaurantId=bella").status_code == 200
+    assert '"other"' in menu_cache._local_bodies
