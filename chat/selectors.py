@@ -88,6 +88,8 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
             allergens=frozenset(row.allergens),
             tags=frozenset(row.tags),
             available=row.available,
+            may_contain=frozenset(row.may_contain),
+            allergens_declared=row.allergens_declared,
         )
         for row in rows
     )
@@ -97,6 +99,9 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
         opening_hours=restaurant.opening_hours,
         address=restaurant.address,
         phone=restaurant.phone,
+        locale=restaurant.locale,
+        timezone=restaurant.timezone,
+        hours_note=restaurant.hours_note,
     )
     return ChatMenu(
         menu=engine.Menu(restaurant=info, items=items),

@@ -26,13 +26,18 @@ DEMO_RESTAURANT = {
     "timezone": "Europe/Stockholm",
     "greeting": "Ciao! Ask me about our dishes, diets, allergens or opening hours.",
     "brand_color": "#b5651d",
-    "opening_hours": "Mon–Thu 11:00–22:00, Fri–Sat 11:00–23:00, Sun 12:00–21:00",
+    "opening_hours": (
+        "Mo-Th 11:00-22:00; Fr,Sa 11:00-23:00; Su 12:00-21:00; Dec 24 off; Dec 31 11:00-16:00"
+    ),
+    "hours_note": "The kitchen closes 30 minutes before we do.",
     "address": "Storgatan 1, 111 22 Stockholm",
     "phone": "+46 8 123 456 78",
     "contact_email": "owner@trattoria-stjarna.example",
 }
 
 # The demo menu is an import file (SPEC §9), read through the importer like any uploaded menu.
+# Every demo dish's allergen information is declared complete (so the sorbet and the espresso
+# are free of all 14); three carry a "may contain traces of" statement.
 DEMO_MENU_FILE = Path(__file__).resolve().parent / "data" / "demo_menu.json"
 
 

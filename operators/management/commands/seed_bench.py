@@ -83,6 +83,8 @@ def _dish_pool(rng: random.Random) -> list[MenuRow]:
                             "description": f"{style} {cuisine} {dish.lower()} with {filling}",
                             "price": str(rng.randrange(59, 329)),
                             "allergens": sorted(all_allergens),
+                            # as the v2 migration left such rows: listed allergens = declared
+                            "allergensDeclared": bool(all_allergens),
                             "tags": [cuisine, *tags] + (["spicy"] if style == "Spicy" else []),
                         }
                     )
@@ -138,7 +140,7 @@ def seed_bench_restaurants(
             currency=rng.choice(("SEK", "EUR", "USD")),
             locale=rng.choice(("en", "en", "sv")),
             greeting="Hi! Ask me about our dishes, diets and allergens.",
-            opening_hours="Mon–Fri 11:00–22:00, Sat–Sun 12:00–23:00",
+            opening_hours="Mo-Fr 11:00-22:00; Sa,Su 12:00-23:00",
             address=f"Benchgatan {n + 1}, Stockholm",
             phone=f"+46 8 555 {n:04d}",
         )
@@ -159,6 +161,8 @@ def seed_bench_restaurants(
                     price=dish.price,
                     category=dish.category,
                     allergens=list(dish.allergens),
+                    may_contain=list(dish.may_contain),
+                    allergens_declared=dish.allergens_declared,
                     tags=list(dish.tags),
                     available=rng.random() > 0.05,
                     position=position,
