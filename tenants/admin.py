@@ -96,21 +96,7 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
                     ]
                 },
             ),
-            (
-                "Opening hours",
-                {
-                    "fields": [
-                        *WEEK_FIELDS,
-                        *special_rows_for(obj),
-                        "opening_hours",
-                        "hours_note",
-                        "timezone",
-                    ],
-                    "description": HOURS_HELP
-                    if weekly_hours_of(obj.opening_hours if obj else "") is not None
-                    else HOURS_RAW_ONLY_HELP,
-                },
-            ),
+            ("Opening hours", self._hours_fieldset(request, obj)),
             ("Contact", {"fields": ["contact_email"]}),
         ]
         if obj is not None:
@@ -126,6 +112,17 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             )
         fieldsets.append(("Record", {"fields": ["menu_version", "created_at", "updated_at"]}))
         return fieldsets
+
+    def _hours_fieldset(self, request: HttpRequest, obj: Restaurant | None) -> dict:
+        fields = ["opening_hours", "hours_note", "timezone"]
+        if not self.has_change_permission(request, obj):
+            return {"fields": fields}  # read-only: the syntax as diners' widgets receive it
+        if weekly_hours_of(obj.opening_hours if obj else "") is None:
+            return {"fields": fields, "description": HOURS_RAW_ONLY_HELP}
+        return {
+            "fields": [*WEEK_FIELDS, *special_rows_for(obj), *fields],
+            "description": HOURS_HELP,
+        }
 
     def get_readonly_fields(self, request: HttpRequest, obj: Restaurant | None = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
