@@ -32,7 +32,9 @@ from menu.prices import OUTLIER_FACTOR, parse_price_text
 from menu.selectors import ids_of_items_to_fix, menu_data_status, section_median_price
 from menu.services import (
     menu_import_preview,
+    menu_item_save,
     menu_items_add_tag,
+    menu_items_delete,
     menu_items_remove_tag,
     menu_make_room_at_end_of_section,
     menu_replace,
@@ -416,6 +418,21 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
 
+    # Every write goes through the services, which bump the menu version (list_editable too).
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: MenuItem, form: Any, change: bool) -> None:
+        if not change and getattr(form, "place_at_end_of_section", False):
+            obj.position = menu_make_room_at_end_of_section(
+                restaurant=obj.restaurant, category=obj.category
+            )
+        menu_item_save(item=obj)
+
+    def delete_model(self, request: HttpRequest, obj: MenuItem) -> None:
+        menu_items_delete(items=MenuItem.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        menu_items_delete(items=queryset)
+
     def get_form(self, request: HttpRequest, obj: MenuItem | None = None, **kwargs: Any):
         form = super().get_form(request, obj, **kwargs)
         restaurants = restaurants_for_user(request.user, roles=self.write_roles)
@@ -439,14 +456,6 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["stjarna/admin-menu.css"]}
-
-    def save_model(self, request: HttpRequest, obj: MenuItem, form, change: bool) -> None:
-        with transaction.atomic():
-            if not change and getattr(form, "place_at_end_of_section", False):
-                obj.position = menu_make_room_at_end_of_section(
-                    restaurant=obj.restaurant, category=obj.category
-                )
-            super().save_model(request, obj, form, change)
 
     @admin.display(description="Price", ordering="price")
     def price_with_currency(self, obj: MenuItem) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 
 from menu.vocabulary import (
     check_diet_conflicts,
@@ -100,14 +100,6 @@ class MenuItem(models.Model):
                 check_diet_conflicts(tags=self.tags, allergens=self.allergens)
             except ValidationError as exc:
                 errors.setdefault("tags", []).extend(exc.error_list)
-
-    def save(self, *args, **kwargs) -> None:
-        """Save and bump the restaurant's menu version in one transaction."""
-        from tenants.services import bump_menu_version
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            bump_menu_version(self.restaurant)
 
 
 class ApiKey(models.Model):

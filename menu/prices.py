@@ -15,7 +15,9 @@ OUTLIER_FACTOR = 10
 # Digits, optionally grouped by spaces ("1 250"), then one decimal mark (comma or dot) and at
 # most two decimals. "1,250" or "1.250" (three decimals) is refused: it is a thousands separator
 # in one locale and a decimal mark in another, and guessing wrong is a 1000× error.
-_PRICE = re.compile(r"(?P<units>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<cents>\d{1,2}))?")
+_PRICE = re.compile(
+    r"(?P<units>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<cents>\d{1,2}))?", re.ASCII
+)
 
 
 def parse_price_text(text: str) -> Decimal:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.functions import Now
 
-from menu.cache import forget_menu_on_commit
-from menu.importing import MenuRow, validate_menu_document
+from menu.importing import MenuRow, parse_menu
 from menu.services import menu_upsert
 from tenants.models import AllowedOrigin, Membership, Restaurant
-from tenants.services import bump_menu_version
+from tenants.services import restaurant_update
 
 DEMO_PUBLIC_ID = "demo"
 DEMO_STAFF_USERNAME = "demo-staff"
@@ -36,466 +35,23 @@ DEMO_RESTAURANT = {
     "contact_email": "owner@trattoria-stjarna.example",
 }
 
-# (category, name, description, price, allergens, tags, available)
-DEMO_MENU: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], bool], ...] = (
-    (
-        "Starters",
-        "Bruschetta al pomodoro",
-        "Toasted sourdough with tomato, garlic, basil and olive oil",
-        "79",
-        ("gluten",),
-        ("vegan", "vegetarian", "italian"),
-        True,
-    ),
-    (
-        "Starters",
-        "Burrata with heirloom tomatoes",
-        "Creamy burrata, heirloom tomatoes and basil oil",
-        "129",
-        ("milk",),
-        ("vegetarian", "gluten-free", "italian"),
-        True,
-    ),
-    (
-        "Starters",
-        "Arancini",
-        "Fried risotto balls filled with mozzarella and peas",
-        "89",
-        ("gluten", "eggs", "milk"),
-        ("vegetarian", "italian"),
-        True,
-    ),
-    (
-        "Starters",
-        "Calamari fritti",
-        "Fried squid rings with lemon aioli",
-        "119",
-        ("gluten", "eggs", "molluscs"),
-        ("italian", "seafood"),
-        True,
-    ),
-    (
-        "Starters",
-        "Beef carpaccio",
-        "Thinly sliced beef, rocket, parmesan and capers",
-        "139",
-        ("milk", "mustard"),
-        ("gluten-free", "italian"),
-        True,
-    ),
-    (
-        "Starters",
-        "Minestrone",
-        "Vegetable soup with beans, celery and small pasta",
-        "89",
-        ("gluten", "celery"),
-        ("vegan", "vegetarian", "italian", "soup"),
-        True,
-    ),
-    (
-        "Starters",
-        "Gamberi all'aglio",
-        "Garlic prawns in chilli oil, served with bread",
-        "145",
-        ("gluten", "crustaceans"),
-        ("spicy", "seafood"),
-        True,
-    ),
-    (
-        "Starters",
-        "Caprese salad",
-        "Mozzarella, tomato and basil",
-        "109",
-        ("milk",),
-        ("vegetarian", "gluten-free", "salad"),
-        True,
-    ),
-    (
-        "Starters",
-        "Olives and roasted almonds",
-        "Marinated olives with smoked almonds",
-        "59",
-        ("nuts",),
-        ("vegan", "vegetarian", "gluten-free"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Margherita",
-        "Tomato, mozzarella and fresh basil",
-        "115",
-        ("gluten", "milk"),
-        ("vegetarian", "italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Marinara",
-        "Tomato, garlic and oregano, no cheese",
-        "99",
-        ("gluten",),
-        ("vegan", "vegetarian", "italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Diavola",
-        "Spicy salami, chilli and mozzarella",
-        "139",
-        ("gluten", "milk"),
-        ("spicy", "italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Quattro formaggi",
-        "Mozzarella, gorgonzola, fontina and parmesan",
-        "145",
-        ("gluten", "milk"),
-        ("vegetarian", "italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Funghi",
-        "Mushrooms, mozzarella and thyme",
-        "129",
-        ("gluten", "milk"),
-        ("vegetarian", "italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Prosciutto e rucola",
-        "Parma ham, rocket and mozzarella",
-        "155",
-        ("gluten", "milk"),
-        ("italian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Pizza verdure",
-        "Grilled vegetables with cashew cheese",
-        "135",
-        ("gluten", "nuts"),
-        ("vegan", "vegetarian", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Gluten-free margherita",
-        "Margherita on a certified gluten-free base",
-        "135",
-        ("milk",),
-        ("vegetarian", "gluten-free", "pizza"),
-        True,
-    ),
-    (
-        "Pizza",
-        "Frutti di mare",
-        "Prawns, mussels and squid on tomato and mozzarella",
-        "169",
-        ("gluten", "milk", "crustaceans", "molluscs"),
-        ("pizza", "seafood"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Spaghetti carbonara",
-        "Egg yolk, pecorino, guanciale and black pepper",
-        "159",
-        ("gluten", "eggs", "milk"),
-        ("italian", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Penne arrabbiata",
-        "Tomato, garlic and chilli",
-        "129",
-        ("gluten",),
-        ("vegan", "vegetarian", "spicy", "italian", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Tagliatelle al ragù",
-        "Fresh egg pasta with slow-cooked beef ragù",
-        "165",
-        ("gluten", "eggs", "milk", "celery"),
-        ("italian", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Trofie al pesto",
-        "Basil pesto with pine nuts and parmesan",
-        "149",
-        ("gluten", "milk", "nuts"),
-        ("vegetarian", "italian", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Spaghetti alle vongole",
-        "Clams, white wine, garlic and parsley",
-        "179",
-        ("gluten", "molluscs", "sulphites"),
-        ("italian", "pasta", "seafood"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Lasagne",
-        "Beef ragù and béchamel baked in layers",
-        "169",
-        ("gluten", "eggs", "milk", "celery"),
-        ("italian", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Wild mushroom risotto",
-        "Carnaroli rice, porcini and parmesan",
-        "159",
-        ("milk", "celery", "sulphites"),
-        ("vegetarian", "gluten-free", "italian"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Fusilli primavera",
-        "Gluten-free fusilli with spring vegetables and olive oil",
-        "145",
-        (),
-        ("vegan", "vegetarian", "gluten-free", "pasta"),
-        True,
-    ),
-    (
-        "Pasta",
-        "Truffle tagliatelle",
-        "Fresh egg pasta with black truffle and butter (seasonal)",
-        "245",
-        ("gluten", "eggs", "milk"),
-        ("vegetarian", "italian", "pasta"),
-        False,
-    ),
-    (
-        "Mains",
-        "Grilled salmon",
-        "With lemon, dill potatoes and butter sauce",
-        "215",
-        ("fish", "milk"),
-        ("gluten-free",),
-        True,
-    ),
-    (
-        "Mains",
-        "Chicken saltimbocca",
-        "Chicken with sage, prosciutto and white wine",
-        "199",
-        ("milk", "sulphites"),
-        ("italian",),
-        True,
-    ),
-    (
-        "Mains",
-        "Pad thai with prawns",
-        "Rice noodles, prawns, egg, peanuts, tamarind and fish sauce",
-        "179",
-        ("crustaceans", "eggs", "fish", "peanuts", "soybeans"),
-        ("thai",),
-        True,
-    ),
-    (
-        "Mains",
-        "Green curry with vegetables",
-        "Coconut green curry with Thai basil and jasmine rice",
-        "175",
-        ("soybeans",),
-        ("vegan", "vegetarian", "gluten-free", "spicy", "thai"),
-        True,
-    ),
-    (
-        "Mains",
-        "Ribeye steak",
-        "300 g ribeye, rosemary potatoes and peppercorn sauce",
-        "295",
-        ("milk", "mustard"),
-        ("gluten-free",),
-        True,
-    ),
-    (
-        "Mains",
-        "Lamb kofta",
-        "Spiced lamb skewers, flatbread and tahini yoghurt",
-        "189",
-        ("gluten", "milk", "sesame"),
-        ("halal", "spicy"),
-        True,
-    ),
-    (
-        "Mains",
-        "Aubergine parmigiana",
-        "Baked aubergine, tomato, mozzarella and parmesan",
-        "169",
-        ("gluten", "eggs", "milk"),
-        ("vegetarian", "italian"),
-        True,
-    ),
-    (
-        "Mains",
-        "Lentil stew",
-        "Plant-based lentil and sweet potato stew with mustard greens",
-        "155",
-        ("celery", "mustard"),
-        (),
-        True,
-    ),
-    (
-        "Mains",
-        "Fish and chips",
-        "Cod in beer batter with fries and tartare sauce",
-        "185",
-        ("fish", "gluten", "eggs", "sulphites"),
-        (),
-        True,
-    ),
-    (
-        "Desserts",
-        "Tiramisu",
-        "Mascarpone, espresso and savoiardi biscuits",
-        "95",
-        ("eggs", "milk", "gluten"),
-        ("vegetarian", "italian"),
-        True,
-    ),
-    (
-        "Desserts",
-        "Panna cotta",
-        "Vanilla panna cotta with berry compote",
-        "85",
-        ("milk",),
-        ("vegetarian", "gluten-free", "italian"),
-        True,
-    ),
-    (
-        "Desserts",
-        "Affogato",
-        "Vanilla gelato drowned in espresso",
-        "65",
-        ("milk",),
-        ("vegetarian", "gluten-free", "italian"),
-        True,
-    ),
-    (
-        "Desserts",
-        "Vegan chocolate torte",
-        "Dark chocolate and hazelnut torte",
-        "95",
-        ("nuts", "soybeans"),
-        ("vegan", "vegetarian", "gluten-free"),
-        True,
-    ),
-    (
-        "Desserts",
-        "Sorbet trio",
-        "Lemon, raspberry and mango sorbet",
-        "75",
-        (),
-        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
-        True,
-    ),
-    (
-        "Desserts",
-        "Cannoli",
-        "Crisp pastry with ricotta and pistachio",
-        "89",
-        ("gluten", "eggs", "milk", "nuts"),
-        ("vegetarian", "italian"),
-        True,
-    ),
-    (
-        "Drinks",
-        "Espresso",
-        "Double shot of our house blend",
-        "35",
-        (),
-        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
-        True,
-    ),
-    (
-        "Drinks",
-        "Fresh lemonade",
-        "Lemon, mint and sparkling water",
-        "49",
-        (),
-        ("vegan", "vegetarian", "gluten-free", "dairy-free"),
-        True,
-    ),
-    (
-        "Drinks",
-        "House red wine",
-        "Montepulciano d'Abruzzo, by the glass",
-        "95",
-        ("sulphites",),
-        ("vegan", "vegetarian", "wine"),
-        True,
-    ),
-    (
-        "Drinks",
-        "Peroni",
-        "Italian lager, 33 cl",
-        "75",
-        ("gluten",),
-        ("vegan", "vegetarian", "beer"),
-        True,
-    ),
-    (
-        "Drinks",
-        "Oat latte",
-        "Espresso with steamed oat milk",
-        "52",
-        ("gluten",),
-        ("vegan", "vegetarian", "dairy-free"),
-        True,
-    ),
-)
+# The demo menu is an import file (SPEC §9), read through the importer like any uploaded menu.
+# Every demo dish's allergen information is declared complete (so the sorbet and the espresso
+# are free of all 14); three carry a "may contain traces of" statement.
+DEMO_MENU_FILE = Path(__file__).resolve().parent / "data" / "demo_menu.json"
 
 
-# Precautionary "may contain traces of" statements; every demo dish's allergen information is
-# declared complete (so the sorbet and the espresso are free of all 14).
-DEMO_MAY_CONTAIN: dict[str, tuple[str, ...]] = {
-    "Tiramisu": ("nuts",),
-    "Panna cotta": ("nuts",),
-    "Fish and chips": ("crustaceans",),
-}
+def read_menu_file(path: Path) -> list[MenuRow]:
+    """A menu file of ours (demo, bench) as import rows, checked exactly as an upload is."""
+    report = parse_menu(path.read_bytes(), "json")
+    if not report.ok:  # a mistake in the file itself, caught by the tests
+        raise ValueError(f"{path.name} is not a valid menu: {'; '.join(map(str, report.errors))}")
+    return report.rows
 
 
 def demo_menu_rows() -> list[MenuRow]:
     """The demo menu as import rows, validated and normalised exactly as an uploaded menu is."""
-    report = validate_menu_document(
-        {
-            "items": [
-                {
-                    "category": category,
-                    "name": name,
-                    "description": description,
-                    "price": price,
-                    "allergens": list(allergens),
-                    "mayContain": list(DEMO_MAY_CONTAIN.get(name, ())),
-                    "allergensDeclared": True,
-                    "tags": list(tags),
-                    "available": available,
-                }
-                for category, name, description, price, allergens, tags, available in DEMO_MENU
-            ]
-        }
-    )
-    if not report.ok:  # a mistake in DEMO_MENU itself, caught by the tests
-        raise ValueError(f"DEMO_MENU is not a valid menu: {'; '.join(map(str, report.errors))}")
-    return report.rows
+    return read_menu_file(DEMO_MENU_FILE)
 
 
 @dataclass(frozen=True)
@@ -513,15 +69,12 @@ def seed_demo_restaurant(*, development: bool, reset: bool = False) -> DemoSeedR
 
     An existing demo restaurant is left exactly as staff left it (``make run`` seeds on every
     start and must never undo an owner's edits); ``reset=True`` (``seed_demo --reset``) puts the
-    demo back instead: the menu is written by ``menu.services.menu_upsert``, the service behind
+    demo back instead. The menu is written by ``menu.services.menu_upsert``, the service behind
     imports: items are matched by name case-insensitively, the demo items are put back as
-    ``DEMO_MENU`` describes them (in its order, first on the menu), and items the demo does not
-    know are kept, after them.
-
-    One run bumps ``menu_version`` at most once, and only if something the public menu shows
-    changed (an item, or the restaurant's own details); a run that finds everything as seeded
-    changes nothing, not even the version. The restaurant's details are therefore restored with a
-    queryset update rather than ``save()``, which would bump the version a second time.
+    ``DEMO_MENU_FILE`` describes them (in its order, first on the menu), and items the demo does
+    not know are kept, after them. The restaurant's details are restored with
+    ``restaurant_update``. A run that finds everything as seeded changes nothing, not even the
+    menu version.
     """
     restaurant, created = Restaurant.objects.get_or_create(
         public_id=DEMO_PUBLIC_ID, defaults=DEMO_RESTAURANT
@@ -530,19 +83,12 @@ def seed_demo_restaurant(*, development: bool, reset: bool = False) -> DemoSeedR
         password = _demo_staff_login(restaurant=restaurant, development=development, reset=False)
         return DemoSeedResult(restaurant, 0, 0, password, kept=True)
     details = {**DEMO_RESTAURANT, "active": True}
-    details_changed = not created and any(getattr(restaurant, k) != v for k, v in details.items())
-    if details_changed:
-        Restaurant.objects.filter(pk=restaurant.pk).update(**details, updated_at=Now())
-        # What Restaurant.save()'s post_save receiver would do (tenants.signals): activation
-        # changes who may embed the widget.
-        forget_menu_on_commit(restaurant.public_id)
+    if not created and any(getattr(restaurant, k) != v for k, v in details.items()):
+        restaurant_update(restaurant=restaurant, **details)
     for origin in DEMO_ORIGINS:
         AllowedOrigin.objects.get_or_create(restaurant=restaurant, origin=origin)
 
-    version = restaurant.menu_version
     changes = menu_upsert(restaurant=restaurant, rows=demo_menu_rows())
-    if details_changed and restaurant.menu_version == version:  # the menu write did not bump
-        bump_menu_version(restaurant)
     restaurant = Restaurant.objects.get(pk=restaurant.pk)  # as stored, for the caller
 
     password = _demo_staff_login(restaurant=restaurant, development=development, reset=True)

@@ -23,6 +23,7 @@ from tenants.scoping import (
     user_restaurant_ids,
 )
 from tenants.selectors import embed_snippet_for
+from tenants.services import restaurant_update
 
 OWNER_ONLY = (Membership.Role.OWNER,)
 EMPTY_ALLOWLIST_WARNING = (
@@ -101,21 +102,7 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
                     ]
                 },
             ),
-            (
-                "Opening hours",
-                {
-                    "fields": [
-                        *WEEK_FIELDS,
-                        *special_rows_for(obj),
-                        "opening_hours",
-                        "hours_note",
-                        "timezone",
-                    ],
-                    "description": HOURS_HELP
-                    if weekly_hours_of(obj.opening_hours if obj else "") is not None
-                    else HOURS_RAW_ONLY_HELP,
-                },
-            ),
+            ("Opening hours", self._hours_fieldset(request, obj)),
             ("Contact", {"fields": ["contact_email"]}),
         ]
         if obj is not None:
@@ -133,6 +120,17 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         fieldsets.append(("Record", {"fields": ["menu_version", "created_at", "updated_at"]}))
         return fieldsets
 
+    def _hours_fieldset(self, request: HttpRequest, obj: Restaurant | None) -> dict:
+        fields = ["opening_hours", "hours_note", "timezone"]
+        if not self.has_change_permission(request, obj):
+            return {"fields": fields}  # read-only: the syntax as diners' widgets receive it
+        if weekly_hours_of(obj.opening_hours if obj else "") is None:
+            return {"fields": fields, "description": HOURS_RAW_ONLY_HELP}
+        return {
+            "fields": [*WEEK_FIELDS, *special_rows_for(obj), *fields],
+            "description": HOURS_HELP,
+        }
+
     def get_readonly_fields(self, request: HttpRequest, obj: Restaurant | None = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not is_operator(request):
@@ -141,6 +139,12 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_operator(request)  # restaurants are created by operators
+
+    def save_model(self, request: HttpRequest, obj: Restaurant, form: Any, change: bool) -> None:
+        if change:
+            restaurant_update(restaurant=obj)  # bumps the menu version if diners see a change
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_operator(request)

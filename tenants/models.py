@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MinLengthValidator
-from django.db import models, transaction
+from django.db import models
 
 from tenants.hours import validate_opening_hours
 from tenants.validators import (
@@ -16,7 +16,8 @@ from tenants.validators import (
     validate_timezone,
 )
 
-# Restaurant fields that appear in the public menu payload: changing one changes the menu body.
+# Restaurant fields that appear in the public menu payload: changing one changes the menu body
+# (tenants.services.restaurant_update bumps the menu version then).
 PUBLIC_MENU_FIELDS = (
     "public_id",
     "name",
@@ -105,40 +106,6 @@ class Restaurant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_public = instance._public_values()
-        return instance
-
-    def _public_values(self) -> tuple:
-        # Read __dict__, not attributes: touching a deferred field would query the database.
-        return tuple(self.__dict__.get(name) for name in PUBLIC_MENU_FIELDS)
-
-    def save(self, *args, **kwargs) -> None:
-        """Save, bumping ``menu_version`` in the same transaction when a public field changed."""
-        loaded = getattr(self, "_loaded_public", None)
-        changed = self.pk is not None and loaded is not None and loaded != self._public_values()
-        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
-            # menu_version is only ever written by bump_menu_version's atomic F() update: a full
-            # save of an instance loaded before a concurrent menu change must not put it back.
-            kwargs["update_fields"] = [
-                f.attname
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "menu_version"
-            ]
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if changed:
-                from menu.cache import forget_menu_on_commit
-                from tenants.services import bump_menu_version
-
-                bump_menu_version(self)
-                old_public_id = loaded[0]
-                if old_public_id != self.public_id:  # the old id must stop answering at once
-                    forget_menu_on_commit(old_public_id)
-        self._loaded_public = self._public_values()
 
 
 class AllowedOrigin(models.Model):

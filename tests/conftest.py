@@ -8,7 +8,6 @@ import os
 import pytest
 from django.core.cache import cache
 
-from menu.nearcache import near_cache
 from operators.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
 
@@ -27,7 +26,6 @@ def clear_cache() -> None:
     with contextlib.suppress(Exception):  # a test may have broken the cache on purpose
         cache.set(BLOCKLIST_KEY, ("no-blocks", []), None)
     forget_local_blocklist()
-    near_cache.clear()  # each worker's own menu copies (with Redis), like the shared ones
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("tenants", "0004_blocked_ips_and_operator_actions"),
+        ("tenants", "0005_opening_hours_as_data"),
     ]
 
     operations = [

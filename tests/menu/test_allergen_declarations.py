@@ -3,11 +3,15 @@ menu and the engine receive them, and the admin shows which dishes still lack th
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from chat.selectors import chat_menu_for
 from menu.models import MenuItem
-from tests.factories import MenuItemFactory
+from tenants.models import Membership
+from tests.admin_forms import change_form_data
+from tests.factories import MembershipFactory, MenuItemFactory, UserFactory
 
 ADD_URL = reverse("admin:menu_menuitem_add")
 CHANGELIST_URL = reverse("admin:menu_menuitem_changelist")
@@ -138,3 +142,19 @@ def test_the_engine_receives_traces_declarations_and_the_restaurants_clock(bella
         "Europe/Stockholm",
         "sv",
     )
+
+
+def test_a_staff_member_declares_allergens_too(bella, login_as):
+    waiter = UserFactory(username="waiter")
+    MembershipFactory(user=waiter, restaurant=bella, role=Membership.Role.STAFF)
+    item = MenuItemFactory(restaurant=bella, name="Lemonade", price=Decimal("35"))
+    client = login_as(waiter)
+    url = reverse("admin:menu_menuitem_change", args=[item.pk])
+    data = change_form_data(client.get(url))
+    data.update(allergens_declared="on", may_contain=["sulphites"])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert (item.allergens_declared, item.may_contain) == (True, ["sulphites"])

@@ -14,6 +14,7 @@ from chat.engine.lexicon import CONFLICTS
 from menu.importing import parse_menu
 from menu.models import MenuItem
 from menu.services import menu_item_set_availability, menu_item_update
+from tests.admin_forms import change_form_data
 from tests.factories import MenuItemFactory
 
 ADD_URL = reverse("admin:menu_menuitem_add")
@@ -240,3 +241,21 @@ def test_a_misspelt_stored_tag_can_be_removed_in_bulk(bella, staff_of_bella, log
 
     item.refresh_from_db()
     assert item.tags == ["thai"]
+
+
+def test_a_dish_to_fix_is_saved_once_the_contradiction_is_gone(
+    legacy_pad_thai, staff_of_bella, login_as
+):
+    client = login_as(staff_of_bella)
+    url = reverse("admin:menu_menuitem_change", args=[legacy_pad_thai.pk])
+    data = change_form_data(client.get(url))
+
+    refused = client.post(url, data)
+    data["diet_tags"] = []
+    saved = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "vegan, but contains crustaceans" in refused.content.decode()
+    assert saved.status_code == 302
+    legacy_pad_thai.refresh_from_db()
+    assert legacy_pad_thai.tags == []

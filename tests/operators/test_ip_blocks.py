@@ -281,3 +281,14 @@ def test_blocks_of_different_sizes_apply_together(block):
     assert get_from("198.51.100.21").status_code == 200
     assert get_from("2001:db8:0:1::5").status_code == 403
     assert get_from("192.0.2.1").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_malformed_block_row_is_skipped_not_a_500_for_everyone(client):
+    from operators.blocking import forget_local_blocklist, publish_blocklist
+
+    block = BlockedIP.objects.create(network="203.0.113.7", reason="x", created_by="test")
+    BlockedIP.objects.filter(pk=block.pk).update(network="not-a-network")
+    publish_blocklist()
+    forget_local_blocklist()
+    assert client.get("/api/health").status_code == 200

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE_THE_MOVE = [
-    ("tenants", "0004_blocked_ips_and_operator_actions"),
-    ("menu", "0002_storable_text"),
+    ("tenants", "0005_opening_hours_as_data"),
+    ("menu", "0003_may_contain_and_allergens_declared"),
     ("operators", None),
 ]
 

@@ -245,3 +245,20 @@ def test_the_public_menu_carries_the_hours_note_and_clock(client, bella):
         "Kitchen closes 30 min earlier",
         "Europe/Stockholm",
     )
+
+
+def test_a_staff_member_sees_the_hours_read_only(bella, login_as):
+    from tenants.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    waiter = UserFactory(username="waiter")
+    MembershipFactory(user=waiter, restaurant=bella, role=Membership.Role.STAFF)
+    bella.opening_hours, bella.hours_note = SPEC_EXAMPLE, "Kitchen closes at 21:30"
+    bella.save()
+
+    response = login_as(waiter).get(change_url(bella))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SPEC_EXAMPLE in html and "Kitchen closes at 21:30" in html
+    assert 'name="hours_mo_0"' not in html

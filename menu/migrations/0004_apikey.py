@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("menu", "0002_storable_text"),
-        ("tenants", "0004_blocked_ips_and_operator_actions"),
+        ("menu", "0003_may_contain_and_allergens_declared"),
+        ("tenants", "0005_opening_hours_as_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,9 +24,9 @@ def move_content_types_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("tenants", "0004_blocked_ips_and_operator_actions"),
+        ("tenants", "0005_opening_hours_as_data"),
         ("operators", "0001_initial"),
-        ("menu", "0003_apikey"),
+        ("menu", "0004_apikey"),
     ]
 
     operations = [
