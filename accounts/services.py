@@ -20,6 +20,8 @@ from accounts.passwords import password_link, send_account_mail
 from accounts.signals import member_invited
 from tenants.models import Membership, Restaurant
 
+OPERATORS_NAME = "The Stjarna team"  # who invites a new restaurant's owner, in the mail
+
 
 class InvitationError(Exception):
     """An invitation (or new restaurant) that cannot be made; the message says why, for people."""
@@ -68,13 +70,15 @@ def _account_for(address: str) -> AbstractBaseUser | None:
 
 
 @transaction.atomic
-def member_invite(*, restaurant: Restaurant, email: str, role: str, actor: str) -> Invitation:
+def member_invite(
+    *, restaurant: Restaurant, email: str, role: str, actor: str, inviter: str = ""
+) -> Invitation:
     """Invite ``email`` to work on ``restaurant`` with ``role`` (owner or staff).
 
     A new address gets an account (username = address, no password yet) and a mail with a link to
     choose a password; an existing account gets the membership and a mail saying so (with a
-    password link too if it never chose one). ``actor`` names who invited, for the mail and the
-    audit trail.
+    password link too if it never chose one). ``actor`` names who invited, for the audit trail;
+    ``inviter`` is how the mail names them (default: ``actor``).
     """
     if role not in Membership.Role.values:
         raise InvitationError(f"Unknown role {role!r}: choose owner or staff.")
@@ -107,7 +111,7 @@ def member_invite(*, restaurant: Restaurant, email: str, role: str, actor: str) 
     context = {
         "restaurant": restaurant,
         "role": membership.get_role_display().lower(),
-        "invited_by": actor,
+        "invited_by": inviter or actor,
     }
     if user.has_usable_password():
         send_account_mail(user=user, template="added", context=context)
@@ -147,6 +151,10 @@ def restaurant_create_with_owner(
         raise InvitationError(f"The restaurant cannot be created: {problems}") from None
     restaurant.save()
     invitation = member_invite(
-        restaurant=restaurant, email=address, role=Membership.Role.OWNER, actor=actor
+        restaurant=restaurant,
+        email=address,
+        role=Membership.Role.OWNER,
+        actor=actor,
+        inviter=OPERATORS_NAME,
     )
     return restaurant, invitation

@@ -51,6 +51,7 @@ def invite_member(request: HttpRequest, restaurant_pk: int) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 actor=request.user.get_username(),
+                inviter=request.user.get_full_name() or request.user.email,
             )
         except InvitationError as exc:
             form.add_error("email", str(exc))

@@ -36,6 +36,7 @@ def test_the_whole_invitation_flow_ends_with_the_owner_in_their_own_restaurant_o
 
     [invitation] = mails_to("owner@luna.example")
     assert "Luna Rossa" in invitation.subject
+    assert "The Stjarna team invited you" in invitation.body
     assert "owner@luna.example" in invitation.body  # how they will sign in
     link = password_link_in(invitation)
     done = set_password(client, link, NEW_PASSWORD)
@@ -188,7 +189,7 @@ def test_an_owner_invites_staff_who_then_sees_only_that_restaurant(
     client.logout()
 
     [invitation] = mails_to("cook@bella.example")
-    assert "owner-bella" in invitation.body  # who invited them
+    assert "owner@bella.example invited you" in invitation.body  # who invited them
     set_password(client, password_link_in(invitation), NEW_PASSWORD)
     client.logout()
     assert log_in(client, "cook@bella.example", NEW_PASSWORD).status_code == 302
