@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -83,7 +84,7 @@ def restaurant_homes(*, request: HttpRequest) -> list[RestaurantHome]:
     week_ago = timezone.now() - timedelta(days=7)
     homes = []
     for restaurant in restaurants[:HOME_RESTAURANTS]:
-        today = timezone.localtime(timezone=_zone(restaurant)).date()
+        today = timezone.localtime(timezone=ZoneInfo(restaurant.timezone or "UTC")).date()
         days = chats_per_day(restaurant=restaurant, days=CHART_DAYS, today=today)
         homes.append(
             RestaurantHome(
@@ -101,9 +102,3 @@ def restaurant_homes(*, request: HttpRequest) -> list[RestaurantHome]:
             )
         )
     return homes
-
-
-def _zone(restaurant: Restaurant):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(restaurant.timezone or "UTC")
