@@ -175,6 +175,9 @@ AUTHENTICATION_BACKENDS = [
     # Staff sign in with their e-mail address (or their username: operators, older accounts).
     "accounts.backends.EmailOrUsernameBackend",
 ]
+# Staff sign in on the admin's login page, and land on the admin (the owner's home) after it.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 # Invitation and password-reset links (Django's password-reset tokens) stop working after this.
 PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_LINK_TIMEOUT_HOURS", default=72) * 3600)
 AUTH_PASSWORD_VALIDATORS = [

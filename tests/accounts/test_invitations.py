@@ -41,6 +41,7 @@ def test_the_whole_invitation_flow_ends_with_the_owner_in_their_own_restaurant_o
     link = password_link_in(invitation)
     done = set_password(client, link, NEW_PASSWORD)
     assert "Your password has been set" in done.content.decode()
+    assert 'href="/admin/login/"' in done.content.decode()  # "Log in" leads to the admin
 
     client.logout()
     response = log_in(client, "owner@luna.example", NEW_PASSWORD)
