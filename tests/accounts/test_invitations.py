@@ -279,3 +279,40 @@ def test_staff_cannot_create_restaurants(client, staff_of_bella):
     )
     assert response.status_code == 403
     assert not Restaurant.objects.filter(public_id="luna").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"public_id": "x", "name": "Luna", "owner_email": "o@l.example"},
+        {"public_id": "l" * 65, "name": "Luna", "owner_email": "o@l.example"},
+        {"public_id": "luna", "name": "Lu\x00na", "owner_email": "o@l.example"},
+        {"public_id": "luna", "name": "", "owner_email": "o@l.example"},
+        {"public_id": "luna", "name": "Luna", "owner_email": "o@l.example\x00"},
+        {"public_id": "lüna", "name": "Luna", "owner_email": "o" * 250 + "@l.example"},
+        {},
+    ],
+)
+def test_bad_input_on_the_new_restaurant_page_is_an_error_not_a_crash(
+    client, operator, outbox, data
+):
+    client.force_login(operator)
+    response = client.post(reverse("admin:new_restaurant"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not data or 'class="errornote"' in page or "errorlist" in page
+    assert not Restaurant.objects.exists()
+    assert outbox == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"email": "a\x00@b.example", "role": "staff"}, {"email": "x" * 300}, {"role": "staff"}, {}],
+)
+def test_bad_input_on_the_invitation_page_is_an_error_not_a_crash(
+    client, bella, owner_of_bella, outbox, data
+):
+    client.force_login(owner_of_bella)
+    response = client.post(invite_url(bella), data)
+    assert response.status_code == 200
+    assert outbox == []
