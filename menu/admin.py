@@ -314,7 +314,7 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "restaurant",
-        "category",
+        "section",
         "price_with_currency",
         "diets_and_tags",
         "allergen_information",
@@ -456,6 +456,10 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["stjarna/admin-menu.css"]}
+
+    @admin.display(description="Section", ordering="category")
+    def section(self, obj: MenuItem) -> str:
+        return obj.category or "–"
 
     @admin.display(description="Price", ordering="price")
     def price_with_currency(self, obj: MenuItem) -> str:

@@ -52,8 +52,16 @@ HOURS_RAW_ONLY_HELP = (
 RESTAURANT_PAGE_PANELS: list[Callable[[Restaurant], str]] = []
 
 
+class WebsiteForm(forms.ModelForm):
+    class Meta:
+        model = AllowedOrigin
+        fields = ["origin"]
+        labels = {"origin": "Website address"}
+
+
 class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
     model = AllowedOrigin
+    form = WebsiteForm
     extra = 1
     fields = ["origin"]
     write_roles = OWNER_ONLY

@@ -46,6 +46,7 @@ def test_the_list_shows_price_with_currency_diets_tags_and_allergens(client, bel
     client.force_login(staff_of_bella)
     page = client.get(LIST_URL).content.decode()
     assert "109.00 SEK" in page
+    assert "column-section" in page
     assert '<span class="badge diet">vegetarian</span>' in page
     assert '<span class="badge tag">italian</span>' in page
     assert '<span class="badge allergen">gluten</span>' in page
