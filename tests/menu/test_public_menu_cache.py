@@ -253,3 +253,33 @@ def test_warm_hits_do_not_evict_other_menus_from_the_worker_memo(client, bella, 
     for _ in range(3):
         assert client.get("/api/public/menu?restaurantId=bella").status_code == 200
     assert '"other"' in menu_cache._local_bodies
+
+
+def test_warm_menu_is_one_cache_round_trip_and_no_query(
+    client, bella, monkeypatch, django_assert_num_queries
+):
+    MenuItemFactory.create_batch(3, restaurant=bella)
+    etag = client.get(menu_url())["ETag"]  # cold: built and stored
+    menu_calls = []
+    depth = [0]  # LocMemCache's get_many calls its own get: count only the outer call
+
+    def spy(name):
+        real = getattr(cache, name)
+
+        def call(keys, *args, **kwargs):
+            if "bella" in str(keys) and not depth[0]:
+                menu_calls.append(name)
+            depth[0] += 1
+            try:
+                return real(keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "add", "set_many"):
+        monkeypatch.setattr(cache, name, spy(name))
+    with django_assert_num_queries(0):
+        assert client.get(menu_url()).status_code == 200
+        assert client.get(menu_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert menu_calls == ["get_many", "get_many"]  # generation and head together, per request
