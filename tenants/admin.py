@@ -239,6 +239,11 @@ class AllowedOriginAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["restaurant"]
     list_filter = [restaurant_filter("restaurant")]
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        # Owners keep their websites on the restaurant page ("Websites that can show the chat");
+        # the separate list, named after CORS origins, is for operators' cross-tenant work.
+        return is_operator(request)
+
 
 @admin.register(Membership)
 class MembershipAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):

@@ -186,3 +186,10 @@ def test_every_link_on_the_home_opens(client, bella, staff_of_bella):
     assert len(links) >= 5
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_the_index_speaks_no_cors_jargon_to_staff(client, bella, staff_of_bella, operator):
+    client.force_login(staff_of_bella)
+    assert "Allowed origins" not in home(client)
+    client.force_login(operator)
+    assert "Allowed origins" in home(client)
