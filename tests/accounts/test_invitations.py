@@ -316,3 +316,12 @@ def test_bad_input_on_the_invitation_page_is_an_error_not_a_crash(
     response = client.post(invite_url(bella), data)
     assert response.status_code == 200
     assert outbox == []
+
+
+def test_an_operator_can_invite_to_any_restaurant(client, operator, roma, outbox):
+    client.force_login(operator)
+    assert client.get(invite_url(roma)).status_code == 200
+    response = client.post(invite_url(roma), {"email": "chef@roma.example", "role": "owner"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user__email="chef@roma.example").restaurant == roma
+    assert len(mails_to("chef@roma.example")) == 1
