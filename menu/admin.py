@@ -158,10 +158,7 @@ class MenuItemForm(forms.ModelForm):
         tags = list(self.instance.tags or [])
         self.initial.setdefault("diet_tags", [t for t in tags if t in DIET_TAG_SET])
         self.initial.setdefault("other_tags", ", ".join(t for t in tags if t not in DIET_TAG_SET))
-        currency = self._currency()
-        self.fields["price"].widget.currency = currency
-        if currency:
-            self.fields["price"].label = f"Price ({currency})"
+        self.fields["price"].widget.currency = self._currency()
 
     def _currency(self) -> str:
         if self.instance.restaurant_id:

@@ -182,6 +182,8 @@ def special_rows_for(restaurant: Restaurant | None) -> list[str]:
     return list(SPECIAL_FIELDS[: min(MAX_SPECIAL_ROWS, used + SPARE_SPECIAL_ROWS)])
 
 
+# The day and special-date fields are declared from DAYS and MAX_SPECIAL_ROWS (the admin's
+# fieldsets name them, so they must be declared fields of the class, not added per instance).
 RestaurantForm = type(RestaurantFormBase)(
     "RestaurantForm",
     (RestaurantFormBase,),
