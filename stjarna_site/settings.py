@@ -126,6 +126,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10000)
     if _statement_timeout:
         _db_options.setdefault("options", f"-c statement_timeout={_statement_timeout}")
+    # A lost server or network (no FIN, no RST) is noticed in seconds, not after the kernel's
+    # two hours of keepalive silence or fifteen minutes of retransmissions (libpq parameters).
+    _db_options.setdefault("keepalives", 1)
+    _db_options.setdefault("keepalives_idle", env.int("DATABASE_KEEPALIVES_IDLE", default=5))
+    _db_options.setdefault("keepalives_interval", 2)
+    _db_options.setdefault("keepalives_count", 2)
+    _db_options.setdefault(
+        "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=5000)
+    )
+# A server that is up but stopped answering (SIGSTOP, a stuck disk) still ACKs every packet, so
+# no socket option notices it: stjarna_site.deadlines cuts a request's connection after this many
+# seconds (2 s more may go to libpq's connect_timeout if the request then reconnects).
+DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=2.5)
+# The admin's imports and exports may legitimately take longer; still below gunicorn's timeout.
+DATABASE_ADMIN_REQUEST_DEADLINE = env.float("DATABASE_ADMIN_REQUEST_DEADLINE", default=25.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
@@ -138,7 +153,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="stjarna"),
             "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # After a timeout the worker skips Redis for this long (stjarna_site.breaker).
+                "CLIENT_CLASS": "stjarna_site.breaker.CircuitBreakerClient",
+                "BREAKER_SECONDS": env.float("CACHE_BREAKER_SECONDS", default=2.0),
                 "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
             },
@@ -154,8 +171,9 @@ else:
 
 # --- Rate limits (django-ratelimit, counted in the cache above; see chat.ratelimits) ----------
 RATELIMIT_USE_CACHE = "default"
-# A cache outage must not take the chat down: chat.ratelimits also catches cache errors and logs.
-RATELIMIT_FAIL_OPEN = True
+# A cache failure that django-ratelimit notices itself is reported (count 0), not waved through:
+# stjarna_site.counters then counts in the worker's own memory, as it does for a raised error.
+RATELIMIT_FAIL_OPEN = False
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The embedded default is one process, where a local-memory cache *is* shared by every
     # request; production (REDIS_URL) gets the full check.

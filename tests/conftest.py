@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from menu.nearcache import near_cache
+from stjarna_site.counters import local_counters
 from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
 
@@ -28,6 +29,7 @@ def clear_cache() -> None:
         cache.set(BLOCKLIST_KEY, ("no-blocks", []), None)
     forget_local_blocklist()
     near_cache.clear()  # each worker's own menu copies (with Redis), like the shared ones
+    local_counters.clear()  # each worker's fallback rate-limit counters
 
 
 @pytest.fixture(autouse=True)

@@ -341,12 +341,17 @@ def test_per_key_rate_limit_answers_429_with_retry_after(bella, roma, api, setti
     assert other_key.get("/api/v1/menu").status_code == 200  # counted per key
 
 
-def test_rate_limiter_fails_open_when_the_cache_is_down(bella, api, bella_key, monkeypatch):
+def test_with_the_cache_down_each_worker_still_limits_each_key(
+    bella, api, bella_key, monkeypatch, settings
+):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("menu.api.authentication.get_usage", broken)
-    assert api(bella_key).get("/api/v1/menu").status_code == 200
+    monkeypatch.setattr("stjarna_site.counters.get_usage", broken)
+    monkeypatch.setattr("stjarna_site.counters.time", type("Clock", (), {"time": lambda: 60.0}))
+    settings.API_KEY_RATE_LIMIT = "2/m"
+    statuses = [api(bella_key).get("/api/v1/menu").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
 
 
 def test_the_request_log_names_the_keys_restaurant(bella, api, bella_key, capsys):
