@@ -31,7 +31,7 @@ from chat.ratelimits import chat_rate_limited
 from chat.services import chat_reply
 from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
-from stjarna_site.errors import api_error
+from stjarna_site.errors import api_error, temporarily_unavailable
 from stjarna_site.logging import set_log_restaurant
 from tenants.cors import request_origin_allowed
 from tenants.validators import is_public_id
@@ -73,10 +73,8 @@ def chat(request: HttpRequest) -> JsonResponse:
         # The database or cache failed under us. Whatever was being stored has been rolled back
         # (chat_exchange_record is atomic); the widget falls back to its local engine on a 503.
         logger.exception("chat request failed", restaurant_id=public_id)
-        return api_error(
-            "temporarily_unavailable",
-            "The chat is temporarily unavailable; please try again shortly.",
-            503,
+        return temporarily_unavailable(
+            "The chat is temporarily unavailable; please try again shortly."
         )
 
 

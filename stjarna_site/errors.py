@@ -88,11 +88,14 @@ def server_error(request: HttpRequest) -> JsonResponse:
     and middleware alike, so ``sys.exc_info()`` names the failure.
     """
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        response = api_error(
-            "temporarily_unavailable",
-            "The service is temporarily unavailable; please try again shortly.",
-            503,
+        return temporarily_unavailable(
+            "The service is temporarily unavailable; please try again shortly."
         )
-        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return response
     return api_error("server_error", "Something went wrong on our side; please try again.", 500)
+
+
+def temporarily_unavailable(message: str) -> JsonResponse:
+    """503 ``temporarily_unavailable`` with ``Retry-After``: a dependency is down, not a bug."""
+    response = api_error("temporarily_unavailable", message, 503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response

@@ -77,6 +77,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
+    # A database that stops answering costs a request seconds, then a 503 (PostgreSQL only).
+    "stjarna_site.deadlines.DatabaseDeadlineMiddleware",
     # Blocked IPs get their 403 before any other work (but still get a request log line).
     "tenants.middleware.BlockedIPMiddleware",
     "tenants.middleware.RateLimitedCounterMiddleware",

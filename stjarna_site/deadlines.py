@@ -1,0 +1,114 @@
+"""Every request has an end (SPEC §11): a request's database connection is cut at its deadline.
+
+A PostgreSQL that stops answering (SIGSTOP, a stuck disk, a frozen VM whose kernel still ACKs)
+leaves a query waiting forever: the statement timeout is the *server's* to enforce, and neither
+TCP keepalives nor ``tcp_user_timeout`` fire while the peer's kernel acknowledges every packet.
+So each request is given ``DATABASE_REQUEST_DEADLINE`` seconds (``DATABASE_ADMIN_REQUEST_DEADLINE``
+under /admin/); one watchdog thread per worker process shuts down the socket of a request's
+connection when its deadline passes. The blocked call then fails at once with an
+``OperationalError`` ("server closed the connection"), which the site answers as 503
+``temporarily_unavailable`` with ``Retry-After`` (``stjarna_site.errors``), and Django drops the
+broken connection at the end of the request.
+
+A request that never touches the database (a warm menu) has nothing to cut. Only PostgreSQL:
+SQLite has no socket and never hangs on a server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+
+logger = structlog.get_logger("stjarna.database")
+
+TICK_SECONDS = 0.1  # how late past its deadline a connection may be cut
+
+
+def cut_connection(wrapper: BaseDatabaseWrapper) -> bool:
+    """Shut down the socket of ``wrapper``'s open connection (from any thread); False if none."""
+    raw = wrapper.connection
+    if raw is None:
+        return False
+    try:
+        fd = raw.fileno()
+    except Exception:  # already closed
+        return False
+    # shutdown() wakes a poll() blocked on this socket in the request thread; the duplicate file
+    # descriptor is ours to close, the connection's own is left to Django.
+    with socket.socket(fileno=os.dup(fd)) as sock:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            return False
+    return True
+
+
+class Watchdog:
+    """One thread that cuts the connection of every request past its deadline."""
+
+    def __init__(self, cut: Callable[[BaseDatabaseWrapper], bool] = cut_connection) -> None:
+        self._cut = cut
+        self._armed: dict[int, tuple[float, BaseDatabaseWrapper, str]] = {}
+        self._tokens = itertools.count()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, wrapper: BaseDatabaseWrapper, seconds: float, path: str) -> int:
+        token = next(self._tokens)
+        with self._lock:
+            self._armed[token] = (time.monotonic() + seconds, wrapper, path)
+            if self._thread is None or not self._thread.is_alive():  # e.g. after a fork
+                self._thread = threading.Thread(target=self._run, name="db-deadline", daemon=True)
+                self._thread.start()
+        return token
+
+    def disarm(self, token: int) -> None:
+        with self._lock:
+            self._armed.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(TICK_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                due = [token for token, (deadline, *_) in self._armed.items() if deadline <= now]
+                expired = [self._armed.pop(token) for token in due]
+            for _, wrapper, path in expired:
+                if self._cut(wrapper):
+                    logger.error("database deadline passed; connection cut", path=path)
+
+
+watchdog = Watchdog()
+
+
+class DatabaseDeadlineMiddleware:
+    """Arm the watchdog for the request's database connection, disarm it when the view is done."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if connections["default"].vendor != "postgresql":
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        admin = request.path_info.startswith("/admin/")
+        seconds = (
+            settings.DATABASE_ADMIN_REQUEST_DEADLINE
+            if admin
+            else settings.DATABASE_REQUEST_DEADLINE
+        )
+        token = watchdog.arm(connections["default"], seconds, request.path)
+        try:
+            return self.get_response(request)
+        finally:
+            watchdog.disarm(token)

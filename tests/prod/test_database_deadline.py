@@ -1,0 +1,69 @@
+"""A PostgreSQL that stops answering costs a request its deadline, then a 503 (SPEC §11).
+
+The database is made to "hang" for one request by holding an exclusive lock on the table the
+request reads: its query waits on the server, as it would on a stopped PostgreSQL, until the
+statement timeout (10 s) — unless the request's deadline cuts the connection first.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+
+from tests.factories import RestaurantFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the deadline cuts a PostgreSQL socket; CI's PostgreSQL pass runs this",
+)
+
+
+def request_while_restaurants_are_locked(send) -> tuple:
+    """Run ``send(client)`` in another thread (its own connection) while the table is locked."""
+    result: list = []
+    client = Client(raise_request_exception=False)  # answer as production does
+    worker = threading.Thread(target=lambda: result.append(send(client)))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE tenants_restaurant IN ACCESS EXCLUSIVE MODE")
+        worker.start()
+        worker.join(timeout=8)  # below the statement timeout: only the deadline can end it
+    worker.join()
+    return result[0]
+
+
+def cold_menu(client):
+    return client.get("/api/public/menu", {"restaurantId": "bella"})
+
+
+def chat(client):
+    body = {"restaurantId": "bella", "sessionToken": "diner-1", "message": "vegan?"}
+    return client.post("/api/chat", json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("send", [cold_menu, chat], ids=["cold menu", "chat"])
+def test_a_request_whose_database_stops_answering_gets_503_with_retry_after(
+    transactional_db, settings, capsys, send
+):
+    RestaurantFactory(public_id="bella")
+    settings.DATABASE_REQUEST_DEADLINE = 1.0
+
+    response = request_while_restaurants_are_locked(send)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "temporarily_unavailable"
+    assert int(response["Retry-After"]) > 0
+    logged = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert any(line["event"] == "database deadline passed; connection cut" for line in logged)
+
+
+def test_a_request_within_its_deadline_is_not_cut(transactional_db, settings, capsys):
+    RestaurantFactory(public_id="bella")
+    settings.DATABASE_REQUEST_DEADLINE = 1.0
+    assert cold_menu(Client()).status_code == 200
+    assert cold_menu(Client()).status_code == 200  # the persistent connection is intact
+    assert "connection cut" not in capsys.readouterr().out
