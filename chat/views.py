@@ -17,7 +17,6 @@ The blocked-IP list (a middleware) answers before all of this.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -32,6 +31,7 @@ from chat.services import chat_reply
 from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
 from stjarna_site.errors import api_error, temporarily_unavailable
+from stjarna_site.json_input import loads_json
 from stjarna_site.logging import set_log_restaurant
 from tenants.cors import request_origin_allowed
 from tenants.validators import is_public_id
@@ -179,7 +179,7 @@ def _body(request: HttpRequest) -> bytes:
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = loads_json(body)  # nesting bounded too
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadRequest("invalid_json", "The request body is not valid UTF-8 JSON.", 400) from exc
     if not isinstance(data, dict):

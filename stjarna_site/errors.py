@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
@@ -67,6 +68,14 @@ def _first_validation_message(detail: Any, field: str = "") -> str:
         return _first_validation_message(detail[0], field)
     text = str(detail)
     return f"{field}: {text}" if field and field != "non_field_errors" else text
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """400 handler (Django's SuspiciousOperation: a bad Host, too many query parameters): JSON,
+    and 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    if isinstance(exception, RequestDataTooBig):
+        return api_error("payload_too_large", "The request body is too large.", 413)
+    return api_error("bad_request", "The request could not be understood.", 400)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -77,6 +77,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
+    # Every error on /api/ in the JSON error shape, whichever layer below answered it.
+    "stjarna_site.bounded_input.ApiErrorShapeMiddleware",
+    "stjarna_site.bounded_input.RequestBodyLimitMiddleware",
     # A database that stops answering costs a request seconds, then a 503 (PostgreSQL only).
     "stjarna_site.deadlines.DatabaseDeadlineMiddleware",
     # Blocked IPs get their 403 before any other work (but still get a request log line).
@@ -181,6 +184,12 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # request; production (REDIS_URL) gets the full check.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# --- Bounded input (stjarna_site.bounded_input; nginx's client_max_body_size matches) --------
+# The largest body any endpoint takes: a 5000-item menu import or a 2 MB admin upload. The chat
+# API keeps its own 8 KiB (SPEC §5).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -275,7 +284,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["stjarna_site.json_input.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "stjarna_site.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -213,3 +213,21 @@ def test_restaurant_staff_cannot_delete_chat_records(bella, staff_of_bella, oper
     assert ChatSession.objects.filter(pk=session.pk).exists()
     login_as(operator).post(url, {"post": "yes"})
     assert not ChatSession.objects.filter(pk=session.pk).exists()
+
+
+# --- Malformed filter values -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1" * 40, "-1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/menu/menuitem/",
+        "/admin/chat/chatsession/",
+        "/admin/chat/chatmessage/",
+        REPORT_URL,
+    ],
+)
+def test_a_malformed_restaurant_filter_is_never_a_500(login_as, operator, bella, url, value):
+    response = login_as(operator).get(url, {"restaurant": value})
+    assert response.status_code in (200, 302)

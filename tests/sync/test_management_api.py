@@ -359,3 +359,32 @@ def test_the_request_log_names_the_keys_restaurant(bella, api, bella_key, capsys
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     request_line = next(line for line in lines if line.get("event") == "request")
     assert request_line["restaurant_id"] == "bella" and request_line["status"] == 200
+
+
+# --- Bounded input ---------------------------------------------------------------------------
+
+
+def test_json_nested_100000_deep_is_a_400_invalid_json_not_a_500(bella, api, bella_key):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = api(bella_key).client.put(
+        "/api/v1/menu",
+        data=deep,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {bella_key}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+def test_a_body_over_the_limit_is_refused_413_before_it_is_read(
+    bella, api, bella_key, settings, monkeypatch
+):
+    settings.MAX_REQUEST_BODY_BYTES = 1000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr("stjarna_site.json_input.BoundedJSONParser.parse", never)
+    response = api(bella_key).put("/api/v1/menu", {"items": [], "padding": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
