@@ -41,13 +41,27 @@ class CacheSkipped(RedisConnectionError):
     """Raised instead of calling Redis while the breaker is open."""
 
 
-class Breaker:
-    """Open for ``seconds`` after a failure; then one probe at a time until a call succeeds."""
+_every_breaker: list[Breaker] = []
 
-    def __init__(self, seconds: float) -> None:
+
+def close_every_breaker() -> None:
+    """Close every breaker of this process (tests start each from a healthy state)."""
+    for breaker in _every_breaker:
+        breaker._open_until = 0.0
+
+
+class Breaker:
+    """Open for ``seconds`` after a failure; then one probe at a time until a call succeeds.
+
+    Shared by the Redis client below and the PostgreSQL backend (``stjarna_site.postgresql``).
+    """
+
+    def __init__(self, seconds: float, name: str = "redis") -> None:
         self.seconds = seconds
+        self.name = name
         self._open_until = 0.0  # 0: closed
         self._lock = threading.Lock()
+        _every_breaker.append(self)
 
     @property
     def is_open(self) -> bool:
@@ -68,7 +82,7 @@ class Breaker:
         if self._open_until != 0.0:
             with self._lock:
                 self._open_until = 0.0
-            logger.info("redis answers again; breaker closed")
+            logger.info(f"{self.name} answers again; breaker closed")
 
     def failed(self, error: BaseException) -> None:
         with self._lock:
@@ -76,7 +90,7 @@ class Breaker:
             self._open_until = time.monotonic() + self.seconds
         if was_closed:
             logger.error(
-                "redis unavailable; skipping it in this worker",
+                f"{self.name} unavailable; skipping it in this worker",
                 skip_seconds=self.seconds,
                 error=type(error).__name__,
             )

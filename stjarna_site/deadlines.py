@@ -8,7 +8,9 @@ under /admin/); one watchdog thread per worker process shuts down the socket of 
 connection when its deadline passes. The blocked call then fails at once with an
 ``OperationalError`` ("server closed the connection"), which the site answers as 503
 ``temporarily_unavailable`` with ``Retry-After`` (``stjarna_site.errors``), and Django drops the
-broken connection at the end of the request.
+broken connection at the end of the request. The cut also opens the worker's database breaker
+(``stjarna_site.postgresql``): for ``DATABASE_BREAKER_SECONDS`` its other requests that need the
+database answer 503 at once instead of each waiting out a deadline or a connect timeout.
 
 A request that never touches the database (a warm menu) has nothing to cut. Only PostgreSQL:
 SQLite has no socket and never hangs on a server.
@@ -29,6 +31,8 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
+
+from stjarna_site.breaker import Breaker
 
 logger = structlog.get_logger("stjarna.database")
 
@@ -89,7 +93,16 @@ class Watchdog:
                     logger.error("database deadline passed; connection cut", path=path)
 
 
-watchdog = Watchdog()
+def _cut_and_open_the_breaker(wrapper: BaseDatabaseWrapper) -> bool:
+    cut = cut_connection(wrapper)
+    if cut:
+        database_breaker.failed(TimeoutError("database deadline passed"))
+    return cut
+
+
+# How long this worker skips PostgreSQL after it stopped answering (stjarna_site.postgresql).
+database_breaker = Breaker(settings.DATABASE_BREAKER_SECONDS, name="postgresql")
+watchdog = Watchdog(cut=_cut_and_open_the_breaker)
 
 
 class DatabaseDeadlineMiddleware:

@@ -130,6 +130,8 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus the worker's breaker for a database that stopped answering.
+    DATABASES["default"]["ENGINE"] = "stjarna_site.postgresql"
     # Fail fast when PostgreSQL is unreachable, so /api/health answers 503 quickly.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
@@ -152,6 +154,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=2.5)
 # The admin's imports and exports may legitimately take longer; still below gunicorn's timeout.
 DATABASE_ADMIN_REQUEST_DEADLINE = env.float("DATABASE_ADMIN_REQUEST_DEADLINE", default=25.0)
+# After such a cut or a connect timeout the worker skips PostgreSQL this long (503 at once).
+DATABASE_BREAKER_SECONDS = env.float("DATABASE_BREAKER_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from menu.nearcache import near_cache
+from stjarna_site.breaker import close_every_breaker
 from stjarna_site.counters import local_counters
 from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
@@ -30,6 +31,7 @@ def clear_cache() -> None:
     forget_local_blocklist()
     near_cache.clear()  # each worker's own menu copies (with Redis), like the shared ones
     local_counters.clear()  # each worker's fallback rate-limit counters
+    close_every_breaker()  # a test that broke Redis or PostgreSQL leaves no breaker open
 
 
 @pytest.fixture(autouse=True)

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from stjarna_site.deadlines import database_breaker
 from tests.factories import RestaurantFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the deadline cuts a PostgreSQL socket; CI's PostgreSQL pass runs this",
 )
+
+
+def request_in_a_thread(send):
+    """``send(client)`` from a new thread: a new database connection, as on another worker
+    thread."""
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.append(send(Client(raise_request_exception=False)))
+    )
+    worker.start()
+    worker.join()
+    return result[0]
 
 
 def request_while_restaurants_are_locked(send) -> tuple:
@@ -67,3 +81,20 @@ def test_a_request_within_its_deadline_is_not_cut(transactional_db, settings, ca
     assert cold_menu(Client()).status_code == 200
     assert cold_menu(Client()).status_code == 200  # the persistent connection is intact
     assert "connection cut" not in capsys.readouterr().out
+
+
+def test_after_a_cut_the_worker_skips_the_database_for_a_moment_then_tries_again(
+    transactional_db, settings
+):
+    RestaurantFactory(public_id="bella")
+    settings.DATABASE_REQUEST_DEADLINE = 1.0
+    assert request_while_restaurants_are_locked(cold_menu).status_code == 503
+
+    # The table is free again, yet the worker does not ask: the breaker is open.
+    skipped = request_in_a_thread(cold_menu)
+    assert skipped.status_code == 503
+    assert skipped.json()["error"]["code"] == "temporarily_unavailable"
+
+    time.sleep(database_breaker.seconds)
+    assert request_in_a_thread(cold_menu).status_code == 200  # the probe found it answering
+    assert request_in_a_thread(cold_menu).status_code == 200
