@@ -30,7 +30,7 @@ from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-logger = structlog.get_logger("stjarna.cache")
+logger = structlog.get_logger("stjarna.breaker")
 
 DEFAULT_BREAKER_SECONDS = 2.0
 # Failures that say "Redis is not answering"; a ResponseError (a bad command) is not one of them.
