@@ -1,29 +1,34 @@
-"""Every request has an end (SPEC §11): a request's database connection is cut at its deadline.
+"""Every request has an end (SPEC §11): a database call that gets no answer is cut at its deadline.
 
 A PostgreSQL that stops answering (SIGSTOP, a stuck disk, a frozen VM whose kernel still ACKs)
 leaves a query waiting forever: the statement timeout is the *server's* to enforce, and neither
 TCP keepalives nor ``tcp_user_timeout`` fire while the peer's kernel acknowledges every packet.
-So each request is given ``DATABASE_REQUEST_DEADLINE`` seconds (``DATABASE_ADMIN_REQUEST_DEADLINE``
-under /admin/); one watchdog thread per worker process shuts down the socket of a request's
-connection when its deadline passes. The blocked call then fails at once with an
+So during a request every database call — a query, a commit or rollback, the connection health
+check — may wait ``DATABASE_REQUEST_DEADLINE`` seconds (``DATABASE_ADMIN_REQUEST_DEADLINE`` under
+/admin/, where imports run long queries); the PostgreSQL backend (``stjarna_site.postgresql``)
+arms :data:`watchdog` around each call, and the watchdog, one thread per worker process, shuts down
+the socket of a connection whose call overran. The blocked call then fails at once with an
 ``OperationalError`` ("server closed the connection"), which the site answers as 503
 ``temporarily_unavailable`` with ``Retry-After`` (``stjarna_site.errors``), and Django drops the
-broken connection at the end of the request. The cut also opens the worker's database breaker
-(``stjarna_site.postgresql``): for ``DATABASE_BREAKER_SECONDS`` its other requests that need the
-database answer 503 at once instead of each waiting out a deadline or a connect timeout.
+broken connection at the end of the request. The cut also opens the worker's database breaker:
+for ``DATABASE_BREAKER_SECONDS`` its other requests that need the database answer 503 at once
+instead of each waiting out a deadline or a connect timeout.
 
-A request that never touches the database (a warm menu) has nothing to cut. Only PostgreSQL:
-SQLite has no socket and never hangs on a server.
+The deadline is per call, not per request: a request that is merely slow (a busy CPU, a Redis
+timeout before it) is never mistaken for a hung database. Outside requests (management commands,
+migrations) nothing is armed. A request that never touches the database (a warm menu) arms
+nothing. Only PostgreSQL: SQLite has no socket and never hangs on a server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import structlog
 from django.conf import settings
@@ -90,7 +95,7 @@ class Watchdog:
                 expired = [self._armed.pop(token) for token in due]
             for _, wrapper, path in expired:
                 if self._cut(wrapper):
-                    logger.error("database deadline passed; connection cut", path=path)
+                    logger.error("database call overran its deadline; connection cut", path=path)
 
 
 def _cut_and_open_the_breaker(wrapper: BaseDatabaseWrapper) -> bool:
@@ -105,8 +110,26 @@ database_breaker = Breaker(settings.DATABASE_BREAKER_SECONDS, name="postgresql")
 watchdog = Watchdog(cut=_cut_and_open_the_breaker)
 
 
+_allowance = threading.local()  # this thread's request: (deadline seconds, path)
+
+
+@contextlib.contextmanager
+def database_call_deadline(wrapper: BaseDatabaseWrapper) -> Iterator[None]:
+    """Around one database call: cut ``wrapper``'s connection if the call overruns the request's
+    allowance (nothing outside a request)."""
+    allowance = getattr(_allowance, "value", None)
+    if allowance is None:
+        yield
+        return
+    token = watchdog.arm(wrapper, *allowance)
+    try:
+        yield
+    finally:
+        watchdog.disarm(token)
+
+
 class DatabaseDeadlineMiddleware:
-    """Arm the watchdog for the request's database connection, disarm it when the view is done."""
+    """Give each database call of this request its deadline (see the module docstring)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         if connections["default"].vendor != "postgresql":
@@ -114,14 +137,12 @@ class DatabaseDeadlineMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        admin = request.path_info.startswith("/admin/")
-        seconds = (
-            settings.DATABASE_ADMIN_REQUEST_DEADLINE
-            if admin
-            else settings.DATABASE_REQUEST_DEADLINE
-        )
-        token = watchdog.arm(connections["default"], seconds, request.path)
+        if request.path_info.startswith("/admin/"):
+            seconds = settings.DATABASE_ADMIN_REQUEST_DEADLINE
+        else:
+            seconds = settings.DATABASE_REQUEST_DEADLINE
+        _allowance.value = (seconds, request.path)
         try:
             return self.get_response(request)
         finally:
-            watchdog.disarm(token)
+            _allowance.value = None
