@@ -178,3 +178,14 @@ def test_the_app_and_nginx_agree_on_the_body_limit(settings):
     conf = (Path(settings.BASE_DIR) / "deploy" / "nginx" / "stjarna.conf.template").read_text()
     assert "client_max_body_size 3m;" in conf
     assert settings.MAX_REQUEST_BODY_BYTES == 3 * 1024 * 1024
+
+
+def test_a_transfer_encoding_nginx_cannot_read_is_a_json_400(nginx, upstream):
+    with socket.create_connection(("127.0.0.1", nginx.port), timeout=5) as client:
+        client.sendall(
+            b"POST /api/chat HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n"
+        )
+        answer = client.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert b'"code": "bad_request"' in answer
+    assert upstream.requests == []
