@@ -45,6 +45,7 @@ from django.db import transaction
 
 from menu import nearcache
 from menu.selectors import public_menu
+from stjarna_site.breaker import redis_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,8 @@ def menu_entry(public_id: str) -> MenuEntry | None:
         return entry
     ticket = nearcache.near_cache.ticket()
     entry = _shared_menu_entry(public_id, key[1])
-    nearcache.near_cache.store(ticket, key, entry)
+    if not redis_skipped():  # read from the database past a skipped Redis: not shared, not kept
+        nearcache.near_cache.store(ticket, key, entry)
     return entry
 
 

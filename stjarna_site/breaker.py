@@ -100,6 +100,11 @@ _breakers: dict[tuple[str, ...], Breaker] = {}
 _breakers_lock = threading.Lock()
 
 
+def redis_skipped() -> bool:
+    """True while this worker skips Redis: what it serves now was not shared through Redis."""
+    return any(breaker.is_open for breaker in _breakers.values())
+
+
 def breaker_for(servers: tuple[str, ...], seconds: float) -> Breaker:
     """The process's one breaker for these servers (Django builds a cache client per thread)."""
     with _breakers_lock:
