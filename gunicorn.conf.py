@@ -7,7 +7,9 @@ variable (listed in ``.env.example`` and docs/reliability.md):
 - ``GUNICORN_THREADS``: threads per worker (default 2, so the ``gthread`` worker: keep-alive
   connections and a second request while one waits on PostgreSQL or Redis).
 - ``GUNICORN_TIMEOUT``: seconds a worker may be silent before the master kills it (default 30).
-- ``BIND`` (e.g. ``unix:/run/stjarna.sock``) or ``PORT`` (default 8000, on all interfaces).
+- ``BIND`` (e.g. ``unix:/run/stjarna/gunicorn.sock``) or ``PORT`` (default 8000, on 127.0.0.1
+  only: nginx in front (``deploy/nginx/``) is the only client, so a slow or idle client can never
+  hold a worker; a platform without nginx that must reach gunicorn sets ``BIND=0.0.0.0:$PORT``).
 - ``FORWARDED_ALLOW_IPS``: the proxies whose ``X-Forwarded-*`` headers gunicorn believes for
   ``wsgi.url_scheme`` (default ``127.0.0.1``). The *client IP* for rate limits is decided by the
   application's ``TRUSTED_PROXY_COUNT``, not by this setting.
@@ -34,7 +36,7 @@ def _int(name: str, default: int) -> int:
 _cpus = multiprocessing.cpu_count()
 
 wsgi_app = "stjarna_site.wsgi:application"
-bind = os.environ.get("BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+bind = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 
 workers = _int("WEB_CONCURRENCY", 2 * _cpus + 1)
 threads = _int("GUNICORN_THREADS", 2)

@@ -2,9 +2,12 @@
 
 ``Stack`` starts a *private* PostgreSQL (initdb + pg_ctl) and a *private* redis-server on free
 ports in a temporary folder — never the machine's own services on 5432/6379, which other tests
-use — migrates, seeds ``bench-*`` restaurants, and runs gunicorn (``gunicorn.conf.py``) with
-DEBUG off, exactly as in production except for plain HTTP. The fault script stops and starts the
-private services under load; :meth:`Stack.close` tears everything down.
+use — migrates, seeds ``bench-*`` restaurants, runs gunicorn (``gunicorn.conf.py``) with DEBUG off
+on a local port, and in front of it a private nginx (Debian's package, not daemonised) from the
+project's own ``deploy/nginx/stjarna.conf.template``: exactly production's topology except for
+plain HTTP. ``stack.port`` is nginx's; ``stack.app_port`` reaches gunicorn directly. The fault
+script stops and starts the private services under load; :meth:`Stack.close` tears everything
+down.
 
 PostgreSQL refuses to run as root: when this script is root, the PostgreSQL commands run as the
 ``postgres`` system user (the temporary folder is handed to it).
@@ -18,6 +21,7 @@ import json
 import math
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -106,6 +110,116 @@ def http_get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return 0, b""
     finally:
         conn.close()
+
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "stjarna.conf.template"
+NGINX_BIN = shutil.which("nginx") or "/usr/sbin/nginx"
+_PLACEHOLDER = re.compile(r"\$\{(STJARNA_[A-Z_]+)\}")
+
+
+def render_nginx_site(values: dict[str, str]) -> str:
+    """The deploy template with its ``${STJARNA_…}`` names replaced (what ``envsubst`` does with
+    an explicit list of names); nginx's own ``$variables`` are left alone."""
+
+    def replace(match: re.Match) -> str:
+        return values[match.group(1)]
+
+    return _PLACEHOLDER.sub(replace, NGINX_TEMPLATE.read_text())
+
+
+# The http-level frame of a private nginx: no daemon, everything under its own folder.
+_NGINX_MAIN = """daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 16384;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+{user}
+events {{ worker_connections 8192; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/stjarna.conf;
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """A private nginx in ``folder`` on 127.0.0.1:``port`` in front of ``upstream``."""
+
+    folder: Path
+    upstream: str
+    static_root: Path = ROOT / "staticfiles"
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def conf(self) -> Path:
+        return self.folder / "nginx.conf"
+
+    def write_config(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        site = render_nginx_site(
+            {
+                "STJARNA_LISTEN": f"127.0.0.1:{self.port}",
+                "STJARNA_SERVER_NAME": "127.0.0.1 localhost",
+                "STJARNA_UPSTREAM": self.upstream,
+                "STJARNA_STATIC_ROOT": str(self.static_root),
+                "STJARNA_REAL_IP_FROM": "127.0.0.1",  # the load generator plays the balancer
+                "STJARNA_ACCESS_LOG": str(self.folder / "access.log"),
+            }
+        )
+        (self.folder / "stjarna.conf").write_text(site)
+        # As root the master would hand its workers to "nobody", who cannot use this folder.
+        user = "user root;" if os.geteuid() == 0 else ""
+        self.conf.write_text(_NGINX_MAIN.format(folder=self.folder, user=user))
+
+    def command(self, *args: str) -> list[str]:
+        return [NGINX_BIN, "-p", str(self.folder), "-e", str(self.folder / "error.log"),
+                "-c", str(self.conf), *args]  # fmt: skip
+
+    def test_config(self) -> subprocess.CompletedProcess:
+        """``nginx -t`` on the written config."""
+        self.write_config()
+        return subprocess.run(self.command("-t"), capture_output=True, text=True)
+
+    def start(self) -> None:
+        self.write_config()
+        self.process = subprocess.Popen(
+            self.command(),
+            stdout=(self.folder / "nginx.out").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.folder / "error.log").read_text(errors="replace")
+                raise RuntimeError(f"nginx exited:\n{log}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests in flight
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
 
 
 @dataclass
@@ -229,12 +343,18 @@ class Stack:
     max_items: int = 300
     extra_env: dict[str, str] = field(default_factory=dict)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="stjarna-bench-")))
-    port: int = field(default_factory=free_port)
+    app_port: int = field(default_factory=free_port)
     gunicorn: subprocess.Popen | None = None
 
     def __post_init__(self) -> None:
         self.postgres = Postgres(self.folder / "pg")
         self.redis = Redis(self.folder)
+        self.nginx = Nginx(self.folder / "nginx", upstream=f"127.0.0.1:{self.app_port}")
+
+    @property
+    def port(self) -> int:
+        """Where clients connect: nginx."""
+        return self.nginx.port
 
     # --- lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> Stack:
@@ -257,8 +377,8 @@ class Stack:
         env = production_env(
             self.postgres.url,
             self.redis.url,
-            TRUSTED_PROXY_COUNT="1",  # the load generator plays the load balancer
-            BIND=f"127.0.0.1:{self.port}",
+            TRUSTED_PROXY_COUNT="1",  # nginx, which believes the load generator's X-Forwarded-For
+            BIND=f"127.0.0.1:{self.app_port}",
         )
         if self.workers:
             env["WEB_CONCURRENCY"] = str(self.workers)
@@ -294,6 +414,8 @@ class Stack:
             + f"c('seed_bench', restaurants={self.restaurants}, max_items={self.max_items})",
         )
         self.start_gunicorn()
+        self.nginx.start()
+        self.wait_healthy(timeout=20)
 
     def start_gunicorn(self) -> None:
         self.gunicorn = subprocess.Popen(
@@ -310,13 +432,15 @@ class Stack:
         while time.monotonic() < deadline:
             if self.gunicorn and self.gunicorn.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.folder / 'gunicorn.log'}")
-            status, _ = http_get(self.port, "/api/health", timeout=3)
+            port = self.port if self.nginx.process else self.app_port
+            status, _ = http_get(port, "/api/health", timeout=3)
             if status == 200 and len(self.worker_pids()) >= max(self.workers, 1):
                 return
             time.sleep(0.1)
         raise RuntimeError(f"stack not healthy after {timeout}s; see {self.folder}")
 
     def close(self) -> None:
+        self.nginx.stop()
         if self.gunicorn and self.gunicorn.poll() is None:
             self.gunicorn.send_signal(signal.SIGQUIT)  # immediate: nothing here needs draining
             try:
@@ -334,24 +458,25 @@ class Stack:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def postgres_pids(self) -> list[int]:
+        """The private cluster's postmaster and every backend it forked."""
+        postmaster = int((self.postgres.data / "postmaster.pid").read_text().split()[0])
+        return [postmaster, *children_of(postmaster)]
+
+    def freeze(self, pids: list[int]) -> None:
+        """SIGSTOP: the processes stop answering while the kernel keeps their sockets open."""
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self, pids: list[int]) -> None:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
     def worker_pids(self) -> list[int]:
         """The gunicorn master's children (its workers), read from /proc."""
-        if not self.gunicorn:
-            return []
-        master = self.gunicorn.pid
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ")".
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == master:
-                pids.append(int(entry.name))
-        return sorted(pids)
+        return children_of(self.gunicorn.pid) if self.gunicorn else []
 
     def sql(self, query: str) -> list[tuple]:
         """Run one query on the private database (psql, so no driver is needed here)."""
@@ -377,6 +502,22 @@ class Stack:
             check=True,
         )
         return [tuple(line.split("\t")) for line in done.stdout.splitlines() if line]
+
+
+def children_of(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``, read from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            pids.append(int(entry.name))
+    return sorted(pids)
 
 
 def machine() -> str:

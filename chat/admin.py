@@ -16,6 +16,7 @@ from tenants.scoping import (
     TenantScopedAdminMixin,
     TenantScopedInlineMixin,
     restaurant_filter,
+    restaurant_pk_from,
 )
 
 
@@ -106,8 +107,8 @@ class ChatMessageAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAd
         if not self.has_view_permission(request):
             raise PermissionDenied
         messages = self.get_queryset(request)
-        restaurant_pk = request.GET.get("restaurant", "")
-        if restaurant_pk.isdigit():
+        restaurant_pk = restaurant_pk_from(request.GET.get("restaurant"))
+        if restaurant_pk is not None:  # a malformed value is ignored
             messages = messages.filter(session__restaurant__pk=restaurant_pk)
         context = {
             **self.admin_site.each_context(request),

@@ -13,24 +13,23 @@ chat:ip       client IP + restaurant                  ``CHAT_IP_RATE_LIMIT``    
 They are checked in that order and the first one that refuses stops the check, so a refused
 request never eats into the later counters: a diner hammering the burst limit does not use up
 their sustained quota, and one diner over their own limit does not use up the IP ceiling that
-their neighbours on the same Wi-Fi share. The client IP honours ``TRUSTED_PROXY_COUNT``.
+their neighbours on the same Wi-Fi share. The client IP honours ``TRUSTED_PROXY_COUNT``, and
+an IPv6 client counts as its /64 (``stjarna_site.client_ip.client_network``).
 
-If the cache cannot be reached the limiter fails open (the request is served) and logs an error.
+If the cache cannot be reached, each worker counts with its own in-memory counters and logs an
+error (``stjarna_site.counters``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import structlog
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 
-from stjarna_site.client_ip import client_ip
+from stjarna_site.client_ip import client_network
+from stjarna_site.counters import count_request
 from tenants.models import Restaurant
-
-logger = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class ChatLimit:
     def key(self, group: str, request: HttpRequest) -> str:
         """django-ratelimit key callable (see ``limit_key``)."""
         return limit_key(
-            ip=client_ip(request),
+            ip=client_network(request),
             restaurant_pk=request.chat_restaurant.pk,  # type: ignore[attr-defined]
             session_token=request.chat_session_token if self.per_diner else None,  # type: ignore[attr-defined]
         )
@@ -64,7 +63,8 @@ CHAT_LIMITS: tuple[ChatLimit, ...] = (
 
 
 def limit_key(*, ip: str, restaurant_pk: int, session_token: str | None) -> str:
-    """The counter key: per IP and restaurant, plus the session token for per-diner limits.
+    """The counter key: per IP (IPv6: per /64) and restaurant, plus the session token for
+    per-diner limits.
 
     The restaurant's primary key (not its public id) keeps counters stable across a rename.
     django-ratelimit hashes the whole key, so the raw IP never reaches the cache as text.
@@ -92,27 +92,14 @@ def chat_rate_limited(
     request.chat_restaurant = restaurant  # type: ignore[attr-defined]
     request.chat_session_token = session_token  # type: ignore[attr-defined]
     for limit in CHAT_LIMITS:
-        try:
-            usage = get_usage(
-                request, group=limit.group, key=limit.key, rate=limit.rate, increment=True
-            )
-        except Exception:
-            # Fail open: an unreachable cache must not refuse every diner (RATELIMIT_FAIL_OPEN
-            # covers a failed read; a connection error raises instead, so it is caught here).
-            logger.error(
-                "rate limit cache unavailable; failing open",
-                restaurant_id=restaurant.public_id,
-                group=limit.group,
-                exc_info=True,
-            )
-            return None
-        if usage is not None and usage["should_limit"]:
+        usage = count_request(request, group=limit.group, key=limit.key, rate=limit.rate)
+        if usage is not None and usage.should_limit:
             # Windows are fixed and offset per key: a window ending at second W counts every
             # request while int(time()) <= W, so the wait is time_left (W - now) plus the rest of
             # the current second, rounded up: waiting that long always lands in a new window.
             return RateLimited(
                 group=limit.group,
                 rate=limit.rate(limit.group, request),
-                retry_after=max(1, int(usage["time_left"]) + 1),
+                retry_after=max(1, usage.time_left + 1),
             )
     return None

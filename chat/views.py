@@ -19,7 +19,6 @@ The blocked-IP list (a middleware) answers before all of this.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -34,7 +33,8 @@ from chat.selectors import returning_session
 from chat.services import chat_reply
 from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
-from stjarna_site.errors import api_error
+from stjarna_site.errors import api_error, temporarily_unavailable
+from stjarna_site.json_input import loads_json
 from stjarna_site.logging import set_log_restaurant
 from tenants.cors import request_origin_allowed
 from tenants.validators import is_public_id
@@ -77,10 +77,8 @@ def chat(request: HttpRequest) -> JsonResponse:
         # The database or cache failed under us. Whatever was being stored has been rolled back
         # (chat_exchange_record is atomic); the widget falls back to its local engine on a 503.
         logger.exception("chat request failed", restaurant_id=public_id)
-        return api_error(
-            "temporarily_unavailable",
-            "The chat is temporarily unavailable; please try again shortly.",
-            503,
+        return temporarily_unavailable(
+            "The chat is temporarily unavailable; please try again shortly."
         )
 
 
@@ -195,7 +193,7 @@ def _body(request: HttpRequest) -> bytes:
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = loads_json(body)  # nesting bounded too
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadRequest("invalid_json", "The request body is not valid UTF-8 JSON.", 400) from exc
     if not isinstance(data, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
@@ -69,6 +70,14 @@ def _first_validation_message(detail: Any, field: str = "") -> str:
     return f"{field}: {text}" if field and field != "non_field_errors" else text
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """400 handler (Django's SuspiciousOperation: a bad Host, too many query parameters): JSON,
+    and 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    if isinstance(exception, RequestDataTooBig):
+        return api_error("payload_too_large", "The request body is too large.", 413)
+    return api_error("bad_request", "The request could not be understood.", 400)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """404 handler: JSON for everything (the admin and demo page keep their own templates)."""
     return api_error("not_found", "There is nothing at this address.", 404)
@@ -88,11 +97,14 @@ def server_error(request: HttpRequest) -> JsonResponse:
     and middleware alike, so ``sys.exc_info()`` names the failure.
     """
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        response = api_error(
-            "temporarily_unavailable",
-            "The service is temporarily unavailable; please try again shortly.",
-            503,
+        return temporarily_unavailable(
+            "The service is temporarily unavailable; please try again shortly."
         )
-        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return response
     return api_error("server_error", "Something went wrong on our side; please try again.", 500)
+
+
+def temporarily_unavailable(message: str) -> JsonResponse:
+    """503 ``temporarily_unavailable`` with ``Retry-After``: a dependency is down, not a bug."""
+    response = api_error("temporarily_unavailable", message, 503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response

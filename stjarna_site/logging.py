@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -95,10 +96,17 @@ def configure_logging(*, log_format: str, level: str) -> None:
 
 
 def request_id_for(request: HttpRequest) -> str:
-    """Reuse a well-formed incoming X-Request-ID (from a proxy), otherwise mint one."""
-    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    if _SAFE_REQUEST_ID.fullmatch(incoming):
-        return incoming
+    """The X-Request-ID our own proxy set, otherwise a new one.
+
+    The header is believed only behind a trusted proxy (``TRUSTED_PROXY_COUNT`` > 0, the setting
+    that also makes ``X-Forwarded-For`` believed): nginx (``deploy/``) always overwrites it with
+    its own ``$request_id``, so its log line and ours share the id. Without a proxy any client
+    could choose the id its requests are logged under.
+    """
+    if settings.TRUSTED_PROXY_COUNT > 0:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        if _SAFE_REQUEST_ID.fullmatch(incoming):
+            return incoming
     return uuid.uuid4().hex
 
 

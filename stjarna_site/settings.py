@@ -11,6 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +72,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served by us, not from a CDN
     "django_ratelimit",
     "axes",  # login throttling (accounts.throttling)
+    "csp",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -82,6 +86,11 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
+    # Every error on /api/ in the JSON error shape, whichever layer below answered it.
+    "stjarna_site.bounded_input.ApiErrorShapeMiddleware",
+    "stjarna_site.bounded_input.RequestBodyLimitMiddleware",
+    # A database that stops answering costs a request seconds, then a 503 (PostgreSQL only).
+    "stjarna_site.deadlines.DatabaseDeadlineMiddleware",
     # Blocked IPs get their 403 before any other work (but still get a request log line).
     "operators.middleware.BlockedIPMiddleware",
     "operators.middleware.RateLimitedCounterMiddleware",
@@ -96,6 +105,8 @@ MIDDLEWARE = [
     "operators.middleware.AdminAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on the admin and the demo page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a lockout during login into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +137,8 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus the worker's breaker for a database that stopped answering.
+    DATABASES["default"]["ENGINE"] = "stjarna_site.postgresql"
     # Fail fast when PostgreSQL is unreachable, so /api/health answers 503 quickly.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
@@ -133,6 +146,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10000)
     if _statement_timeout:
         _db_options.setdefault("options", f"-c statement_timeout={_statement_timeout}")
+    # A lost server or network (no FIN, no RST) is noticed in seconds, not after the kernel's
+    # two hours of keepalive silence or fifteen minutes of retransmissions (libpq parameters).
+    _db_options.setdefault("keepalives", 1)
+    _db_options.setdefault("keepalives_idle", env.int("DATABASE_KEEPALIVES_IDLE", default=5))
+    _db_options.setdefault("keepalives_interval", 2)
+    _db_options.setdefault("keepalives_count", 2)
+    _db_options.setdefault(
+        "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=5000)
+    )
+# A server that is up but stopped answering (SIGSTOP, a stuck disk) still ACKs every packet, so
+# no socket option notices it: stjarna_site.deadlines cuts a request's connection after this many
+# seconds (an API request needs milliseconds; the first cut opens the worker's database breaker).
+DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=1.5)
+# The admin's imports and exports may legitimately take longer; still below gunicorn's timeout.
+DATABASE_ADMIN_REQUEST_DEADLINE = env.float("DATABASE_ADMIN_REQUEST_DEADLINE", default=25.0)
+# After such a cut or a connect timeout the worker skips PostgreSQL this long (503 at once).
+DATABASE_BREAKER_SECONDS = env.float("DATABASE_BREAKER_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
@@ -145,7 +175,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="stjarna"),
             "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # After a timeout the worker skips Redis for this long (stjarna_site.breaker).
+                "CLIENT_CLASS": "stjarna_site.breaker.CircuitBreakerClient",
+                "BREAKER_SECONDS": env.float("CACHE_BREAKER_SECONDS", default=2.0),
                 "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
             },
@@ -161,12 +193,19 @@ else:
 
 # --- Rate limits (django-ratelimit, counted in the cache above; see chat.ratelimits) ----------
 RATELIMIT_USE_CACHE = "default"
-# A cache outage must not take the chat down: chat.ratelimits also catches cache errors and logs.
-RATELIMIT_FAIL_OPEN = True
+# A cache failure that django-ratelimit notices itself is reported (count 0), not waved through:
+# stjarna_site.counters then counts in the worker's own memory, as it does for a raised error.
+RATELIMIT_FAIL_OPEN = False
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The embedded default is one process, where a local-memory cache *is* shared by every
     # request; production (REDIS_URL) gets the full check.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Bounded input (stjarna_site.bounded_input; nginx's client_max_body_size matches) --------
+# The largest body any endpoint takes: a 5000-item menu import or a 2 MB admin upload. The chat
+# API keeps its own 8 KiB (SPEC §5).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -223,6 +262,25 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# django-csp: only our own scripts, styles (the demo page's one <style> carries the request's
+# nonce), images and API calls; the widget styles its Shadow DOM with adoptedStyleSheets, which
+# needs no 'unsafe-inline'. The JSON API is left out (nothing there renders), and so are the
+# OpenAPI docs pages, whose Swagger UI/Redoc bootstrap with inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/"],
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_NONCE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    },
+}
 
 # --- Login throttling (django-axes; docs/architecture.md "Login throttling") ------------------
 # Failed logins are counted per account and, separately, per client address; either count
@@ -292,7 +350,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["stjarna_site.json_input.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "stjarna_site.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

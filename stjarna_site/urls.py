@@ -27,5 +27,6 @@ if settings.BENCH_BASELINE:  # bench/menu.py's yardstick; never set in productio
 
     urlpatterns.append(path("bench/baseline", baseline))
 
+handler400 = "stjarna_site.errors.bad_request"
 handler404 = "stjarna_site.errors.not_found"
 handler500 = "stjarna_site.errors.server_error"

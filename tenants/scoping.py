@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -49,8 +50,22 @@ class RestaurantListFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
             return queryset
+        pk = restaurant_pk_from(self.value())
+        if pk is None:  # ?restaurant=abc: the admin answers "incorrect lookup", not a 500
+            raise IncorrectLookupParameters(f"Not a restaurant id: {self.value()!r}")
         path = getattr(self, "tenant_path", "") or "restaurant"
-        return queryset.filter(**{f"{path}__pk": self.value()})
+        return queryset.filter(**{f"{path}__pk": pk})
+
+
+_MAX_PK_DIGITS = 18  # a bigint holds every 18-digit number
+
+
+def restaurant_pk_from(value: str | None) -> int | None:
+    """A restaurant primary key from a query parameter: ASCII digits only (``"²".isdigit()`` is
+    true, ``int("²")`` fails), short enough for the database; None for anything else."""
+    if value and value.isascii() and value.isdigit() and len(value) <= _MAX_PK_DIGITS:
+        return int(value)
+    return None
 
 
 def restaurant_filter(tenant_path: str) -> type[RestaurantListFilter]:

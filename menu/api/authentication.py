@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -17,6 +16,7 @@ from rest_framework.throttling import BaseThrottle
 
 from menu.apikeys import api_key_authenticate, api_key_record_use
 from menu.models import ApiKey
+from stjarna_site.counters import count_request
 from stjarna_site.errors import api_exception_handler
 from stjarna_site.logging import set_log_restaurant
 
@@ -63,7 +63,7 @@ class HasApiKey(BasePermission):
 class ApiKeyRateThrottle(BaseThrottle):
     """``API_KEY_RATE_LIMIT`` per key, counted by django-ratelimit in the shared cache.
 
-    Like the chat limiter it fails open: an unreachable cache is logged, not a refusal.
+    Like the chat limiter, with the cache unreachable each worker counts on its own (logged).
     """
 
     def __init__(self) -> None:
@@ -73,23 +73,15 @@ class ApiKeyRateThrottle(BaseThrottle):
         key = request.auth
         if not isinstance(key, ApiKey):
             return True
-        try:
-            usage = get_usage(
-                request._request,
-                group=RATE_LIMIT_GROUP,
-                key=lambda group, req: str(key.pk),
-                rate=settings.API_KEY_RATE_LIMIT,
-                increment=True,
-            )
-        except Exception:
-            logger.exception("api key rate limiter unavailable; allowing the request")
+        usage = count_request(
+            request._request,
+            group=RATE_LIMIT_GROUP,
+            key=lambda group, req: str(key.pk),
+            rate=settings.API_KEY_RATE_LIMIT,
+        )
+        if usage is None or not usage.should_limit:
             return True
-        if usage is None or not usage["should_limit"]:
-            return True
-        if usage["limit"] == 0:  # the cache failed without raising
-            logger.error("api key rate limiter unavailable; allowing the request")
-            return True
-        self.retry_after = max(1, usage["time_left"])
+        self.retry_after = max(1, usage.time_left)
         return False
 
     def wait(self) -> float | None:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from operators.audit import command_actor, record_operator_action
 from tenants.models import Restaurant
+
+
+def write_private_file(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600, an existing file too): exports
+    hold diners' chats and staff names. Raises CommandError naming the path when it cannot."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a file that existed keeps its old mode otherwise
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
 
 
 def restaurant_or_error(public_id: str) -> Restaurant:

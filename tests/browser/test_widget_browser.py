@@ -67,6 +67,21 @@ def test_widget_works_on_a_hostile_page_with_global_css_and_a_strict_csp(
     assert csp_errors == []
 
 
+def test_widget_works_on_the_demo_page_under_its_own_content_security_policy(
+    page, demo, live_server
+):
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security" in m.text else 0)
+    with page.expect_response(live_server.url + "/") as loaded:
+        page.goto(live_server.url + "/")
+    assert "script-src 'self'" in loaded.value.headers["content-security-policy"]
+    open_widget(page)
+    reply = ask(page, "any vegan dishes?")
+    assert reply.cards == item_names(tag="vegan")
+    assert not reply.offline
+    assert csp_errors == []
+
+
 def test_vegan_question_lists_exactly_the_vegan_items_via_the_server(page, demo, live_server):
     page.goto(live_server.url + "/")
     open_widget(page)
@@ -159,10 +174,10 @@ def test_widget_is_usable_by_keyboard_alone(page, demo, live_server):
 
 
 def test_open_widget_has_no_serious_accessibility_violations(page, demo, live_server):
+    page.add_init_script(path=str(AXE_JS))  # an init script, as the demo page's CSP forbids inline
     page.goto(live_server.url + "/")
     open_widget(page)
     ask(page, "anything without nuts")
-    page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "axe.run({include: [['stjarna-widget']]}, {resultTypes: ['violations']})"
     )

@@ -248,3 +248,21 @@ def test_searching_chats_finds_a_question_and_stays_in_scope(bella, roma, staff_
         reverse("admin:chat_chatsession_changelist"), {"q": "truffle"}
     )
     assert [s.pk for s in response.context["cl"].result_list] == [mine.pk]
+
+
+# --- Malformed filter values -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1" * 40, "-1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/menu/menuitem/",
+        "/admin/chat/chatsession/",
+        "/admin/chat/chatmessage/",
+        REPORT_URL,
+    ],
+)
+def test_a_malformed_restaurant_filter_is_never_a_500(login_as, operator, bella, url, value):
+    response = login_as(operator).get(url, {"restaurant": value})
+    assert response.status_code in (200, 302)

@@ -18,6 +18,7 @@ from pathlib import Path
 import django_ratelimit.core
 import pytest
 
+import stjarna_site.counters
 from chat.ratelimits import limit_key
 from chat.selectors import forget_chat_menus
 from tests.chat.test_chat_api import ask, error_of
@@ -52,6 +53,7 @@ class FakeClock:
 def clock(monkeypatch):
     fake = FakeClock(1_900_000_000.0)
     monkeypatch.setattr(django_ratelimit.core, "time", fake)
+    monkeypatch.setattr(stjarna_site.counters, "time", fake)  # each worker's fallback counters
     return fake
 
 
@@ -278,9 +280,9 @@ def test_refused_origin_and_unknown_restaurant_are_not_counted(client, bella, ro
     assert statuses([ask(client, "hello") for _ in range(3)]) == [200, 200, 200]
 
 
-def test_limiter_fails_open_and_logs_an_error_when_the_cache_is_unreachable(
-    client, bella, settings, capsys
-):
+@pytest.fixture
+def unreachable_cache(settings):
+    """Rate limits counted in a cache nobody answers for (Redis down)."""
     settings.CACHES = {
         **settings.CACHES,
         "unreachable": {
@@ -291,13 +293,25 @@ def test_limiter_fails_open_and_logs_an_error_when_the_cache_is_unreachable(
     }
     settings.RATELIMIT_USE_CACHE = "unreachable"
 
+
+def test_with_the_cache_unreachable_the_worker_limits_with_its_own_counters(
+    client, bella, clock, unreachable_cache, capsys
+):
+    clock.now = float(int(clock.now))  # the start of a second: the burst window is whole
+
     responses = [ask(client, "hello") for _ in range(5)]
 
-    assert statuses(responses) == [200] * 5  # the burst limit would have refused two
+    assert statuses(responses) == [200, 200, 200, 429, 429]  # the burst limit, 3/s, holds
+    assert 1 <= int(responses[3]["Retry-After"]) <= 2
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    errors = [e for e in logged if e.get("event") == "rate limit cache unavailable; failing open"]
+    errors = [e for e in logged if e.get("event", "").startswith("rate limit cache unavailable")]
     assert errors and errors[0]["level"] == "error"
-    assert errors[0]["restaurant_id"] == "bella"
+
+
+def test_each_diner_keeps_their_own_fallback_counter(client, bella, clock, unreachable_cache):
+    clock.now = float(int(clock.now))
+    [ask(client, "hello") for _ in range(4)]
+    assert ask(client, "hello", token="diner-2").status_code == 200
 
 
 def test_429_writes_a_log_line_naming_the_restaurant(client, bella, clock, capsys):
@@ -399,3 +413,30 @@ def test_runbook_loop_with_15_per_30s_shows_200s_then_429s_after_15(live_server,
     )
 
     assert loop.stdout.split() == ["200"] * 15 + ["429"] * 5
+
+
+# --- IPv6 ------------------------------------------------------------------------------------
+
+
+def test_ipv6_addresses_of_one_slash_64_share_the_per_ip_limit(client, bella, clock, settings):
+    settings.CHAT_IP_RATE_LIMIT = "20/30s"
+    quiet_period(
+        clock, [limit_key(ip="2001:db8:1:2::/64", restaurant_pk=bella.pk, session_token=None)]
+    )
+
+    responses = [
+        ask(client, "hello", token=f"diner-{n}", REMOTE_ADDR=f"2001:db8:1:2:{n:x}::1")
+        for n in range(1, 41)
+    ]
+
+    assert statuses(responses) == [200] * 20 + [429] * 20
+    neighbour = ask(client, "hello", token="diner-x", REMOTE_ADDR="2001:db8:1:3::1")
+    assert neighbour.status_code == 200  # the next /64 is someone else
+
+
+def test_an_ipv4_mapped_ipv6_address_counts_as_its_ipv4_address(client, bella, clock, settings):
+    settings.CHAT_IP_RATE_LIMIT = "2/30s"
+    quiet_period(clock, [limit_key(ip="192.0.2.7", restaurant_pk=bella.pk, session_token=None)])
+    assert ask(client, "hello", token="a", REMOTE_ADDR="192.0.2.7").status_code == 200
+    assert ask(client, "hello", token="b", REMOTE_ADDR="::ffff:192.0.2.7").status_code == 200
+    assert ask(client, "hello", token="c", REMOTE_ADDR="192.0.2.7").status_code == 429

@@ -121,6 +121,17 @@ def test_export_has_everything_stored_about_the_tenant(bella, roma, staff_of_bel
     assert OperatorAction.objects.get(command="export_restaurant").restaurant == "bella"
 
 
+@pytest.mark.parametrize("command", ["export_restaurant", "export_audit"])
+def test_an_export_file_is_readable_by_its_owner_only(bella, run, tmp_path, command):
+    target = tmp_path / "export.json"
+    target.write_text("old")
+    target.chmod(0o644)  # an existing file is not left world-readable either
+    args = ("bella",) if command == "export_restaurant" else ()
+    run(command, *args, output=str(target))
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_text() != "old"
+
+
 def test_export_to_stdout_is_json(bella, run):
     assert json.loads(run("export_restaurant", "bella"))["restaurant"]["name"] == "Bella Napoli"
 

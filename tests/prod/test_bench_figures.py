@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.faults import judge
+from bench.faults import judge, judge_cold_menus
 from bench.harness import percentile, summarise
 
 
@@ -51,3 +51,23 @@ def test_an_html_500_or_a_menu_5xx_during_a_redis_outage_misses_the_targets():
     _, missed = judge("redis", 10.0, 12.0, 20.0, _run(samples, errors), health)
     assert any("not a JSON 503" in m for m in missed)
     assert any("menu" in m and "5xx" in m for m in missed)
+
+
+def test_a_hung_database_must_answer_503_within_5_s_while_it_is_stopped():
+    down, up = 100.0, 110.0
+    quick_503 = (101.0, 503, 1500.0)
+    served_after_sigcont = (108.0, 200, 2500.0)  # ended at 110.5, after SIGCONT, within 5 s
+    assert judge_cold_menus([quick_503, served_after_sigcont], down, up)[1] == []
+    for bad in [(101.0, 503, 6000.0), (101.0, 200, 100.0), (101.0, 0, 3000.0)]:
+        assert judge_cold_menus([quick_503, bad], down, up)[1]
+
+
+def test_slow_clients_miss_the_target_when_health_gets_slow():
+    samples = [(10.5, "menu", 200, 5.0)]
+    slow_health = [(10.0 + n / 10, 200, "ok", 1500.0 if n == 99 else 20.0) for n in range(100)]
+    slow_health.append((25.5, 200, "ok", 20.0))  # after the slow clients left
+    _, missed = judge("slow_clients", 10.0, 25.0, 26.0, _run(samples), slow_health)
+    assert missed == []  # one slow answer in 101: the p99 is still a fast one
+    slow_health[98] = (19.8, 200, "ok", 1500.0)
+    _, missed = judge("slow_clients", 10.0, 25.0, 26.0, _run(samples), slow_health)
+    assert any("health p99" in m for m in missed)

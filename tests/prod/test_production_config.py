@@ -52,7 +52,7 @@ def test_workers_and_threads_are_sized_from_the_cpu_count(load_config):
     assert config["workers"] == 9
     assert config["threads"] == 2
     assert config["worker_class"] == "gthread"
-    assert config["bind"] == "0.0.0.0:8000"
+    assert config["bind"] == "127.0.0.1:8000"  # behind nginx: never reachable from outside
 
 
 def test_environment_overrides_sizing_timeout_and_bind(load_config):
@@ -61,7 +61,7 @@ def test_environment_overrides_sizing_timeout_and_bind(load_config):
     )
     assert (config["workers"], config["threads"], config["timeout"]) == (3, 1, 12)
     assert config["worker_class"] == "sync"
-    assert config["bind"] == "0.0.0.0:5000"
+    assert config["bind"] == "127.0.0.1:5000"
     assert load_config(BIND="unix:/run/stjarna.sock")["bind"] == "unix:/run/stjarna.sock"
 
 

@@ -90,10 +90,18 @@ def test_every_response_carries_a_request_id_and_a_json_log_line(client, capsys)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_incoming_request_id_is_propagated_and_unsafe_ones_replaced(client):
+def test_request_id_from_the_trusted_proxy_is_kept_and_unsafe_ones_replaced(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # nginx in front
     assert client.get("/api/health", HTTP_X_REQUEST_ID="lb-abc-123")["X-Request-ID"] == "lb-abc-123"
     unsafe = client.get("/api/health", HTTP_X_REQUEST_ID="bad\nheader value")["X-Request-ID"]
     assert unsafe != "bad\nheader value" and len(unsafe) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_trusted_proxy_a_client_chosen_request_id_is_replaced(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0  # clients reach the app directly
+    request_id = client.get("/api/health", HTTP_X_REQUEST_ID="lb-abc-123")["X-Request-ID"]
+    assert request_id != "lb-abc-123" and len(request_id) == 32
 
 
 def test_unknown_urls_answer_in_the_error_shape(client):

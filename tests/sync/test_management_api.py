@@ -337,12 +337,17 @@ def test_per_key_rate_limit_answers_429_with_retry_after(bella, roma, api, setti
     assert other_key.get("/api/v1/menu").status_code == 200  # counted per key
 
 
-def test_rate_limiter_fails_open_when_the_cache_is_down(bella, api, bella_key, monkeypatch):
+def test_with_the_cache_down_each_worker_still_limits_each_key(
+    bella, api, bella_key, monkeypatch, settings
+):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("menu.api.authentication.get_usage", broken)
-    assert api(bella_key).get("/api/v1/menu").status_code == 200
+    monkeypatch.setattr("stjarna_site.counters.get_usage", broken)
+    monkeypatch.setattr("stjarna_site.counters.time", type("Clock", (), {"time": lambda: 60.0}))
+    settings.API_KEY_RATE_LIMIT = "2/m"
+    statuses = [api(bella_key).get("/api/v1/menu").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
 
 
 def test_the_request_log_names_the_keys_restaurant(bella, api, bella_key, capsys):
@@ -350,3 +355,32 @@ def test_the_request_log_names_the_keys_restaurant(bella, api, bella_key, capsys
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     request_line = next(line for line in lines if line.get("event") == "request")
     assert request_line["restaurant_id"] == "bella" and request_line["status"] == 200
+
+
+# --- Bounded input ---------------------------------------------------------------------------
+
+
+def test_json_nested_100000_deep_is_a_400_invalid_json_not_a_500(bella, api, bella_key):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = api(bella_key).client.put(
+        "/api/v1/menu",
+        data=deep,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {bella_key}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+def test_a_body_over_the_limit_is_refused_413_before_it_is_read(
+    bella, api, bella_key, settings, monkeypatch
+):
+    settings.MAX_REQUEST_BODY_BYTES = 1000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr("stjarna_site.json_input.BoundedJSONParser.parse", never)
+    response = api(bella_key).put("/api/v1/menu", {"items": [], "padding": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"

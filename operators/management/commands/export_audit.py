@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from operators.audit import audit_rows_to_csv, audit_trail
+from operators.management.base import write_private_file
 
 
 def parse_moment(value: str, option: str) -> datetime:
@@ -63,10 +63,7 @@ class Command(BaseCommand):
         else:
             text = audit_rows_to_csv(rows).rstrip("\n")
         if options["output"]:
-            try:
-                Path(options["output"]).write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
+            write_private_file(options["output"], text + "\n")
             self.stdout.write(f"Wrote {len(rows)} audit entries to {options['output']}")
         else:
             self.stdout.write(text)

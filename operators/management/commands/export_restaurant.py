@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from operators.gdpr import export_restaurant_data
-from operators.management.base import OperatorCommand, restaurant_or_error
+from operators.management.base import OperatorCommand, restaurant_or_error, write_private_file
 
 
 class Command(OperatorCommand):
@@ -31,10 +30,7 @@ class Command(OperatorCommand):
             f"{len(data['chatSessions'])} chat sessions, {len(data['auditTrail'])} audit entries"
         )
         if options["output"]:
-            try:
-                Path(options["output"]).write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}") from exc
+            write_private_file(options["output"], text + "\n")
             summary += f" to {options['output']}"
             self.stdout.write(self.style.SUCCESS(summary))
         else:

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with the worker's database breaker (see ``base``)."""
