@@ -15,8 +15,8 @@ from tests.browser.conftest import (
     item_names,
     unsafe_for,
 )
-from tests.browser.widget import FAB, ask, open_widget
-from widget.bundle import current_bundle
+from tests.browser.widget import ANSWERS, FAB, ask, open_widget
+from widget.bundle import current_widget
 
 pytestmark = pytest.mark.browser
 
@@ -151,7 +151,7 @@ def test_widget_is_usable_by_keyboard_alone(page, demo, live_server):
     assert page.evaluate("document.activeElement.shadowRoot.activeElement.tagName") == "INPUT"
     page.keyboard.type("vegan desserts")
     page.keyboard.press("Enter")
-    expect(page.locator("stjarna-widget >> .m:not(.me)")).to_have_count(2)
+    expect(page.locator(ANSWERS)).to_have_count(2)
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     assert page.evaluate(focused_fab)
@@ -201,7 +201,7 @@ def _expected_phrases(case: dict, swedish: list[str]) -> list[str]:
 def test_local_engine_in_chromium_passes_the_conformance_file(page):
     data = json.loads(CONFORMANCE.read_text("utf-8"))
     page.set_content("<!doctype html><title>engine</title>")
-    page.add_script_tag(content=current_bundle().raw.decode())
+    page.add_script_tag(content=current_widget().panel.raw.decode())
     supported = set(page.evaluate("window.Stjarna.intents"))
     results = page.evaluate(
         """data => {

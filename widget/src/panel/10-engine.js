@@ -1,13 +1,17 @@
 /* The local answer engine: a port of chat/engine (docs/engine.md) for a SUBSET of its intents
-   (INTENTS below; docs/widget.md "Local fallback"), over the same word tables: the projection of
+   (INTENTS below; docs/widget.md "Local engine"), over the same word tables: the projection of
    chat/engine/lexicon.json that widget/bundle.py inlines. It understands English and Swedish words
-   and replies in English. Questions it does not support offline (one dish's allergens, price or
-   details; cheapest; most expensive) get an honest "only simple questions offline" answer with no
-   items. Item sets are BigInt bitsets (bit i = i-th item). The index and the parse are locals of
+   and replies in the diner's language (language.py's reply_language). It continues a conversation
+   from the context the server returned: standing diets and exclusions hold offline. Questions it
+   does not support offline (one dish's allergens, price or details; cheapest; most expensive) get
+   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item). The index and the parse are locals of
    closures so the minifier can shorten every name.
    Tokens and lexicon entries: {k: kind, p: payload, s: surface text, w: stemmed word,
    m: matching menu words}. */
-var L = __LEXICON__, T = L.t.en;
+var L = __LEXICON__;
+// The reply language of the message being answered, and its templates (set by answer()).
+var LANG = 'en', T = L.t.en;
+var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
 var INTENTS = split('greeting thanks help search hours address phone unknown');
@@ -18,7 +22,7 @@ var bit = (i) => 1n << BigInt(i);
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
 var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
-var label = (code, loc) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
+var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
 var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
@@ -77,7 +81,21 @@ var tokenizePairs = (text) => {
 };
 var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 
-// replies.py, in English: templates, money, lists.
+// language.py: which language a diner wrote in, from words that mark one language (ext.lang).
+var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, SV_SUFFIXES = split(L.lang.suffix_sv);
+var detect = (message) => {
+  var score = { en: 0, sv: 0 };
+  for (var w of normalize(message).replace(/[^a-zåäöéü]+/g, ' ').split(' ').filter(Boolean)) {
+    var en = LANG_WORDS.en.has(w), sv = LANG_WORDS.sv.has(w) || /[åäö]/.test(w) || (w.length > 6 && SV_SUFFIXES.some((x) => w.endsWith(x)));
+    if (en && !sv) score.en++;
+    else if (sv && !en) score.sv++;
+  }
+  return score.en == score.sv ? null : score.en > score.sv ? 'en' : 'sv';
+};
+var localeOf = (locale) => (typeof locale == 'string' && /^(en|sv)$/.test((locale = locale.toLowerCase().replace('_', '-').split('-')[0])) ? locale : null);
+var replyLanguage = (message, hint, previous, restaurant) => detect(message) || localeOf(hint) || localeOf(previous) || localeOf(restaurant) || 'en';
+
+// replies.py: templates, money, lists.
 var tpl = (key, v) => T[key].replace(/{\w+}/, () => v); // every local template has one slot
 var suggestions = () => T.sug.split('|');
 var money = (amount, currency) => {
@@ -89,6 +107,7 @@ var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] +
 var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !(item.allergens || []).some((c) => split(L.conflict[d]).includes(c)));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var lower = (code) => label(code).toLowerCase();
+var standingLine = (diets, excluded) => L.t[LANG].standing.replace('{s}', diets.map(lower).concat(excluded.length ? tpl('without', joinWords(excluded.map(lower), 'and')) : []).join(' '));
 // An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
 var result = (lines, items, intent, remind, suggest, answered = true) => ({
   reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered,
@@ -98,13 +117,16 @@ var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
 var engine = (menu) => {
   var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [];
-  var byCode = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
+  var byCode = dict(), byTrace = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
   var add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
   items.forEach((item, i) => {
     var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
     if (item.available !== false) avail |= b;
-    if (!allergens[0]) noInfo |= b;
+    // Undeclared allergen information cannot vouch for "without X" (the menu API says so; older
+    // menus without the field: an empty list means "not declared").
+    if (item.allergensDeclared === false || (item.allergensDeclared == null && !allergens[0])) noInfo |= b;
     allergens.forEach((c) => add(byCode, c, b));
+    (item.mayContain || []).forEach((c) => add(byTrace, c, b));
     itemDiets(item, tags.map(normalize)).forEach((d) => add(byDiet, d, b));
     // Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
@@ -127,7 +149,7 @@ var engine = (menu) => {
   };
   var done = (lines, ids, ...rest) => result(lines, ids.map((i) => items[i]), ...rest);
 
-  return (message) => {
+  return (message, standing) => {
     var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
     for (i = 0; i < p.length; i++) {
       w = p[i][1];
@@ -206,6 +228,10 @@ var engine = (menu) => {
     });
     var diets = DIETS.filter((d) => dietSet.has(d)), excluded = ALLERGENS.filter((c) => excl.has(c));
     var bounded = diets[0] || excluded[0] || Object.keys(lim)[0], filtered = bounded || terms[0] || neg[0];
+    // conversation.py's Context.add: what this message states holds from now on.
+    var earlier = standing.diets[0] || standing.excluded[0];
+    standing.diets = DIETS.filter((d) => dietSet.has(d) || standing.diets.includes(d));
+    standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
     asked = diets[0] || excluded[0] || has('allergen');
 
     // match.py's dish_refs: the items with the best (key words, name words) score, where key words
@@ -218,7 +244,7 @@ var engine = (menu) => {
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
     // One dish's allergens, price or details, the cheapest, the most expensive: not offline.
     if (sort || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
-      return refuse('Offline I can only answer simple questions.');
+      return refuse(OFFLINE_ONLY[LANG]);
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || has('frame')) {
       // intents.py's search: the matching items, with the question echoed back.
@@ -227,21 +253,24 @@ var engine = (menu) => {
       for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
       if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
       phrase = phrase.join(' ');
-      if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1);
+      if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
       // Apply every constraint; unavailable items never survive.
-      diets.forEach((d) => (mask &= byDiet[d] || 0n));
-      excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
+      standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
+      // An excluded allergen removes the dishes containing it and those that may contain traces.
+      standing.excluded.forEach((c) => (mask &= ~((byCode[c] || 0n) | (byTrace[c] || 0n))));
       terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
       neg.forEach((t) => (mask &= ~termMask(t)));
       bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
       // An empty allergen list means "not listed", so it cannot vouch for "without X".
-      if (excluded[0]) (hidden = bits(mask & noInfo).length), (mask &= ~noInfo);
+      if (standing.excluded[0]) (hidden = bits(mask & noInfo).length), (mask &= ~noInfo);
       var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.all.replace(/:+$/, '')) : phrase ? tpl('found', phrase) : T.all];
       // At most six item lines, then "…and N more".
       lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
       if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
       if (hidden) lines.push(tpl('hidden', hidden));
-      return done(lines, ids, 'search', asked, !ids.length);
+      if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
+      // A search that finds nothing is not an answer (staff see it among unanswered questions).
+      return done(lines, ids, 'search', asked || standing.excluded[0], !ids.length, ids.length > 0);
     }
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
     if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
@@ -251,12 +280,26 @@ var engine = (menu) => {
 
 var engines = new WeakMap();
 
-// answer(menu, message): menu is the menu API's JSON ({restaurant, items}). Never throws: an
-// internal error answers "unknown" with no items, which is always safe.
-var answer = (menu, message) => {
+// conversation.py's load, for the parts the local engine continues: the reply language and the
+// standing diets and exclusions. Anything that is not a known code is dropped, never trusted.
+var loadContext = (raw) => {
+  var ok = raw && typeof raw == 'object' && raw.v == 2, list = (v, known) => (ok && Array.isArray(v) ? known.filter((c) => v.includes(c)) : []);
+  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS) };
+};
+
+// answer(menu, message, locale, context): menu is the menu API's JSON ({restaurant, items}),
+// context the last one the server (or this engine) returned. The answer has the chat API's shape.
+// Never throws: an internal error answers "unknown" with no items, which is always safe.
+var answer = (menu, message, locale, context) => {
+  message = typeof message == 'string' ? message : '';
+  var standing = loadContext(context), reply;
+  LANG = replyLanguage(message, locale, standing.lang, menu.restaurant?.locale);
+  T = L.t[LANG];
   try {
-    return (engines.get(menu) || engines.set(menu, engine(menu)).get(menu))(typeof message == 'string' ? message : '');
+    reply = (engines.get(menu) || engines.set(menu, engine(menu)).get(menu))(message, standing);
   } catch (e) {
-    return refuse();
+    reply = refuse();
   }
+  var next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets: standing.diets, excluded: standing.excluded };
+  return { ...reply, flagged: [], language: LANG, context: next };
 };
