@@ -62,7 +62,10 @@ PROJECTION_ORDER = (
     "money",
     "t",
     "lang",
+    "ext",
 )
+# The v2 word tables (lexicon.json "ext") the local engine reads.
+EXT_TABLES = ("allergen", "diet", "kinds", "syn")
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,8 @@ def _inputs() -> list[Path]:
 
 def local_lexicon() -> dict:
     """The part of ``chat/engine/lexicon.json`` the panel inlines: every v1 word table, the
-    LOCAL_TEMPLATES and EXT_TEMPLATES in both languages and the language-marking words of
-    ``ext.lang`` (a
+    LOCAL_TEMPLATES and EXT_TEMPLATES in both languages, the v2 word tables in EXT_TABLES and the
+    language-marking words of ``ext.lang`` (a
     projection of the one source, never a copy to edit)."""
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
     ext = lexicon.get("ext", {})
@@ -105,6 +108,8 @@ def local_lexicon() -> dict:
         for loc, templates in lexicon["t"].items()
     }
     lexicon["lang"] = {**ext.get("lang", {}), "suffix_sv": ext.get("lang_suffix_sv", "")}
+    # The v2 words, merged in the engine as lexicon.py merges them (_merged, _syn_groups).
+    lexicon["ext"] = {key: ext.get(key, {}) for key in EXT_TABLES}
     # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
     # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
     codes = lexicon.pop("allergens").split()
@@ -176,4 +181,3 @@ def write_panel(directory: Path) -> Path:
         if old != target and PANEL_NAME.fullmatch(old.name):
             old.unlink(missing_ok=True)
     return target
-

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.contrib.staticfiles.views import serve
 from django.core.management import call_command
-from django.test import RequestFactory
 
 from widget.bundle import (
     EXT_TEMPLATES,
@@ -48,9 +47,12 @@ def test_loader_names_the_hashed_panel_it_loads(settings):
     widget = build_widget(static_url="/static/")
     assert PANEL_NAME.fullmatch(widget.panel_name)
     assert ("/static/" + widget.panel_name).encode() in widget.loader.raw
-    assert build_widget(static_url="https://cdn.example/s/").loader.raw.count(
-        b"https://cdn.example/s/widget-panel."
-    ) == 1
+    assert (
+        build_widget(static_url="https://cdn.example/s/").loader.raw.count(
+            b"https://cdn.example/s/widget-panel."
+        )
+        == 1
+    )
 
 
 def test_loader_holds_no_engine_no_storage_and_no_api_call():
@@ -167,9 +169,7 @@ def test_demo_page_is_absent_when_switched_off(client, settings):
 
 
 @pytest.mark.django_db
-def test_collectstatic_copies_the_hashed_panel_that_whitenoise_serves_forever(
-    settings, tmp_path
-):
+def test_collectstatic_copies_the_hashed_panel_that_whitenoise_serves_forever(settings, tmp_path):
     from whitenoise.middleware import WhiteNoiseMiddleware
 
     settings.STATIC_ROOT = tmp_path / "static"

@@ -19,7 +19,8 @@ var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGE
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
-var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '');
+// lexicon.py's normalize: NFC, lower case, no apostrophes, "w/o" -> "without".
+var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '').replace(/(?<![\p{L}\d])w\/o(?![\p{L}\d])/gu, ' without ');
 var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
 var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
@@ -50,18 +51,35 @@ var nearest = (w, list) => {
   return found;
 };
 
+// lexicon.py's _merged: base word lists with the v2 words appended, key by key (base keys first).
+var merged = (base, ext) => {
+  var out = { ...base };
+  for (var k in ext) out[k] = k in out ? out[k] + ' ' + ext[k] : ext[k];
+  return out;
+};
+// lexicon.py's _syn_groups: v2 words join the base group with the same head.
+var synGroups = () => {
+  var groups = [...L.syn], heads = dict();
+  groups.forEach((g, i) => (heads[stem(g.split(' ')[0])] = i));
+  L.ext.syn.forEach((spec, head) => {
+    head = stem(spec.split(' ')[0]);
+    head in heads ? (groups[heads[head]] += ' ' + spec) : ((heads[head] = groups.length), groups.push(spec));
+  });
+  return groups;
+};
 // Word tables, built as lexicon.py's _build: earlier tables win (allergen, always, diet, kinds in
-// file order, synonym groups); "_" joins a two-word phrase.
+// file order: base, then v2; synonym groups); "_" joins a two-word phrase.
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
 (() => {
   var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
   // The first entry for a word wins (an allergen word collects all its codes).
   var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
-  each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
+  each(merged(L.allergen, L.ext.allergen), (w, k) => put(w, 'allergen', []).p.push(k));
   each(L.always, (w, k) => put(w, 'always', [k]));
-  each(L.diet, (w, k) => put(w, 'diet', k));
+  each(merged(L.diet, L.ext.diet), (w, k) => put(w, 'diet', k));
   each(L.kinds, put);
-  L.syn.forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
+  each(L.ext.kinds, put);
+  synGroups().forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
@@ -104,7 +122,9 @@ var money = (amount, currency) => {
 };
 var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
-var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan'))) && !(item.allergens || []).some((c) => split(L.conflict[d]).includes(c)));
+// (Vegan contradicted, e.g. a "vegan" sauce with egg white, implies nothing.)
+var contradicted = (item, diet) => (item.allergens || []).some((c) => split(L.conflict[diet]).includes(c));
+var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan') && !contradicted(item, 'vegan'))) && !contradicted(item, d));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var lower = (code) => label(code).toLowerCase();
 var standingLine = (diets, excluded) => L.t[LANG].standing.replace('{s}', diets.map(lower).concat(excluded.length ? tpl('without', joinWords(excluded.map(lower), 'and')) : []).join(' '));
@@ -238,12 +258,14 @@ var engine = (menu) => {
     // are name words that are not lexicon words, so "pizza" alone names no dish and "Kids Pasta" is
     // found by search, never singled out.
     var ws = new Set(toks.flatMap((t) => (SKIP.includes(t.k) || t.k == 'num' ? [] : t.m[0] ? t.m : t.w in vocab ? [t.w] : [])));
-    var scores = nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length);
+    // Ties go to the name with the fewest words left unsaid ("lax nigiri" is not "lax nigiri deluxe").
+    var scores = nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length * 100 - (n.length - hit.length));
     var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
     // One dish's allergens, price or details, the cheapest, the most expensive: not offline.
-    if (sort || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
+    // Withdrawals, restarts and references to the last list: not offline either.
+    if (sort || has('forget reset those') || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse(OFFLINE_ONLY[LANG]);
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || has('frame')) {
