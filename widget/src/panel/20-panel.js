@@ -145,8 +145,9 @@ var buildPanel = (widget) => {
   };
   // The new answer's first line at the top of the log (the reply text, not the last card).
   var scrollTo = (el) => (log.scrollTop = el.offsetTop - 8);
+  // Chips from the last answer's suggestions; when nothing was found, the restaurant's phone too.
   var chips = (list, phone) => chipBox.replaceChildren(...list.map((s) => h('button', { type: 'button', text: s, onclick: () => ask(s) })),
-    phone && h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), text: '📞 ' + S.call }));
+    ...(phone ? [h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), text: '📞 ' + S.call })] : []));
 
   // Ask the server: its answer, or {fallback: note} on any failure (network, timeout, 429, 5xx).
   var askServer = async (message) => {
