@@ -17,6 +17,11 @@ class ChatSession(models.Model):
     )
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now=True)
+    context = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The conversation state the answer engine carries from turn to turn (SPEC §7)",
+    )
 
     class Meta:
         ordering = ["-last_seen"]

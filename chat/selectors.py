@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from chat import engine
 from chat.engine.lexicon import normalize
-from chat.models import ChatMessage
+from chat.models import ChatMessage, ChatSession
 from menu.payload import item_payload
 from menu.selectors import public_menu_items
 from tenants.models import Restaurant
@@ -86,6 +86,7 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
             price=row.price,
             category=row.category,
             allergens=frozenset(row.allergens),
+            allergens_declared=bool(row.allergens),
             tags=frozenset(row.tags),
             available=row.available,
         )
@@ -97,11 +98,23 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
         opening_hours=restaurant.opening_hours,
         address=restaurant.address,
         phone=restaurant.phone,
+        locale=restaurant.locale,
     )
     return ChatMenu(
         menu=engine.Menu(restaurant=info, items=items),
         payloads={row.pk: item_payload(row) for row in rows},
         positions={row.pk: index for index, row in enumerate(rows)},
+    )
+
+
+def returning_session(*, public_id: str, token: str) -> ChatSession | None:
+    """The diner's session at an active restaurant, with the restaurant and the conversation
+    context, in one query; None for a first message (or an unknown/inactive restaurant)."""
+    return (
+        ChatSession.objects.select_related("restaurant")
+        .filter(restaurant__public_id=public_id, restaurant__active=True, token=token)
+        .only("pk", "context", "restaurant")
+        .first()
     )
 
 

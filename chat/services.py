@@ -31,36 +31,71 @@ class ChatReply:
     """What the API returns for one diner message."""
 
     answer: engine.Answer
-    items: list[dict[str, Any]]  # every item the answer is about, as the menu API shows it
+    items: list[dict[str, Any]]  # dishes that fit, as the menu API shows them
+    flagged: list[dict[str, Any]]  # dishes the answer is about that don't fit, with "conflicts"
 
 
-def chat_reply(*, restaurant: Restaurant, session_token: str, message: str, ip: str) -> ChatReply:
-    """Answer ``message`` from the restaurant's menu and record the exchange."""
+def chat_reply(
+    *,
+    restaurant: Restaurant,
+    session: ChatSession | None,
+    session_token: str,
+    message: str,
+    locale: str | None,
+    ip: str,
+) -> ChatReply:
+    """Answer ``message`` in the conversation so far and record the exchange.
+
+    ``session`` is the diner's returning session (read with its context by
+    ``chat.selectors.returning_session``) or None for a first message.
+    """
     chat_menu = chat_menu_for(restaurant)
-    answer = engine.answer(chat_menu.menu, message, restaurant.locale)
+    context = session.context if session is not None else None
+    answer = engine.answer(chat_menu.menu, message, locale, context, now=timezone.now())
     chat_exchange_record(
-        restaurant=restaurant, session_token=session_token, message=message, answer=answer, ip=ip
+        restaurant=restaurant,
+        session=session,
+        session_token=session_token,
+        message=message,
+        answer=answer,
+        ip=ip,
     )
-    return ChatReply(answer=answer, items=chat_menu.items_in_menu_order(answer.item_ids))
+    flagged = [
+        {**chat_menu.payloads[f.item_id], "conflicts": list(f.conflicts)}
+        for f in answer.flagged
+        if f.item_id in chat_menu.payloads
+    ]
+    return ChatReply(
+        answer=answer, items=chat_menu.items_in_menu_order(answer.item_ids), flagged=flagged
+    )
 
 
 @transaction.atomic
 def chat_exchange_record(
     *,
     restaurant: Restaurant,
+    session: ChatSession | None,
     session_token: str,
     message: str,
     answer: engine.Answer,
     ip: str,
 ) -> ChatSession:
-    """Store the diner's message and the reply, all or nothing.
+    """Store the diner's message, the reply and the new conversation state, all or nothing.
 
-    The session (unique per restaurant + token) is created on first use, and its ``last_seen``
-    and ``ip_hash`` refreshed after. The diner's message carries the answer's intent and
-    ``answered`` flag too, so "questions we could not answer" is one query on diner messages.
+    A returning diner costs two statements here (the session's UPDATE, one INSERT for both
+    messages); a first message creates the session instead. The diner's message carries the
+    answer's intent and ``answered`` flag too, so "questions we could not answer" is one query
+    on diner messages.
     """
     ip_hash = ip_hash_for(ip)
-    session = _session_touch(restaurant=restaurant, token=session_token, ip_hash=ip_hash)
+    if session is None:
+        session = _session_create(
+            restaurant=restaurant, token=session_token, ip_hash=ip_hash, context=answer.context
+        )
+    else:
+        ChatSession.objects.filter(pk=session.pk).update(
+            last_seen=timezone.now(), ip_hash=ip_hash, context=answer.context
+        )
     ChatMessage.objects.bulk_create(
         [
             ChatMessage(
@@ -83,21 +118,19 @@ def chat_exchange_record(
     return session
 
 
-def _session_touch(*, restaurant: Restaurant, token: str, ip_hash: str) -> ChatSession:
-    """Find or create the diner's session and refresh ``last_seen`` and ``ip_hash``.
-
-    Two first messages racing on one token: the loser's INSERT hits the unique constraint inside
-    a savepoint, and it updates the winner's row instead.
-    """
-    sessions = ChatSession.objects.filter(restaurant=restaurant, token=token).order_by()
-    session = sessions.only("pk").first()
-    if session is None:
-        try:
-            with transaction.atomic():
-                return ChatSession.objects.create(
-                    restaurant=restaurant, token=token, ip_hash=ip_hash
-                )
-        except IntegrityError:
-            session = sessions.only("pk").get()
-    ChatSession.objects.filter(pk=session.pk).update(last_seen=timezone.now(), ip_hash=ip_hash)
-    return session
+def _session_create(
+    *, restaurant: Restaurant, token: str, ip_hash: str, context: dict[str, Any]
+) -> ChatSession:
+    """Create the diner's session; when a concurrent first message won the race (the unique
+    constraint inside a savepoint), continue the winner's session instead."""
+    try:
+        with transaction.atomic():
+            return ChatSession.objects.create(
+                restaurant=restaurant, token=token, ip_hash=ip_hash, context=context
+            )
+    except IntegrityError:
+        session = ChatSession.objects.only("pk").get(restaurant=restaurant, token=token)
+        ChatSession.objects.filter(pk=session.pk).update(
+            last_seen=timezone.now(), ip_hash=ip_hash, context=context
+        )
+        return session

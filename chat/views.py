@@ -8,7 +8,9 @@ Checks run in this order, cheapest and least revealing first; the first failure 
 4. restaurant (404 restaurant_not_found)                  — 1 query
 5. ``Origin`` against that restaurant's allowlist (403)   — cached allowlist
 6. rate limits (429 rate_limited, ``Retry-After``)        — cache only
-7. engine, then store the exchange in one transaction (200; 503 temporarily_unavailable if the
+7. the diner's session with its conversation context (1 query, with the restaurant: a
+   returning diner costs no separate restaurant read), the engine, then the exchange and the
+   new context stored in one transaction (200; 503 temporarily_unavailable if the
    store fails, with nothing half-written)
 
 CORS preflights are answered by django-cors-headers before this view and are never counted.
@@ -28,6 +30,7 @@ from django.http.request import RawPostDataException, UnreadablePostError
 from django.views.decorators.csrf import csrf_exempt
 
 from chat.ratelimits import chat_rate_limited
+from chat.selectors import returning_session
 from chat.services import chat_reply
 from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
@@ -42,6 +45,7 @@ MAX_BODY_BYTES = 8 * 1024
 MAX_MESSAGE_CHARS = 500
 _SESSION_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 _UTF8 = {"utf-8", "utf8"}
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 
 
 class BadRequest(Exception):
@@ -56,7 +60,7 @@ class BadRequest(Exception):
 def chat(request: HttpRequest) -> JsonResponse:
     """Answer one diner message (see the module docstring for the order of checks)."""
     try:
-        public_id, session_token, message = _parse(request)
+        public_id, session_token, message, locale = _parse(request)
     except BadRequest as refused:
         return refused.response
     set_log_restaurant(request, public_id)
@@ -68,7 +72,7 @@ def chat(request: HttpRequest) -> JsonResponse:
             503,
         )
     try:
-        return _answer(request, public_id, session_token, message)
+        return _answer(request, public_id, session_token, message, locale)
     except Exception:
         # The database or cache failed under us. Whatever was being stored has been rolled back
         # (chat_exchange_record is atomic); the widget falls back to its local engine on a 503.
@@ -80,8 +84,11 @@ def chat(request: HttpRequest) -> JsonResponse:
         )
 
 
-def _answer(request: HttpRequest, public_id: str, session_token: str, message: str) -> JsonResponse:
-    restaurant = active_restaurant(public_id)
+def _answer(
+    request: HttpRequest, public_id: str, session_token: str, message: str, locale: str | None
+) -> JsonResponse:
+    session = returning_session(public_id=public_id, token=session_token)
+    restaurant = session.restaurant if session is not None else active_restaurant(public_id)
     if restaurant is None:
         return api_error("restaurant_not_found", f"No restaurant with id “{public_id}”.", 404)
 
@@ -114,16 +121,21 @@ def _answer(request: HttpRequest, public_id: str, session_token: str, message: s
 
     reply = chat_reply(
         restaurant=restaurant,
+        session=session,
         session_token=session_token,
         message=message,
+        locale=locale,
         ip=client_ip(request),
     )
     return JsonResponse(
         {
             "reply": reply.answer.reply,
             "items": reply.items,
+            "flagged": reply.flagged,
             "intent": reply.answer.intent,
             "suggestions": list(reply.answer.suggestions),
+            "language": reply.answer.language,
+            "context": reply.answer.context,
             "sessionToken": session_token,
         }
     )
@@ -132,8 +144,9 @@ def _answer(request: HttpRequest, public_id: str, session_token: str, message: s
 # --- Request parsing --------------------------------------------------------------------------
 
 
-def _parse(request: HttpRequest) -> tuple[str, str, str]:
-    """Method, media type, size, JSON and fields; returns (restaurantId, sessionToken, message)."""
+def _parse(request: HttpRequest) -> tuple[str, str, str, str | None]:
+    """Method, media type, size, JSON and fields; returns (restaurantId, sessionToken, message,
+    locale)."""
     if request.method != "POST":
         refused = BadRequest("method_not_allowed", "Use POST to send a chat message.", 405)
         refused.response["Allow"] = "POST"
@@ -144,6 +157,7 @@ def _parse(request: HttpRequest) -> tuple[str, str, str]:
         _restaurant_id(data.get("restaurantId")),
         _session_token(data.get("sessionToken")),
         _message(data.get("message")),
+        _locale(data.get("locale")),
     )
 
 
@@ -208,6 +222,15 @@ def _restaurant_id(value: Any) -> str:
 def _session_token(value: Any) -> str:
     if not isinstance(value, str) or not _SESSION_TOKEN.fullmatch(value):
         raise _invalid("sessionToken", "must be 1–128 characters of A–Z, a–z, 0–9, _, . and -.")
+    return value
+
+
+def _locale(value: Any) -> str | None:
+    """The widget's UI language, a hint for the reply language: "en", "sv", "sv-SE" …"""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LOCALE.fullmatch(value):
+        raise _invalid("locale", "must be a language tag such as en, sv or sv-SE.")
     return value
 
 

@@ -5,12 +5,13 @@ docs/engine.md for the algorithm both ports implement.
 """
 
 from .intents import INTENTS, answer
-from .lexicon import ALLERGEN_LABELS, ALLERGENS, DIET_LABELS, DIET_TAGS
+from .lexicon import ALLERGEN_LABELS, ALLERGENS, CONFLICTS, DIET_LABELS, DIET_TAGS
 from .model import Answer, Flag, Menu, MenuItem, RestaurantInfo
 
 __all__ = [
     "ALLERGENS",
     "ALLERGEN_LABELS",
+    "CONFLICTS",
     "DIET_LABELS",
     "DIET_TAGS",
     "INTENTS",

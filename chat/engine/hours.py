@@ -8,6 +8,7 @@ special. Text that does not parse (hours typed before they were data) is quoted 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,7 +36,9 @@ _COUNTRY_OF_ZONE = {
 
 
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-_WEEKDAY_RULE = re.compile(r"^((?:Mo|Tu|We|Th|Fr|Sa|Su)(?:\s*[-,]\s*(?:Mo|Tu|We|Th|Fr|Sa|Su))*)\s+\S")
+_WEEKDAY_RULE = re.compile(
+    r"^((?:Mo|Tu|We|Th|Fr|Sa|Su)(?:\s*[-,]\s*(?:Mo|Tu|We|Th|Fr|Sa|Su))*)\s+\S"
+)
 
 
 def _weekdays(selector: str) -> set[int]:
@@ -73,19 +76,17 @@ def owner_intent(expr: str) -> str:
 def _parsed(expr: str, zone: str) -> opening_hours.OpeningHours | None:
     if not expr.strip():
         return None
-    try:
+    with contextlib.suppress(ValueError):
         expr = owner_intent(expr)
-    except ValueError:
-        pass
     country = _COUNTRY_OF_ZONE.get(zone) or ("US" if zone.startswith("America/") else None)
     try:
         if country:
             try:
                 return opening_hours.OpeningHours(expr, country=country)
-            except Exception:  # noqa: BLE001 - an unknown country: parse without holidays
+            except Exception:
                 pass
         return opening_hours.OpeningHours(expr)
-    except Exception:  # noqa: BLE001 - ParserError and friends: not OSM text
+    except Exception:
         return None
 
 

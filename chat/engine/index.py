@@ -52,6 +52,8 @@ class MenuIndex:
     name_counts: list[int]  # per item: how many distinct words its name has
     key_counts: list[int]  # per item: how many distinctive (key) words its name has
     name_specific: list[tuple[frozenset[str], ...]]  # per item: non-section name words (forms)
+    ids: tuple[int, ...] = ()  # item ids in menu order
+    position: dict[int, int] = field(default_factory=dict)  # item id -> index
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _fuzzy_cache: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -265,6 +267,8 @@ def build_index(menu: Menu) -> MenuIndex:
         name_counts=name_counts,
         key_counts=key_counts,
         name_specific=name_specific,
+        ids=tuple(item.id for item in items),
+        position={item.id: i for i, item in enumerate(items)},
         _vocab_by_len=vocab_by_len,
         _long_words=tuple(w for w in typo_words if len(w) >= 7 and w.isalpha()),
     )

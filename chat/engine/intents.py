@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from . import conversation, hours
 from . import replies as r
-from .conversation import Context, mask_of
+from .conversation import Context
 from .index import MenuIndex, prepare
 from .language import locale_of, reply_language
 from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS
-from .match import bits, conflicts_of, dish_refs, extreme, select
+from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
 from .parse import Query, parse
 
@@ -33,6 +33,7 @@ INTENTS: tuple[str, ...] = (
     "unknown",
 )
 _FACTS = {"address": "address", "phone": "phone"}
+_LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
 
@@ -142,65 +143,12 @@ class Turn:
             return self.hours(q)
         refs = dish_refs(index, q)
         if refs.via is not None:
-            # the word that named the dish is not also a question about its allergen
-            q.asked = [
-                c
-                for c in q.asked
-                if any(
-                    c in t.payload  # type: ignore[operator]
-                    for n, t in enumerate(q.toks)
-                    if n != refs.via and t.kind == ALLERGEN
-                )
-            ]
+            q.asked = _asked_besides(q, refs.via)
         facts = kinds & set(_FACTS)
-        if refs.items and not any(index.items[i].available for i in refs.items):
-            # "har ni semlor?", "how much is the ashta ice cream": sold out, whatever the cue
-            intent = (
-                "price_check"
-                if "priceq" in kinds
-                else "allergen_check"
-                if "allq" in kinds or q.asked or q.diets
-                else "dish_details"
-            )
-            return self.about(q, refs.items, intent)
         if refs.items:
-            cues = kinds & _DISH_CUES
-            follow = ctx.topic == "allergen_check" and (
-                refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
-            )
-            asked = q.asked or q.diets
-            several = len(refs.items) > 1 and not q.named
-            if several and (q.diets or q.excluded) and not kinds & {"q", "allq"}:
-                return self.search(q)  # "do you do a gluten free naan": which naans fit
-            what_in = (  # "vad innehåller X?", "what does X contain?": the dish's details
-                "detq" in kinds
-                and "allq" in kinds
-                and not asked
-                and not any(t.word.startswith("allerg") for t in q.toks)
-            )
-            if not what_in and (
-                "allq" in kinds
-                or (asked and (cues or "frame" not in kinds or q.named or len(refs.items) == 1))
-                or (follow and "priceq" not in kinds and "detq" not in kinds)
-                or (ctx.standing() and "q" in kinds and not kinds & {"detq", "priceq"})
-            ) and (q.named or not refs.only_names or asked):
-                if not (refs.only_names and not q.named and not ("allq" in kinds or follow)):
-                    return self.about(q, refs.items, "allergen_check")
-            if "priceq" in kinds and q.sort is None:
-                return self.about(q, refs.items, "price_check")
-            names = set().union(*(index.name_words[i] for i in refs.items))
-            props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
-            if props and "q" in kinds and q.sort is None:
-                q.terms = props
-                return self.about(q, refs.items, "dish_details", properties=True)
-            only_one = (
-                refs.only_names
-                and len(refs.items) == 1
-                and (refs.exact or self._only_match(q, refs.items[0]))
-            )
-            named = bool(q.named) and not (q.terms or q.diets or q.excluded)
-            if (kinds & {"detq", "q"} or only_one or named) and q.sort is None and not facts:
-                return self.about(q, refs.items, "dish_details")
+            decided = self.dish_question(q, refs, facts=bool(facts))
+            if decided is not None:
+                return decided
         elif not facts and not q.unknown_terms:
             pointed = self.pointed(q)
             if pointed:
@@ -216,13 +164,16 @@ class Turn:
             for t in q.toks:
                 if t.kind in _FACTS:
                     value = getattr(index.restaurant, _FACTS[t.kind]).strip()
-                    text = r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
+                    text = (
+                        r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
+                    )
                     return self.done([text], [], t.kind)
         if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those"}):
             return self.unknown(q)
-        if q.has_filters() or q.unknown_terms or "frame" in kinds or "those" in kinds:
-            if q.has_filters() or q.unknown_terms or not kinds & {"greet", "thanks", "help"}:
-                return self.search(q)
+        if q.has_filters() or q.unknown_terms:
+            return self.search(q)
+        if kinds & {"frame", "those"} and not kinds & {"greet", "thanks", "help"}:
+            return self.search(q)
         for kind, intent in (("thanks", "thanks"), ("help", "help"), ("greet", "greeting")):
             if kind in kinds:
                 return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)
@@ -231,6 +182,65 @@ class Turn:
         if kinds & {"priceq", "allq", "detq"} and not q.unknown:
             return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
         return self.unknown(q)
+
+    def dish_question(self, q: Query, refs: DishRefs, *, facts: bool) -> Answer | None:
+        """The answer about the dish(es) the message names, or None when the message is a
+        search after all ("do you do a gluten free naan", "cheapest burrito")."""
+        index, kinds = self.index, q.kinds
+        items = refs.items
+        if not any(index.items[i].available for i in items):
+            # "har ni semlor?", "how much is the ashta ice cream": sold out, whatever the cue
+            if "priceq" in kinds:
+                return self.about(q, items, "price_check")
+            if "allq" in kinds or q.asked or q.diets:
+                return self.about(q, items, "allergen_check")
+            return self.about(q, items, "dish_details")
+        if len(items) > 1 and not q.named and (q.diets or q.excluded) and not kinds & {"q", "allq"}:
+            return self.search(q)  # several naans and a diet: which naans fit
+        if self._asks_allergens(q, refs):
+            return self.about(q, items, "allergen_check")
+        if "priceq" in kinds and q.sort is None:
+            return self.about(q, items, "price_check")
+        names = set().union(*(index.name_words[i] for i in items))
+        props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
+        if props and "q" in kinds and q.sort is None:
+            q.terms = props  # "is the tonkotsu ramen spicy?"
+            return self.about(q, items, "dish_details", properties=True)
+        if q.sort is not None or facts:
+            return None
+        only_one = (
+            refs.only_names and len(items) == 1 and (refs.exact or self._only_match(q, items[0]))
+        )
+        named = bool(q.named) and not (q.terms or q.diets or q.excluded)
+        if kinds & {"detq", "q"} or only_one or named:
+            return self.about(q, items, "dish_details")
+        return None
+
+    def _asks_allergens(self, q: Query, refs: DishRefs) -> bool:
+        """Is this an allergen/diet question about the named dish(es)?"""
+        kinds, ctx = q.kinds, self.ctx
+        asked = bool(q.asked or q.diets)
+        if (
+            "detq" in kinds
+            and "allq" in kinds
+            and not asked
+            and not any(t.word.startswith("allerg") for t in q.toks)
+        ):
+            return False  # "vad innehåller X?", "what does X contain?": its details
+        # "and the mushroom rice?" after an allergen question asks the same of another dish
+        follow = ctx.topic == "allergen_check" and (
+            refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
+        )
+        if refs.only_names and not q.named and not ("allq" in kinds or follow):
+            return False  # "räkor": the word names dishes, it asks nothing about them
+        cues = bool(kinds & _DISH_CUES)
+        direct = asked and (cues or "frame" not in kinds or bool(q.named) or len(refs.items) == 1)
+        return (
+            "allq" in kinds
+            or direct
+            or (follow and not kinds & {"priceq", "detq"})
+            or (ctx.standing() and "q" in kinds and not kinds & {"detq", "priceq"})
+        )
 
     def _only_match(self, q: Query, i: int) -> bool:
         """True when the message's words find this dish and no other ("carbonarra"), unlike
@@ -285,14 +295,14 @@ class Turn:
                 ctx.last, ctx.focus, ctx.query = [], [], ""
         else:
             dropped_all = False
-            names = r.constraint_names([d for d in DIET_TAGS if d in diets], sorted(codes), self.lang)
+            names = r.constraint_names(
+                [d for d in DIET_TAGS if d in diets], sorted(codes), self.lang
+            )
             ctx.diets = [d for d in ctx.diets if d not in diets]
             ctx.excluded = [c for c in ctx.excluded if c not in codes]
         self.earlier = (list(ctx.diets), list(ctx.excluded))
         head = (
-            r.tpl(self.lang, "forgot_all")
-            if dropped_all
-            else r.tpl(self.lang, "forgot", x=names)
+            r.tpl(self.lang, "forgot_all") if dropped_all else r.tpl(self.lang, "forgot", x=names)
         )
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
@@ -311,36 +321,38 @@ class Turn:
         """List answers: search, cheapest, most_expensive, follow-ups on the last list."""
         index, ctx, lang = self.index, self.ctx, self.lang
         kinds = q.kinds
-        within: int | None = None
         constraint_only = bool(
             q.diets or q.excluded or q.max_price is not None or q.min_price is not None
         ) and not (q.terms or q.neg_terms or q.unknown_terms or q.sort is not None)
-        narrowing = bool(ctx.last) and (
-            "those" in kinds or (constraint_only and ctx.topic == "search" and bool(ctx.query))
-        )
-        if narrowing:
-            within = mask_of(ctx.last)
-        shift = bool(ctx.query) and (
-            "shift" in kinds or (bool(q.toks) and q.toks[0].kind == "join")
-        )
-        if (shift or narrowing) and q.max_price is None and q.min_price is None:
-            before = parse(index, ctx.query)
-            q.max_price, q.min_price = before.max_price, before.min_price
         bare = not (q.terms or q.neg_terms or q.diets or q.excluded or q.unknown_terms)
         bare = bare and q.max_price is None and q.min_price is None
-        if q.sort is not None and bare and ctx.last:
-            within = mask_of(ctx.last)  # "which is the cheapest?"
+        # Follow-ups re-read the last search (never its stored ids, so a dish added or sold
+        # out since is seen): "which of those are gluten free?", "without eggs", "under 70?",
+        # "which is the cheapest?".
+        narrowing = bool(ctx.query) and (
+            "those" in kinds or (constraint_only and ctx.topic in _LIST_INTENTS)
+        )
+        sort_within = q.sort is not None and bare and bool(ctx.query)
         cheaper_than = None
         if "max" in kinds and q.max_price is None and bare:
             # "any cheaper?": cheaper than the dish in focus, else the cheapest of the last list
-            if len(ctx.focus) == 1:
+            if len(ctx.focus) == 1 and ctx.topic not in _LIST_INTENTS:
                 cheaper_than = index.items[ctx.focus[0]].price
-            elif ctx.last:
-                within = mask_of(ctx.last)
-                q.sort = "cheap"
+            elif ctx.query:
+                q.sort, sort_within = "cheap", True
+        shift = bool(ctx.query) and (
+            "shift" in kinds or (bool(q.toks) and q.toks[0].kind == "join")
+        )
+        if narrowing or sort_within or shift:
+            before = parse(index, ctx.query, names=False)
+            if narrowing or sort_within:
+                q.terms = [*before.terms, *q.terms]
+                q.neg_terms = [*before.neg_terms, *q.neg_terms]
+            if q.max_price is None and q.min_price is None:
+                q.max_price, q.min_price = before.max_price, before.min_price
         ctx.add(diets=q.diets, excluded=q.excluded)
         diets, excluded = ctx.diets, ctx.excluded
-        sel = select(index, q, diets=diets, excluded=excluded, within=within)
+        sel = select(index, q, diets=diets, excluded=excluded)
         mask = sel.mask
         if cheaper_than is not None:
             mask = 0
@@ -353,7 +365,9 @@ class Turn:
             )
             for i in bits(pool):
                 item = index.items[i]
-                if item.price < cheaper_than and (base is not None or item.category == focus_item.category):
+                if item.price < cheaper_than and (
+                    base is not None or item.category == focus_item.category
+                ):
                     mask |= 1 << i
         intent = "search"
         if q.sort is not None:
@@ -382,7 +396,7 @@ class Turn:
                 ctx.query = f"{ctx.query} {_words_of(q)}".strip()[-conversation.MAX_QUERY :]
             elif q.sort is None or not bare:
                 ctx.query = _words_of(q)
-        if not (q.sort is not None and within is not None):
+        if not sort_within:
             ctx.last = ids  # "which is the cheapest?" keeps the list it chose from
         ctx.focus = ids if len(ids) == 1 else []
         ctx.topic = intent
@@ -391,9 +405,7 @@ class Turn:
 
     # --- one dish ---------------------------------------------------------------------------
 
-    def about(
-        self, q: Query, refs: list[int], intent: str, *, properties: bool = False
-    ) -> Answer:
+    def about(self, q: Query, refs: list[int], intent: str, *, properties: bool = False) -> Answer:
         """One-dish answers (allergen_check, price_check, dish_details), for each dish named."""
         index, ctx, lang = self.index, self.ctx, self.lang
         # An allergy stated with the question ("allergic to nuts, can I eat X?") stands.
@@ -434,8 +446,11 @@ class Turn:
         if kept:
             ctx.focus = kept
         ctx.topic = intent
-        remind = intent != "price_check" and bool(kept) and (
-            intent == "allergen_check" or bool(codes)
+        # every answer that speaks of allergens ends with the reminder (details list them)
+        remind = (
+            intent != "price_check"
+            and bool(kept)
+            and ((intent in ("allergen_check", "dish_details") and not properties) or bool(codes))
         )
         remind = remind or (intent == "price_check" and bool(flagged))
         return self.done(lines, fits, intent, flagged=flagged, remind=remind)
@@ -469,7 +484,9 @@ class Turn:
         if days:
             return [self._day_line(d, today) for d in dict.fromkeys(days)]
         asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
-        if "now" in kinds or ("q" in kinds and not asks_when and not kinds & {"today", "late", "week"}):
+        if "now" in kinds or (
+            "q" in kinds and not asks_when and not kinds & {"today", "late", "week"}
+        ):
             return self._now_lines(now)
         if kinds & {"today", "late"}:
             spans = hours.day_intervals(info, today)
@@ -496,7 +513,11 @@ class Turn:
         lines = [r.tpl(lang, "closed_now")]
         nxt = hours.next_opening(info, now)
         if nxt is not None:
-            lines.append(r.tpl(lang, "opens_next", d=r.when(nxt.date(), now.date(), lang), t=hours.clock(nxt)))
+            lines.append(
+                r.tpl(
+                    lang, "opens_next", d=r.when(nxt.date(), now.date(), lang), t=hours.clock(nxt)
+                )
+            )
         return lines
 
     def _day_line(self, day, today) -> str:  # type: ignore[no-untyped-def]
@@ -506,6 +527,13 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _asked_besides(q: Query, via: int) -> list[str]:
+    """Allergen codes asked by words other than the one that named the dish ("does the
+    yoghurt have hazelnuts?" asks about nuts, not milk)."""
+    others = [t for n, t in enumerate(q.toks) if n != via and t.kind == ALLERGEN]
+    return [c for c in q.asked if any(c in t.payload for t in others)]  # type: ignore[operator]
 
 
 def _words_of(q: Query) -> str:

@@ -9,16 +9,18 @@ docs/engine.md.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import LANG_SUFFIXES_SV, LANG_WORDS, normalize
 
 LANGUAGES = ("en", "sv")
 _SV_LETTERS = frozenset("åäö")
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzåäöéü")
+_WORDS = re.compile(r"[a-zåäöéü]+")
 
 
 def detect(message: str) -> str | None:
     """'en' or 'sv' when the message shows its language, None when it does not ("pizza?")."""
-    words = "".join(c if c in _WORD_CHARS else " " for c in normalize(message)).split()
+    words = _WORDS.findall(normalize(message))
     score = {"en": 0.0, "sv": 0.0}
     for w in words:
         en = w in LANG_WORDS["en"]
@@ -45,9 +47,5 @@ def reply_language(message: str, hint: object, previous: object, restaurant: obj
     """SPEC §7: the message's own language, else the request's hint, else the conversation's
     language so far, else the restaurant's locale, else English."""
     return (
-        detect(message)
-        or locale_of(hint)
-        or locale_of(previous)
-        or locale_of(restaurant)
-        or "en"
+        detect(message) or locale_of(hint) or locale_of(previous) or locale_of(restaurant) or "en"
     )

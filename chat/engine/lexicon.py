@@ -266,7 +266,8 @@ _FUZZY_WORDS: tuple[str, ...] = tuple(
 )
 
 
-def tokenize_pairs(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def tokenize_pairs(text: str) -> tuple[tuple[str, str], ...]:
     """(surface word, stemmed word) pairs: normalise, split into word/number tokens, split
     "glutenfree"-style compounds whose head is an allergen word, stem."""
     out: list[tuple[str, str]] = []
@@ -284,7 +285,7 @@ def tokenize_pairs(text: str) -> list[tuple[str, str]]:
                     break
         else:
             out.append((tok, stem(tok)))
-    return out
+    return tuple(out)
 
 
 def tokenize(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .index import MenuIndex
 from .lexicon import ALLERGEN, forms
-from .parse import SKIP, Query, Tok
+from .parse import Query, Tok
 
 
 def bits(mask: int) -> list[int]:
@@ -98,9 +98,7 @@ def select(
         # Undeclared information cannot vouch for "without X".
         undeclared = mask & index.no_allergen_info
         mask &= ~undeclared
-    codes = tuple(
-        c for c in dict.fromkeys(trace_codes) if traced & index.by_trace.get(c, 0)
-    )
+    codes = tuple(c for c in dict.fromkeys(trace_codes) if traced & index.by_trace.get(c, 0))
     return Selection(mask, traced.bit_count(), undeclared.bit_count(), codes)
 
 
@@ -203,7 +201,7 @@ _DETERMINERS = frozenset({"the", "den", "det"})
 
 
 def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
-    """"Does the yoghurt have hazelnuts?": a lexicon word after "the" that starts exactly one
+    """ "Does the yoghurt have hazelnuts?": a lexicon word after "the" that starts exactly one
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):

@@ -21,11 +21,11 @@ from .lexicon import (
     PRONOUNS,
     TERM,
     UNIGRAMS,
-    fuzzy_lookup,
     forms,
+    fuzzy_lookup,
     is_number,
-    stem,
     lookup,
+    stem,
     tokenize_pairs,
 )
 
@@ -150,7 +150,11 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
             seq = index.name_seqs[item]
             n = 0
-            while start + n < len(seen) and offset + n < len(seq) and seq[offset + n] & seen[start + n]:
+            while (
+                start + n < len(seen)
+                and offset + n < len(seq)
+                and seq[offset + n] & seen[start + n]
+            ):
                 n += 1
             if n >= 2 and _names_a_dish(index, item, offset, n, n == len(seq)):
                 found = (n, n == len(seq), start, start + n)
@@ -230,7 +234,7 @@ def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
     return j >= 0 and j not in consumed and toks[j].kind in (ALLERGEN, TERM)
 
 
-def _read_refs(q: Query, pairs: list[tuple[str, str]]) -> None:
+def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
     """Ordinals, pronouns, weekdays and dates: words that point at something outside the
     message (the last list, the dish in focus, a day on the restaurant's calendar)."""
     for t in q.toks:
@@ -255,6 +259,7 @@ def _read_refs(q: Query, pairs: list[tuple[str, str]]) -> None:
 def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     """Parse `message` against the menu's vocabulary into a Query; with `names`, words that
     spell out a dish's name are read as that dish (see mark_names) rather than as filters."""
+    pairs = tokenize_pairs(message)
     toks = tokens(index, message)
     for n in range(1, len(toks)):
         # "my kids are allergic to eggs", "mitt barn": a person, not the kids' menu
@@ -266,7 +271,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         q.too_long = True
         return q
     q.kinds = {t.kind for t in toks}
-    _read_refs(q, tokenize_pairs(message))
+    _read_refs(q, pairs)
     diets: set[str] = set()
     excluded: set[str] = set()
     asked: set[str] = set()

@@ -67,7 +67,9 @@ def diet_label(diet: str, loc: str) -> str:
 
 def code_names(codes: list[str] | tuple[str, ...], loc: str) -> list[str]:
     """Labels for a mix of allergen codes and diet tags."""
-    return [diet_label(c, loc) if c in DIET_TAGS else ALLERGEN_LABELS[loc][c].lower() for c in codes]
+    return [
+        diet_label(c, loc) if c in DIET_TAGS else ALLERGEN_LABELS[loc][c].lower() for c in codes
+    ]
 
 
 def diet_names(item: MenuItem, loc: str) -> list[str]:
@@ -177,7 +179,9 @@ def allergen_lines(
         traces = [c for c in codes if c not in item.allergens and c in item.may_contain]
         rest = [c for c in codes if c not in has and c not in traces]
         if has:
-            lines.append(tpl(loc, "contains", name=name, x=join_words(allergen_names(has, loc), loc)))
+            lines.append(
+                tpl(loc, "contains", name=name, x=join_words(allergen_names(has, loc), loc))
+            )
         if traces:
             x = join_words(allergen_names(traces, loc), loc, "or")
             lines.append(tpl(loc, "maycontain", name=name, x=x))
@@ -195,7 +199,9 @@ def _allergen_facts(item: MenuItem, loc: str) -> list[str]:
     name = item.name
     codes = _sorted_codes(item.allergens)
     if codes:
-        lines.append(tpl(loc, "allergens", name=name, x=join_words(allergen_names(codes, loc), loc)))
+        lines.append(
+            tpl(loc, "allergens", name=name, x=join_words(allergen_names(codes, loc), loc))
+        )
     if not item.allergens_declared:
         lines.append(tpl(loc, "undeclared_all", name=name))
     elif not codes:
@@ -215,7 +221,7 @@ def conflict_lines(item: MenuItem, conflicts: tuple[str, ...], loc: str) -> list
 
 
 def property_lines(item: MenuItem, q: Query, index: MenuIndex, i: int, loc: str) -> list[str]:
-    """"Is it spicy?": yes or no for each word, from the dish's own text and tags."""
+    """ "Is it spicy?": yes or no for each word, from the dish's own text and tags."""
     lines = []
     for group in q.terms:
         hit = any(term_mask(index, t) >> i & 1 for t in group)

@@ -77,7 +77,16 @@ def test_vegan_question_answers_with_full_items_in_menu_order(client, bella_menu
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"reply", "items", "intent", "suggestions", "sessionToken"}
+    assert set(body) == {
+        "reply",
+        "items",
+        "flagged",
+        "intent",
+        "suggestions",
+        "language",
+        "context",
+        "sessionToken",
+    }
     assert body["sessionToken"] == "diner-1"
     assert body["intent"] == "search"
     assert "Vegan Pizza" in body["reply"] and "Garden Salad" in body["reply"]
@@ -144,10 +153,11 @@ def test_menu_change_is_seen_by_the_next_chat_request(client, bella_menu):
 def test_answer_uses_the_restaurants_locale(client, bella):
     RestaurantFactory(public_id="sol", locale="sv")
 
-    swedish = ask(client, "hej", restaurant="sol").json()
-    english = ask(client, "hej", restaurant="bella").json()
+    # "pizza?" shows no language of its own: the restaurant's locale decides
+    swedish = ask(client, "pizza?", restaurant="sol").json()
+    english = ask(client, "pizza?", restaurant="bella").json()
 
-    assert swedish["intent"] == english["intent"] == "greeting"
+    assert (swedish["language"], english["language"]) == ("sv", "en")
     assert swedish["reply"] != english["reply"]
 
 
@@ -238,19 +248,21 @@ def data_statements(captured) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_returning_diner_costs_four_queries_and_no_menu_query(
+def test_returning_diner_costs_three_statements_and_no_menu_query(
     client, django_assert_max_num_queries
 ):
     bella = RestaurantFactory(public_id="bella")
     MenuItemFactory.create_batch(30, restaurant=bella, tags=["vegan"])
     ask(client, "hello")  # builds the engine menu and the session
 
-    with django_assert_max_num_queries(6) as captured:  # 4 + BEGIN/COMMIT on SQLite
+    with django_assert_max_num_queries(5) as captured:  # 3 + BEGIN/COMMIT on SQLite
         assert ask(client, "any vegan dishes?").status_code == 200
 
     statements = data_statements(captured)
-    assert [sql.split()[0] for sql in statements] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
-    assert "tenants_restaurant" in statements[0]  # the restaurant, then the session
+    # the session with its restaurant and context; its new context; both messages
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE", "INSERT"]
+    assert "chat_chatsession" in statements[0] and "tenants_restaurant" in statements[0]
+    assert "context" in statements[1]
     assert not any("menu_menuitem" in sql for sql in statements)
 
 
@@ -266,10 +278,10 @@ def test_first_message_of_a_new_diner_on_a_cold_menu_adds_the_menu_read_and_sess
 
     statements = data_statements(captured)
     assert [sql.split()[0] for sql in statements] == [
+        "SELECT",  # session (none yet)
         "SELECT",  # restaurant
         "SELECT",  # menu items (once per menu version and process)
-        "SELECT",  # session
-        "INSERT",  # session
+        "INSERT",  # session, with the first context
         "INSERT",  # both messages
     ]
 
@@ -566,6 +578,15 @@ def test_no_input_ever_gets_a_500(
 
     assert response.status_code < 500
     if response.status_code == 200:
-        assert set(response.json()) == {"reply", "items", "intent", "suggestions", "sessionToken"}
+        assert set(response.json()) == {
+            "reply",
+            "items",
+            "flagged",
+            "intent",
+            "suggestions",
+            "language",
+            "context",
+            "sessionToken",
+        }
     else:
         error_of(response)

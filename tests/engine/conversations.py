@@ -38,9 +38,8 @@ def mismatches(turn: dict[str, Any], got: Answer, names: dict[int, str]) -> list
         out.append(f"items {list(got.item_ids)} != {turn['items']}")
     want_flags = {f["id"]: set(f["conflicts"]) for f in turn.get("flagged") or []}
     got_flags = {f.item_id: set(f.conflicts) for f in got.flagged}
-    if turn.get("items") is not None or want_flags:
-        if got_flags != want_flags:
-            out.append(f"flagged {got_flags} != {want_flags}")
+    if (turn.get("items") is not None or want_flags) and got_flags != want_flags:
+        out.append(f"flagged {got_flags} != {want_flags}")
     if "answered" in turn and got.answered is not turn["answered"]:
         out.append(f"answered {got.answered} != {turn['answered']}")
     if turn.get("language") and got.language != turn["language"]:

@@ -58,7 +58,9 @@ def test_single_question(data: dict, case: dict) -> None:
 def test_conversation(data: dict, conversation: dict) -> None:
     context = None
     for n, turn in enumerate(conversation["turns"]):
-        got = answer(data["engine_menu"], turn["message"], turn.get("locale"), context, when(data, turn))
+        got = answer(
+            data["engine_menu"], turn["message"], turn.get("locale"), context, when(data, turn)
+        )
         problems = mismatches(turn, got, _names(data))
         assert not problems, f"turn {n + 1} {turn['message']!r}: {problems}\n{got.reply}"
         context = got.context
