@@ -12,6 +12,7 @@ from django.contrib.staticfiles.views import serve
 from django.core.management import call_command
 
 from widget.bundle import (
+    EXT_TABLES,
     EXT_TEMPLATES,
     LEXICON_PATH,
     LOADER_BUDGET,
@@ -94,9 +95,10 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
     local = local_lexicon()
     # Every word table unchanged; templates only dropped (for intents left to the server), never
     # edited; the language words are ext.lang's.
-    assert {k: v for k, v in local.items() if k not in ("t", "lang")} == {
+    assert {k: v for k, v in local.items() if k not in ("t", "lang", "ext")} == {
         k: v for k, v in lexicon.items() if k not in ("t", "ext")
     }
+    assert local["ext"] == {k: lexicon["ext"][k] for k in EXT_TABLES}
     assert local["lang"] == {
         **lexicon["ext"]["lang"],
         "suffix_sv": lexicon["ext"]["lang_suffix_sv"],
