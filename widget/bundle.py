@@ -40,12 +40,12 @@ PANEL_NAME = re.compile(r"widget-panel\.[0-9a-f]{16}\.js")
 LOADER_BUDGET = 4 * 1024
 PANEL_BUDGET = 16 * 1024
 
-# Reply templates the local engine uses, in both reply languages; the rest (cheapest, most
-# expensive, dish details, one dish's allergens) belong to intents the local engine leaves to the
-# server (docs/widget.md, "Local engine").
+# Reply templates the local engine uses, in both reply languages; the rest (dish details, one
+# dish's allergens or price, follow-ups) belong to intents the local engine leaves to the server (docs/widget.md, "Local engine").
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
+    | {"cheap", "dear", "everything"}
 )
 # From the v2 templates (lexicon.json "ext.t"): the line that names standing constraints.
 EXT_TEMPLATES = frozenset({"standing"})

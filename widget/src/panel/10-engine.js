@@ -14,7 +14,7 @@ var LANG = 'en', T = L.t.en;
 var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
-var INTENTS = split('greeting thanks help search hours address phone unknown');
+var INTENTS = split('greeting thanks help search cheapest most_expensive hours address phone unknown');
 var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
@@ -263,12 +263,12 @@ var engine = (menu) => {
     var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
-    // One dish's allergens, price or details, the cheapest, the most expensive: not offline.
-    // Withdrawals, restarts and references to the last list: not offline either.
-    if (sort || has('forget reset those') || (refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
+    // One dish's allergens, price or details: not offline; nor withdrawals, restarts and
+    // references to the last list.
+    if (has('forget reset those') || (!sort && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse(OFFLINE_ONLY[LANG]);
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
-    if (filtered || has('frame')) {
+    if (filtered || sort || has('frame')) {
       // intents.py's search: the matching items, with the question echoed back.
       var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
       var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
@@ -285,14 +285,20 @@ var engine = (menu) => {
       bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
       // An empty allergen list means "not listed", so it cannot vouch for "without X".
       if (standing.excluded[0]) (hidden = bits(mask & noInfo).length), (mask &= ~noInfo);
-      var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.all.replace(/:+$/, '')) : phrase ? tpl('found', phrase) : T.all];
+      // match.py's extreme: the dishes at the lowest or highest price (ties kept).
+      if (sort) {
+        var prices = bits(mask).map((i) => +items[i].price), target = Math[sort == 'cheap' ? 'min' : 'max'](...prices);
+        bits(mask).forEach((i) => +items[i].price != target && (mask &= ~bit(i)));
+      }
+      var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.everything) : sort ? tpl(sort, phrase && ' ' + phrase) : phrase ? tpl('found', phrase) : T.all];
       // At most six item lines, then "…and N more".
       lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
       if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
       if (hidden) lines.push(tpl('hidden', hidden));
       if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
       // A search that finds nothing is not an answer (staff see it among unanswered questions).
-      return done(lines, ids, 'search', asked || standing.excluded[0], !ids.length, ids.length > 0);
+      var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
+      return done(lines, ids, intent, asked || standing.excluded[0], !ids.length, ids.length > 0);
     }
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
     if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
