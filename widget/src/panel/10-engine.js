@@ -14,7 +14,7 @@ var LANG = 'en', T = L.t.en;
 var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
-var INTENTS = split('greeting thanks help search cheapest most_expensive hours address phone unknown');
+var INTENTS = split('greeting thanks help search cheapest most_expensive allergen_check price_check dish_details hours address phone unknown');
 var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 var SKIP = split('stop frame cur allq detq q priceq');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
@@ -114,11 +114,16 @@ var localeOf = (locale) => (typeof locale == 'string' && /^(en|sv)$/.test((local
 var replyLanguage = (message, hint, previous, restaurant) => detect(message) || localeOf(hint) || localeOf(previous) || localeOf(restaurant) || 'en';
 
 // replies.py: templates, money, lists.
-var tpl = (key, v) => T[key].replace(/{\w+}/, () => v); // every local template has one slot
+// tpl(key, {name: value, …}) fills named slots; tpl(key, value) fills a template's one slot.
+var tpl = (key, v) => (typeof v == 'object' ? Object.keys(v).reduce((text, k) => text.replaceAll('{' + k + '}', v[k]), T[key]) : T[key].replace(/{\w+}/, () => v));
 var suggestions = () => T.sug.split('|');
+// replies.py's money: kronor drop the decimals of whole amounts and take a decimal comma in
+// Swedish; other currencies always show cents.
+var KRONOR = split('SEK NOK DKK');
 var money = (amount, currency) => {
-  var cur = (currency || 'EUR').toUpperCase();
-  return (L.money[cur] || '# ' + cur).replace('#', amount.toFixed(amount % 1 ? 2 : 0));
+  var cur = (currency || 'EUR').toUpperCase(), kronor = KRONOR.includes(cur), text = amount.toFixed(kronor && amount % 1 == 0 ? 0 : 2);
+  if (LANG == 'sv' && kronor) text = text.replace('.', ',');
+  return (L.money[cur] || '# ' + cur).replace('#', text);
 };
 var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
 // Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
@@ -127,10 +132,17 @@ var contradicted = (item, diet) => (item.allergens || []).some((c) => split(L.co
 var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan') && !contradicted(item, 'vegan'))) && !contradicted(item, d));
 var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
 var lower = (code) => label(code).toLowerCase();
-var standingLine = (diets, excluded) => L.t[LANG].standing.replace('{s}', diets.map(lower).concat(excluded.length ? tpl('without', joinWords(excluded.map(lower), 'and')) : []).join(' '));
+// replies.py's constraint_names and standing_line: "vegan, without nuts and peanuts".
+var constraintNames = (diets, excluded) => diets.map(lower).concat(excluded.length ? tpl('without', joinWords(excluded.map(lower), 'and')) : []).join(', ');
+var standingLine = (diets, excluded) => tpl('standing', { s: constraintNames(diets, excluded) });
+// match.py's DIET_TRACES, derived: a diet whose conflicts are one allergen ("gluten-free": gluten)
+// also leaves out the dishes that may contain traces of it.
+var DIET_TRACES = dict();
+DIETS.forEach((d) => split(L.conflict[d])[1] || (DIET_TRACES[d] = L.conflict[d]));
+var MAX_LISTED = 6;
 // An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
-var result = (lines, items, intent, remind, suggest, answered = true) => ({
-  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered,
+var result = (lines, items, intent, remind, suggest, answered = true, flagged = []) => ({
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered, flagged,
 });
 var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 
@@ -168,6 +180,66 @@ var engine = (menu) => {
     return mask;
   };
   var done = (lines, ids, ...rest) => result(lines, ids.map((i) => items[i]), ...rest);
+  var available = (i) => items[i].available !== false;
+  // match.py's conflicts_of: the codes item i contains, may contain or cannot vouch for, then
+  // the diets it is not (validly) tagged with.
+  var conflictsOf = (i, diets, codes) => {
+    var item = items[i], b = bit(i), out = codes.filter((c) => (item.allergens || []).includes(c) || (item.mayContain || []).includes(c) || noInfo & b);
+    diets.forEach((d) => (!(byDiet[d] & b) || (item.mayContain || []).includes(DIET_TRACES[d])) && out.push(d));
+    return out;
+  };
+  var allergenNames = (codes) => codes.map(lower);
+  var itemLine = (item) => '- ' + item.name + ' (' + money(+item.price, r.currency) + ')';
+  // replies.py's _allergen_facts, allergen_lines, conflict_lines and detail_lines.
+  var allergenFacts = (item, i) => {
+    var name = item.name, codes = itemAllergens(item), traces = ALLERGENS.filter((c) => (item.mayContain || []).includes(c)), lines = [];
+    if (codes[0]) lines.push(tpl('allergens', { name, x: joinWords(allergenNames(codes), 'and') }));
+    if (noInfo & bit(i)) lines.push(tpl('undeclared_all', { name }));
+    else if (!codes[0]) lines.push(tpl('allfree', { name }));
+    if (traces[0]) lines.push(tpl('maycontain', { name, x: joinWords(allergenNames(traces), 'or') }));
+    return lines;
+  };
+  var allergenLines = (item, i, codes, diets) => {
+    var name = item.name, lines = [], all = item.allergens || [], may = item.mayContain || [];
+    diets.forEach((d) => {
+      var ok = byDiet[d] & bit(i), trace = DIET_TRACES[d];
+      lines.push(tpl(ok ? 'is' : 'isnot', { name, d: lower(d) }));
+      if (ok && trace && may.includes(trace)) lines.push(tpl('maycontain', { name, x: lower(trace) }));
+    });
+    if (codes[0]) {
+      var has = codes.filter((c) => all.includes(c)), traces = codes.filter((c) => !all.includes(c) && may.includes(c)), rest = codes.filter((c) => !has.includes(c) && !traces.includes(c));
+      if (has[0]) lines.push(tpl('contains', { name, x: joinWords(allergenNames(has), 'and') }));
+      if (traces[0]) lines.push(tpl('maycontain', { name, x: joinWords(allergenNames(traces), 'or') }));
+      if (rest[0]) lines.push(tpl(noInfo & bit(i) ? 'undeclared' : 'hasnot', { name, x: joinWords(allergenNames(rest), 'or') }));
+    } else if (!diets[0]) lines.push(...allergenFacts(item, i));
+    return lines;
+  };
+  var conflictLines = (item, conflicts) => (conflicts[0] ? [tpl('conflict', { name: item.name, x: joinWords(conflicts.map(lower), 'and') })] : []);
+  var detailLines = (item, i) => {
+    var head = item.name + ' (' + money(+item.price, r.currency) + ')' + ((item.description || '').trim() ? ': ' + item.description.trim() : '');
+    var marks = itemDiets(item).map(lower).concat((item.tags || []).filter((t) => !DIETS.includes(t)).sort());
+    return [head, ...allergenFacts(item, i), ...(marks[0] ? [tpl('marked', { x: marks.join(', ') })] : [])];
+  };
+  // intents.py's about: one-dish answers for each dish named; fitting dishes are the items,
+  // the others are flagged with their conflicts.
+  var about = (refs, intent, standing, asked, diets) => {
+    var codes = [...new Set([...asked, ...standing.excluded])], lines = [], fits = [], flagged = [], shown = 0;
+    diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
+    refs.forEach((i) => {
+      var item = items[i];
+      if (!available(i)) return lines.push(tpl('gone', { name: item.name }));
+      var conflicts = conflictsOf(i, diets, codes);
+      conflicts[0] ? flagged.push({ ...item, conflicts }) : fits.push(i);
+      if (++shown > MAX_LISTED) return;
+      if (intent == 'allergen_check') lines.push(...allergenLines(item, i, codes, diets));
+      else if (intent == 'price_check') lines.push(itemLine(item), ...conflictLines(item, conflicts));
+      else lines.push(...detailLines(item, i), ...conflictLines(item, conflicts));
+    });
+    if (shown > MAX_LISTED) lines.push(tpl('more', shown - MAX_LISTED));
+    var kept = refs.some(available);
+    var remind = (intent != 'price_check' && kept) || (intent == 'price_check' && flagged[0]);
+    return done(lines, fits, intent, remind, 0, true, flagged);
+  };
 
   return (message, standing) => {
     var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
@@ -263,14 +335,31 @@ var engine = (menu) => {
     var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
-    // One dish's allergens, price or details: not offline; nor withdrawals, restarts and
-    // references to the last list.
-    if (has('forget reset those') || (!sort && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
+    // Withdrawals, restarts and references to the last list: not offline.
+    if (has('forget reset those')) return refuse(OFFLINE_ONLY[LANG]);
+    // intents.py's dish_question, for the decisions ported: allergen, price and detail
+    // questions about the dishes the message names.
+    // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
+    var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
+    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))) {
+      // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
+      var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !(t.m[0] ? t.m : [t.w]).some((w) => names.has(w))));
+      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)) || t.k == 'allergen'));
+      if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
+      if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
+        standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
+        return about(refs, 'allergen_check', standing, askedCodes, diets);
+      }
+      if (has('priceq')) return about(refs, 'price_check', standing, askedCodes, diets);
+      if (!props[0] && (has('detq q') || (onlyNames() && !refs[1]))) return about(refs, 'dish_details', standing, askedCodes, diets);
+    }
+    // Other questions about a named dish (is it spicy?): not offline.
+    if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse(OFFLINE_ONLY[LANG]);
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || sort || has('frame')) {
       // intents.py's search: the matching items, with the question echoed back.
-      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, hidden = 0, item;
+      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, item;
       var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
       for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
       if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
@@ -278,13 +367,17 @@ var engine = (menu) => {
       if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
       // Apply every constraint; unavailable items never survive.
       standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
-      // An excluded allergen removes the dishes containing it and those that may contain traces.
-      standing.excluded.forEach((c) => (mask &= ~((byCode[c] || 0n) | (byTrace[c] || 0n))));
+      standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
       terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
       neg.forEach((t) => (mask &= ~termMask(t)));
       bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
-      // An empty allergen list means "not listed", so it cannot vouch for "without X".
-      if (standing.excluded[0]) (hidden = bits(mask & noInfo).length), (mask &= ~noInfo);
+      // match.py's select: dishes that may contain traces of an excluded allergen (or of a
+      // diet's one allergen) are left out, and under an exclusion so are undeclared ones.
+      var traceCodes = [...new Set([...standing.excluded, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
+      var traced = traceCodes.reduce((m, c) => m | (byTrace[c] || 0n), 0n) & mask, undeclared = 0n;
+      mask &= ~traced;
+      if (standing.excluded[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
+      traceCodes = ALLERGENS.filter((c) => traceCodes.includes(c) && traced & (byTrace[c] || 0n));
       // match.py's extreme: the dishes at the lowest or highest price (ties kept).
       if (sort) {
         var prices = bits(mask).map((i) => +items[i].price), target = Math[sort == 'cheap' ? 'min' : 'max'](...prices);
@@ -294,7 +387,9 @@ var engine = (menu) => {
       // At most six item lines, then "…and N more".
       lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
       if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
-      if (hidden) lines.push(tpl('hidden', hidden));
+      // replies.py's left_out: how many dishes were left out for each reason.
+      if ((v = bits(traced).length)) lines.push(tpl(v == 1 ? 'traces_1' : 'traces_n', { n: v, x: joinWords(allergenNames(traceCodes), 'or') }));
+      if ((v = bits(undeclared).length)) lines.push(tpl(v == 1 ? 'undeclared_1' : 'undeclared_n', { n: v }));
       if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
       // A search that finds nothing is not an answer (staff see it among unanswered questions).
       var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
