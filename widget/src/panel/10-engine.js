@@ -424,5 +424,5 @@ var answer = (menu, message, locale, context) => {
     reply = refuse();
   }
   var next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets: standing.diets, excluded: standing.excluded };
-  return { ...reply, flagged: [], language: LANG, context: next };
+  return { ...reply, language: LANG, context: next };
 };
