@@ -40,15 +40,15 @@ PANEL_NAME = re.compile(r"widget-panel\.[0-9a-f]{16}\.js")
 LOADER_BUDGET = 4 * 1024
 PANEL_BUDGET = 16 * 1024
 
-# Reply templates the local engine uses, in both reply languages; the rest (properties of one
-# dish, follow-ups on the last list, withdrawals, opening hours against the clock) belong to
-# what the local engine leaves to the server (docs/widget.md, "Local engine").
+# Reply templates the local engine uses, in both reply languages; the rest (follow-ups on the
+# last list, withdrawals, opening hours against the clock) belong to what the local engine leaves
+# to the server (docs/widget.md, "Local engine").
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
     | {"cheap", "dear", "everything", "traces_1", "traces_n", "undeclared_1", "undeclared_n"}
     | {"gone", "is", "isnot", "maycontain", "contains", "hasnot", "undeclared", "allergens"}
-    | {"undeclared_all", "allfree", "conflict", "marked"}
+    | {"undeclared_all", "allfree", "conflict", "marked", "prop_yes", "prop_no"}
 )
 # From the v2 templates (lexicon.json "ext.t"): the line that names standing constraints.
 EXT_TEMPLATES = frozenset({"standing"})
@@ -68,7 +68,7 @@ PROJECTION_ORDER = (
     "ext",
 )
 # The v2 word tables (lexicon.json "ext") the local engine reads.
-EXT_TABLES = ("allergen", "diet", "kinds", "syn")
+EXT_TABLES = ("allergen", "diet", "kinds", "syn", "ordinals", "pron")
 
 
 @dataclass(frozen=True)

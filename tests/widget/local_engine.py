@@ -140,7 +140,15 @@ def safety_violations(
             out.append(f"UNSAFE: {i} is not tagged {sorted(diets - tags)}")
         if not item["available"]:
             out.append(f"UNSAFE: {i} is unavailable")
-    if excluded and got["items"] and remind[got["language"]] not in got["reply"]:
+    # Every answer that lists dishes under an allergen exclusion reminds (a price is not an
+    # allergen answer: intents.py reminds there only when a dish is flagged).
+    speaks_allergens = got["intent"] != "price_check" or got["flagged"]
+    if (
+        excluded
+        and got["items"]
+        and speaks_allergens
+        and remind[got["language"]] not in got["reply"]
+    ):
         out.append("no staff reminder under an allergen exclusion")
     return out
 

@@ -79,9 +79,11 @@ var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(
   each(merged(L.diet, L.ext.diet), (w, k) => put(w, 'diet', k));
   each(L.kinds, put);
   each(L.ext.kinds, put);
+  each(L.ext.ordinals, (w, pos) => put(w, 'ord', +pos));
   synGroups().forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
+var PRONOUNS = new Set(split(L.ext.pron));
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always diet term pre both cheap dear max min').includes(UNIGRAMS[w].k));
 
@@ -222,7 +224,9 @@ var engine = (menu) => {
   };
   // intents.py's about: one-dish answers for each dish named; fitting dishes are the items,
   // the others are flagged with their conflicts.
-  var about = (refs, intent, standing, asked, diets) => {
+  // replies.py's property_lines: "is it spicy?", yes or no for each word, from the dish's own text.
+  var propertyLines = (item, i, props) => props.map((g) => tpl(g.some((t) => termMask(t) & bit(i)) ? 'prop_yes' : 'prop_no', { name: item.name, x: joinWords(g.map((t) => t.s), 'or') }));
+  var about = (refs, intent, standing, asked, diets, props) => {
     var codes = [...new Set([...asked, ...standing.excluded])], lines = [], fits = [], flagged = [], shown = 0;
     diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
     refs.forEach((i) => {
@@ -233,11 +237,13 @@ var engine = (menu) => {
       if (++shown > MAX_LISTED) return;
       if (intent == 'allergen_check') lines.push(...allergenLines(item, i, codes, diets));
       else if (intent == 'price_check') lines.push(itemLine(item), ...conflictLines(item, conflicts));
-      else lines.push(...detailLines(item, i), ...conflictLines(item, conflicts));
+      else lines.push(...(props ? propertyLines(item, i, props) : detailLines(item, i)), ...conflictLines(item, conflicts));
     });
     if (shown > MAX_LISTED) lines.push(tpl('more', shown - MAX_LISTED));
     var kept = refs.some(available);
-    var remind = (intent != 'price_check' && kept) || (intent == 'price_check' && flagged[0]);
+    if (kept) standing.focus = refs.filter(available).map((i) => items[i].id);
+    standing.topic = intent;
+    var remind = (intent != 'price_check' && kept && (intent == 'allergen_check' || !props || codes[0])) || (intent == 'price_check' && flagged[0]);
     return done(lines, fits, intent, remind, 0, true, flagged);
   };
 
@@ -339,11 +345,11 @@ var engine = (menu) => {
     if (has('forget reset those')) return refuse(OFFLINE_ONLY[LANG]);
     // intents.py's dish_question, for the decisions ported: allergen, price and detail
     // questions about the dishes the message names.
+    // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
+    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !(t.m[0] ? t.m : [t.w]).some((w) => names.has(w))));
     // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
     if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))) {
-      // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
-      var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !(t.m[0] ? t.m : [t.w]).some((w) => names.has(w))));
       var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)) || t.k == 'allergen'));
       if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
       if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
@@ -351,7 +357,20 @@ var engine = (menu) => {
         return about(refs, 'allergen_check', standing, askedCodes, diets);
       }
       if (has('priceq')) return about(refs, 'price_check', standing, askedCodes, diets);
+      if (props[0] && has('q')) return about(refs, 'dish_details', standing, askedCodes, diets, props);
       if (!props[0] && (has('detq q') || (onlyNames() && !refs[1]))) return about(refs, 'dish_details', standing, askedCodes, diets);
+    }
+    // intents.py's pointed: the dish the message points at ("the second one", "does it have
+    // sesame?", "how much?"): one of the last list, or the dish in focus.
+    if (!refs.length && !unknown[0] && !has('hours address phone')) {
+      var index = (ids) => ids.map((id) => items.findIndex((item) => item.id === id)).filter((i) => i >= 0 && available(i));
+      var last = index(standing.last), focus = index(standing.focus), ord = toks.find((t) => t.k == 'ord'), target = [];
+      if (ord && last[0] >= 0) (v = ord.p < 0 ? last.length + ord.p : ord.p), v >= 0 && v < last.length && (target = [last[v]]);
+      else if (toks.some((t) => PRONOUNS.has(t.w)) && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
+      else if (has('priceq') && focus.length == 1 && !(terms[0] || diets[0] || excluded[0])) target = focus;
+      if (target[0] >= 0 && (has('allq') || askedCodes[0] || diets[0])) return about(target, 'allergen_check', standing, askedCodes, diets);
+      if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
+      if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
     }
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
@@ -393,6 +412,9 @@ var engine = (menu) => {
       if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
       // A search that finds nothing is not an answer (staff see it among unanswered questions).
       var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
+      standing.last = ids.map((i) => items[i].id);
+      standing.focus = ids[1] ? [] : standing.last;
+      standing.topic = intent;
       return done(lines, ids, intent, asked || standing.excluded[0], !ids.length, ids.length > 0);
     }
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
@@ -403,11 +425,13 @@ var engine = (menu) => {
 
 var engines = new WeakMap();
 
-// conversation.py's load, for the parts the local engine continues: the reply language and the
-// standing diets and exclusions. Anything that is not a known code is dropped, never trusted.
+// conversation.py's load, for the parts the local engine continues: the reply language, the
+// standing diets and exclusions, the last list and the dish in focus (item ids). Anything that is
+// not a known code or an id is dropped, never trusted.
 var loadContext = (raw) => {
   var ok = raw && typeof raw == 'object' && raw.v == 2, list = (v, known) => (ok && Array.isArray(v) ? known.filter((c) => v.includes(c)) : []);
-  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS) };
+  var ids = (v) => (ok && Array.isArray(v) ? v.filter(Number.isInteger).slice(0, 500) : []);
+  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: ok && typeof raw.topic == 'string' ? raw.topic : '' };
 };
 
 // answer(menu, message, locale, context): menu is the menu API's JSON ({restaurant, items}),
@@ -423,6 +447,6 @@ var answer = (menu, message, locale, context) => {
   } catch (e) {
     reply = refuse();
   }
-  var next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets: standing.diets, excluded: standing.excluded };
+  var { diets, excluded, last, focus, topic } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic };
   return { ...reply, language: LANG, context: next };
 };
