@@ -393,3 +393,33 @@ def test_a_site_not_on_the_allowlist_gets_a_clear_message(page, demo, live_serve
     open_widget(page)
     expect(page.get_by_role("dialog")).to_contain_text("isn't available on this website yet")
     assert any("Allowed origins" in w and host_site.origin in w for w in warnings)
+
+
+def test_on_a_phone_the_input_stays_above_the_on_screen_keyboard(browser, demo, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    open_widget(page)
+    ask(page, "vegetarian dishes")
+    # The keyboard opens: the visual viewport shrinks to 500 px.
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.wait_for_function(
+        "() => document.querySelector('stjarna-widget').shadowRoot"
+        ".querySelector('.p').getBoundingClientRect().height <= 500"
+    )
+    field = page.get_by_role("textbox", name="Ask about the menu").bounding_box()
+    log = page.get_by_role("log").bounding_box()
+    assert field["y"] + field["height"] <= 500
+    assert log["height"] >= 200  # most of the screen is still conversation
+    page.screenshot(path=str(SCREENSHOTS / "widget-390x500-keyboard.png"))
+    context.close()
+
+
+@pytest.mark.bench_smoke
+def test_bench_reports_the_loader_time_beside_a_4_kb_baseline(browser):
+    from bench.widget import BASELINE_BYTES, compare
+
+    result = compare(browser, runs=3)
+    assert result["baseline_bytes"] == BASELINE_BYTES
+    assert result["loader_bytes"] == len(current_widget().loader.raw)
+    assert 0 < result["loader_ms_median"] < 100  # a few ms on a 2-core machine

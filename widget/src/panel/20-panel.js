@@ -188,13 +188,15 @@ var buildPanel = (widget) => {
       res.note = menu && note;
     } else if (res.blocked || blocked) res = { reply: S.notAllowed, suggestions: [] };
     typing.remove();
+    var switched = res.language && res.language != loc;
     setLanguage(res.language);
     if (res.context) write('context', (context = res.context)); // only to continue offline
     var m = { text: res.reply, items: res.items, flagged: res.flagged, note: res.note };
     remember(m);
     scrollTo(show(m));
     var phone = !blocked && (res.answered === false || res.intent == 'unknown') && menu?.restaurant?.phone;
-    res.suggestions?.[0] || phone ? chips(res.suggestions || [], phone) : 0;
+    // Chips follow the answer (and its language: the opening ones again when it switched).
+    res.suggestions?.[0] || phone ? chips(res.suggestions || [], phone) : switched && chips(L.t[loc].sug.split('|'));
     busy = 0;
   };
   var startOver = () => {
