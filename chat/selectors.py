@@ -86,9 +86,10 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
             price=row.price,
             category=row.category,
             allergens=frozenset(row.allergens),
-            allergens_declared=bool(row.allergens),
             tags=frozenset(row.tags),
             available=row.available,
+            may_contain=frozenset(row.may_contain),
+            allergens_declared=row.allergens_declared,
         )
         for row in rows
     )
@@ -99,6 +100,8 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
         address=restaurant.address,
         phone=restaurant.phone,
         locale=restaurant.locale,
+        timezone=restaurant.timezone,
+        hours_note=restaurant.hours_note,
     )
     return ChatMenu(
         menu=engine.Menu(restaurant=info, items=items),

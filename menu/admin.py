@@ -1,6 +1,13 @@
-"""Menu items in the admin: vocabularies as checkboxes, bulk tag actions, tenant scoping."""
+"""Menu items in the admin: vocabularies as checkboxes, bulk tag actions, tenant scoping.
+
+Every write is validated as SPEC §4 says (a diet its allergens contradict is refused), prices are
+typed as text ("79,50" or "79.50"), and rows stored before the checks existed are listed "to fix"
+— here and, through ``RESTAURANT_PAGE_PANELS``, on the restaurant's own page.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,11 +17,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from chat.engine import ALLERGENS, DIET_TAGS
 from menu.exporting import CONTENT_TYPES, export_filename, export_menu
 from menu.importing import FORMATS, format_for_filename, parse_menu
 from menu.models import MenuItem
+from menu.prices import OUTLIER_FACTOR, parse_price_text
+from menu.selectors import ids_of_items_to_fix, menu_data_status, section_median_price
 from menu.services import (
     menu_import_preview,
     menu_items_add_tag,
@@ -22,7 +33,9 @@ from menu.services import (
     menu_replace,
     menu_upsert,
 )
-from menu.vocabulary import DIET_TAG_SET, clean_tags
+from menu.vocabulary import DIET_TAG_SET, clean_tags, normalise_tags
+from tenants.admin import RESTAURANT_PAGE_PANELS
+from tenants.models import Restaurant
 from tenants.scoping import TenantScopedAdminMixin, restaurant_filter
 from tenants.selectors import restaurants_for_user
 
@@ -32,12 +45,64 @@ ALLERGEN_CHOICES = [(code, code.capitalize()) for code in ALLERGENS]
 DIET_CHOICES = [(tag, tag.replace("-", " ").capitalize()) for tag in DIET_TAGS]
 
 
+class PriceInput(forms.TextInput):
+    """A text input (never type=number: Chromium turns a typed "79,50" into 7950) followed by
+    the currency the price is in."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.attrs.setdefault("inputmode", "decimal")
+        self.attrs.setdefault("autocomplete", "off")
+        self.attrs.setdefault("size", "10")
+        self.currency = ""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        return str(value)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.currency:
+            return html
+        return format_html('{} <span class="price-currency">{}</span>', html, self.currency)
+
+
+class PriceField(forms.CharField):
+    """A price typed with a comma or a dot before the decimals (``menu.prices``)."""
+
+    widget = PriceInput
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return parse_price_text(text) if text else None
+
+
 class MenuItemForm(forms.ModelForm):
+    price = PriceField(
+        help_text="For example 79,50 or 79.50.",
+        error_messages={"required": "Type the price, e.g. 79,50."},
+    )
+    confirm_price = forms.BooleanField(
+        required=False,
+        label="Yes, this price is right",
+        widget=forms.HiddenInput,  # shown, as a checkbox, with the question it answers
+    )
     allergens = forms.MultipleChoiceField(
         choices=ALLERGEN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Tick every EU allergen the dish contains. Diets are not allergens.",
+    )
+    may_contain = forms.MultipleChoiceField(
+        choices=ALLERGEN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="May contain traces of",
+        help_text=(
+            "A precautionary “may contain” statement (e.g. made in a kitchen that handles nuts). "
+            "Diners allergic to these are not offered the dish."
+        ),
     )
     diet_tags = forms.MultipleChoiceField(
         choices=DIET_CHOICES,
@@ -61,15 +126,35 @@ class MenuItemForm(forms.ModelForm):
             "category",
             "price",
             "allergens",
+            "allergens_declared",
+            "may_contain",
             "available",
             "position",
         ]
+        labels = {"allergens_declared": "Allergen information is complete"}
+        help_texts = {
+            "allergens_declared": (
+                "Tick when the allergens ticked above are everything the dish contains — with "
+                "none ticked, the dish is free of all 14. Until then diners with any allergy are "
+                "not offered it."
+            )
+        }
+
+    # Set per request by MenuItemAdmin.get_form: the currency of each restaurant offered.
+    currencies: dict[int, str] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         tags = list(self.instance.tags or [])
         self.initial.setdefault("diet_tags", [t for t in tags if t in DIET_TAG_SET])
         self.initial.setdefault("other_tags", ", ".join(t for t in tags if t not in DIET_TAG_SET))
+        self.fields["price"].widget.currency = self._currency()
+
+    def _currency(self) -> str:
+        if self.instance.restaurant_id:
+            return self.instance.restaurant.currency
+        distinct = set(self.currencies.values())
+        return distinct.pop() if len(distinct) == 1 else ""
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -78,7 +163,40 @@ class MenuItemForm(forms.ModelForm):
             self.instance.tags = clean_tags(list(cleaned.get("diet_tags") or []) + others)
         except ValidationError as exc:
             self.add_error("other_tags", exc)
+        self._ask_about_an_outlying_price(cleaned)
         return cleaned
+
+    def _ask_about_an_outlying_price(self, cleaned: dict) -> None:
+        price, restaurant = cleaned.get("price"), cleaned.get("restaurant")
+        if price is None or restaurant is None or cleaned.get("confirm_price"):
+            return
+        if self.instance.pk and not {"price", "category"} & set(self.changed_data):
+            return  # a price already saved is not asked about again
+        category = cleaned.get("category") or ""
+        median = section_median_price(
+            restaurant=restaurant, category=category, exclude_pk=self.instance.pk
+        )
+        if not median or price <= median * OUTLIER_FACTOR:
+            return
+        section = f"“{category}”" if category else "dishes without a section"
+        self.add_error(
+            "price",
+            ValidationError(
+                f"{price} {restaurant.currency} is more than {OUTLIER_FACTOR} times the median "
+                f"price of {section} ({median:.2f} {restaurant.currency}). If it is right, tick "
+                "“Yes, this price is right” and save again.",
+                code="price_outlier",
+            ),
+        )
+        self.fields["confirm_price"].widget = forms.CheckboxInput()
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The model validates ``tags``, which this form edits as two fields: diets and others.
+        if hasattr(errors, "error_dict") and "tags" in errors.error_dict:
+            for error in errors.error_dict.pop("tags"):
+                field = "diet_tags" if error.code == "diet_conflict" else "other_tags"
+                errors.error_dict.setdefault(field, []).append(error)
+        super()._update_errors(errors)
 
 
 class MenuImportForm(forms.Form):
@@ -121,14 +239,76 @@ class TagActionForm(ActionForm):
     )
 
 
+class AllergenInformationFilter(admin.SimpleListFilter):
+    title = "allergen information"
+    parameter_name = "allergen_info"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("declared", "Declared complete"), ("missing", "Missing")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("declared", "missing"):
+            return queryset.filter(allergens_declared=self.value() == "declared")
+        return queryset
+
+
+class ToFixFilter(admin.SimpleListFilter):
+    """Dishes stored before the checks existed whose tags contradict their allergens."""
+
+    title = "data to fix"
+    parameter_name = "to_fix"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "To fix (contradictions)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=ids_of_items_to_fix(queryset))
+        return queryset
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     form = MenuItemForm
     action_form = TagActionForm
     actions = ["add_tag", "remove_tag"]
-    list_display = ["name", "restaurant", "category", "price", "available", "position", "tag_list"]
+    list_display = [
+        "name",
+        "restaurant",
+        "category",
+        "price",
+        "available",
+        "position",
+        "tag_list",
+        "allergen_information",
+        "to_fix",
+    ]
     list_editable = ["available", "position"]
-    list_filter = [restaurant_filter("restaurant"), "available", "category"]
+    list_filter = [
+        restaurant_filter("restaurant"),
+        "available",
+        AllergenInformationFilter,
+        ToFixFilter,
+        "category",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "restaurant",
+                    "name",
+                    "description",
+                    "category",
+                    ("price", "confirm_price"),
+                    "available",
+                    "position",
+                ]
+            },
+        ),
+        ("Allergens", {"fields": ["allergens", "allergens_declared", "may_contain"]}),
+        ("Diets and tags", {"fields": ["diet_tags", "other_tags"]}),
+    ]
     search_fields = ["name", "description", "category"]
     autocomplete_fields = ["restaurant"]
     ordering = ["restaurant", "position", "id"]
@@ -199,13 +379,47 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
 
+    def get_form(self, request: HttpRequest, obj: MenuItem | None = None, **kwargs: Any):
+        form = super().get_form(request, obj, **kwargs)
+        restaurants = restaurants_for_user(request.user, roles=self.write_roles)
+        form.currencies = dict(restaurants.values_list("pk", "currency"))
+        return form
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        item = self.get_object(request, object_id)
+        if request.method == "GET" and item is not None:
+            for problem in item.problems:
+                messages.warning(
+                    request,
+                    f"To fix: {problem}. Saving is refused until it is corrected; meanwhile "
+                    "the chat does not call this dish by that diet.",
+                )
+            if not item.allergens_declared:
+                messages.warning(request, UNDECLARED_WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="Tags")
     def tag_list(self, obj: MenuItem) -> str:
         return ", ".join(obj.tags)
 
-    def _action_tag(self, request: HttpRequest) -> str | None:
+    @admin.display(description="Allergen info")
+    def allergen_information(self, obj: MenuItem) -> str:
+        if not obj.allergens_declared:
+            return format_html('<span style="color:#b00">missing</span>')
+        return ", ".join(obj.allergens) or "none of the 14"
+
+    @admin.display(description="To fix")
+    def to_fix(self, obj: MenuItem) -> str:
+        problems = obj.problems
+        if not problems:
+            return ""
+        return format_html('<span style="color:#b00">{}</span>', "; ".join(problems))
+
+    def _action_tag(self, request: HttpRequest, normalise: Any) -> str | None:
         try:
-            tags = clean_tags([request.POST.get("tag", "")])
+            tags = normalise([request.POST.get("tag", "")])
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
@@ -216,14 +430,60 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Add tag to selected items")
     def add_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
-        tag = self._action_tag(request)
-        if tag:
+        tag = self._action_tag(request, clean_tags)
+        if not tag:
+            return
+        try:
             changed = menu_items_add_tag(items=queryset, tag=tag)
-            self.message_user(request, f"Added “{tag}” to {changed} item(s).", messages.SUCCESS)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Added “{tag}” to {changed} item(s).", messages.SUCCESS)
 
     @admin.action(description="Remove tag from selected items")
     def remove_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
-        tag = self._action_tag(request)
+        tag = self._action_tag(request, normalise_tags)  # a misspelt tag can be removed
         if tag:
             changed = menu_items_remove_tag(items=queryset, tag=tag)
             self.message_user(request, f"Removed “{tag}” from {changed} item(s).", messages.SUCCESS)
+
+
+UNDECLARED_WARNING = (
+    "The allergen information of this dish is not declared complete, so diners with any allergy "
+    "are not offered it. Check its allergens and tick “Allergen information is complete” — with "
+    "no allergen ticked, that says the dish is free of all 14."
+)
+
+
+def menu_data_panel(restaurant: Restaurant) -> str:
+    """The restaurant page's summary of what its menu data still lacks, with links to the
+    dishes concerned."""
+    status = menu_data_status(restaurant)
+    changelist = reverse("admin:menu_menuitem_changelist")
+    rows = []
+    if status.undeclared:
+        query = urlencode({"restaurant": restaurant.pk, "allergen_info": "missing"})
+        rows.append(
+            (
+                f"{changelist}?{query}",
+                f"{status.undeclared} dish(es) without declared allergen information",
+                "diners with an allergy are not offered them",
+            )
+        )
+    if status.to_fix:
+        query = urlencode({"restaurant": restaurant.pk, "to_fix": "yes"})
+        rows.append(
+            (
+                f"{changelist}?{query}",
+                f"{status.to_fix} dish(es) to fix",
+                "a diet tag contradicts the allergens",
+            )
+        )
+    if not rows:
+        return "Every dish has declared allergen information and consistent diet tags."
+    return format_html_join(
+        "", '<p><a href="{}"><strong>{}</strong></a>: {}.</p>', ((u, t, w) for u, t, w in rows)
+    )
+
+
+RESTAURANT_PAGE_PANELS.append(menu_data_panel)

@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-from menu.importing import COLUMNS, LIST_SEPARATOR
+from menu.importing import COLUMNS, JSON_NAMES, LIST_SEPARATOR
 from menu.models import MenuItem
 from menu.payload import item_payload
 from tenants.models import Restaurant
@@ -43,19 +43,17 @@ def export_menu(restaurant: Restaurant, fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for item in items:
-            writer.writerow(
-                [
-                    item["name"],
-                    item["description"],
-                    item["price"],
-                    item["category"],
-                    LIST_SEPARATOR.join(item["allergens"]),
-                    LIST_SEPARATOR.join(item["tags"]),
-                    "true" if item["available"] else "false",
-                ]
-            )
+            writer.writerow([_csv_cell(item[JSON_NAMES.get(name, name)]) for name in COLUMNS])
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)
 
 
 def export_filename(restaurant: Restaurant, fmt: str) -> str:

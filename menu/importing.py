@@ -6,6 +6,11 @@ reports every problem with where it is (``line``: the physical line for CSV, inc
 the line where the item starts for JSON, plus ``item``: its 0-based index in ``items``), the
 field, and the reason. Diet words typed into ``allergens`` are moved to ``tags`` with a warning,
 the one fix the importer makes on its own (old systems stored "vegan" as an allergen).
+
+JSON and the API spell the two-word fields in camelCase (``mayContain``, ``allergensDeclared``, as
+the public menu does), CSV headers in snake_case (``may_contain``, ``allergens_declared``); rows
+use the model's names. A row without ``allergensDeclared`` is declared iff it lists allergens
+(SPEC §9): the rule the data migration applied to dishes written before the field existed.
 """
 
 from __future__ import annotations
@@ -20,11 +25,31 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from menu.vocabulary import DIET_TAG_SET, clean_allergens, clean_tags
+from menu.vocabulary import (
+    DIET_TAG_SET,
+    check_diet_conflicts,
+    clean_allergens,
+    clean_may_contain,
+    clean_tags,
+)
 from tenants.validators import validate_storable_text
 
 FORMATS = ("json", "csv")
-COLUMNS = ("name", "description", "price", "category", "allergens", "tags", "available")
+# The CSV header's names (snake_case), which are also the rows' (and the model's) names.
+COLUMNS = (
+    "name",
+    "description",
+    "price",
+    "category",
+    "allergens",
+    "may_contain",
+    "allergens_declared",
+    "tags",
+    "available",
+)
+# How JSON (files and the API) spells the fields whose CSV names have two words.
+JSON_NAMES = {"may_contain": "mayContain", "allergens_declared": "allergensDeclared"}
+_FROM_JSON = {json_name: name for name, json_name in JSON_NAMES.items()}
 REQUIRED_COLUMNS = ("name", "price")
 # Fields a client may send back from ``GET /api/v1/menu``; a whole-menu write ignores them
 # (ids are the server's, positions follow the order of the items).
@@ -84,6 +109,8 @@ class MenuRow:
     description: str = ""
     category: str = ""
     allergens: tuple[str, ...] = ()
+    may_contain: tuple[str, ...] = ()
+    allergens_declared: bool = False
     tags: tuple[str, ...] = ()
     available: bool = True
     line: int | None = None
@@ -317,9 +344,17 @@ def _clean_fields(
     warnings: list[Issue] = []
     cleaned: dict[str, Any] = {}
     allowed = set(COLUMNS) | extra
+    if typed:
+        allowed = {JSON_NAMES.get(name, name) for name in allowed}
     for key in raw:
         if key not in allowed and key not in READ_ONLY_FIELDS:
-            errors.append(Issue(str(key), "Unknown field."))
+            spelt = JSON_NAMES.get(key) if typed else _FROM_JSON.get(key)
+            hint = f" Did you mean {spelt}?" if spelt else ""
+            errors.append(Issue(str(key), f"Unknown field.{hint}"))
+    outer_errors: list[Issue] = []
+    if typed:  # from here on, the rows' names; issues are reported under the JSON names
+        raw = {_FROM_JSON.get(key, key): value for key, value in raw.items() if key in allowed}
+        outer_errors, errors = errors, []
 
     def present(name: str) -> bool:
         return name in raw and not (not typed and raw[name] == "" and name in REQUIRED_COLUMNS)
@@ -364,8 +399,9 @@ def _clean_fields(
         else:
             cleaned[name] = value.strip()
 
-    # allergens and tags
+    # allergens, may_contain and tags
     allergens = _list_field(raw, "allergens", typed, errors)
+    may_contain = _list_field(raw, "may_contain", typed, errors)
     tags = _list_field(raw, "tags", typed, errors)
     if allergens is not None:
         diets = [(word, _diet_word(word)) for word in allergens]
@@ -380,26 +416,40 @@ def _clean_fields(
             cleaned["allergens"] = tuple(clean_allergens([w for w, d in diets if not d]))
         except ValidationError as exc:
             errors.append(Issue("allergens", " ".join(exc.messages)))
+    if may_contain is not None:
+        try:
+            contained = cleaned.get("allergens", ())
+            cleaned["may_contain"] = tuple(clean_may_contain(may_contain, allergens=contained))
+        except ValidationError as exc:
+            errors.append(Issue("may_contain", " ".join(exc.messages)))
     if tags is not None:
         try:
             cleaned["tags"] = tuple(clean_tags(tags))
         except ValidationError as exc:
             errors.append(Issue("tags", " ".join(exc.messages)))
+    if "tags" in cleaned and "allergens" in cleaned:  # else the service checks the whole item
+        try:
+            check_diet_conflicts(tags=cleaned["tags"], allergens=cleaned["allergens"])
+        except ValidationError as exc:
+            errors.append(Issue("tags", " ".join(exc.messages)))
+
+    # allergens_declared: absent = declared iff allergens are listed (SPEC §9)
+    if "allergens_declared" in raw:
+        declared = _clean_bool(raw["allergens_declared"], typed=typed, empty=None)
+        if declared is _INVALID:
+            errors.append(Issue("allergens_declared", "Must be true or false."))
+        elif declared is not None:
+            cleaned["allergens_declared"] = declared
+    if "allergens_declared" not in cleaned and not partial:
+        cleaned["allergens_declared"] = bool(cleaned.get("allergens"))
 
     # available
     if "available" in raw:
-        value = raw["available"]
-        if typed:
-            if isinstance(value, bool):
-                cleaned["available"] = value
-            else:
-                errors.append(Issue("available", "Must be true or false."))
-        elif value.strip() == "":
-            cleaned["available"] = True
-        elif value.strip().lower() in _TRUE | _FALSE:
-            cleaned["available"] = value.strip().lower() in _TRUE
-        else:
+        available = _clean_bool(raw["available"], typed=typed, empty=True)
+        if available is _INVALID:
             errors.append(Issue("available", "Must be true or false."))
+        else:
+            cleaned["available"] = available
 
     # position (single-item API only)
     if "position" in extra and "position" in raw:
@@ -408,7 +458,26 @@ def _clean_fields(
             errors.append(Issue("position", "Must be a whole number ≥ 0."))
         else:
             cleaned["position"] = value
+    if typed:
+        errors = outer_errors + [
+            Issue(JSON_NAMES.get(e.field, e.field), e.message, e.line, e.item) for e in errors
+        ]
     return cleaned, errors, warnings
+
+
+_INVALID = object()
+
+
+def _clean_bool(value: Any, *, typed: bool, empty: bool | None) -> Any:
+    """A JSON boolean, or a CSV cell (true/false/yes/no/1/0; blank = ``empty``); else _INVALID."""
+    if typed:
+        return value if isinstance(value, bool) else _INVALID
+    text = value.strip().lower()
+    if text == "":
+        return empty
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    return _INVALID
 
 
 def _clean_price(value: Any, *, typed: bool) -> tuple[Decimal | None, str | None]:

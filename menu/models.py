@@ -8,9 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 
-from menu.vocabulary import clean_allergens, clean_tags
+from menu.vocabulary import (
+    check_diet_conflicts,
+    clean_allergens,
+    clean_may_contain,
+    clean_tags,
+    menu_data_problems,
+)
 from tenants.models import Restaurant
 from tenants.validators import validate_storable_text
+
+VOCABULARY_FIELDS = frozenset({"allergens", "may_contain", "tags"})
 
 
 class MenuItem(models.Model):
@@ -22,6 +30,17 @@ class MenuItem(models.Model):
     )
     category = models.CharField(max_length=100, blank=True, validators=[validate_storable_text])
     allergens = models.JSONField(default=list, blank=True, help_text="EU allergen codes")
+    may_contain = models.JSONField(
+        default=list, blank=True, help_text="EU allergen codes of a “may contain traces of” note"
+    )
+    allergens_declared = models.BooleanField(
+        "allergen information is complete",
+        default=False,
+        help_text=(
+            "The allergens listed are all the dish contains (none listed: free of all 14). "
+            "Undeclared dishes are never offered to diners with an allergy."
+        ),
+    )
     tags = models.JSONField(default=list, blank=True, help_text="Lowercase tags (diets and others)")
     available = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0, help_text="Order on the menu (lowest first)")
@@ -42,15 +61,44 @@ class MenuItem(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        errors = {}
+    @property
+    def problems(self) -> list[str]:
+        """What staff must fix in data stored before the checks existed (diet contradictions,
+        misspelt diet tags); empty when the dish is fine."""
+        return menu_data_problems(tags=self.tags or [], allergens=self.allergens or [])
+
+    def clean_fields(self, exclude: set[str] | None = None) -> None:
+        """Validate the fields, and the allergen/diet vocabulary (SPEC §4) whenever one of
+        ``allergens``, ``may_contain`` or ``tags`` is written: a diet tag that the allergens
+        contradict is refused. A write that leaves them alone (availability, position, price)
+        is not held up by older rows that still contradict; the admin lists those to fix."""
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if not set(exclude or ()) >= VOCABULARY_FIELDS:
+            self._clean_vocabulary(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_vocabulary(self, errors: dict[str, list]) -> None:
         for field, cleaner in (("allergens", clean_allergens), ("tags", clean_tags)):
             try:
                 setattr(self, field, cleaner(getattr(self, field)))
             except ValidationError as exc:
-                errors[field] = exc.messages
-        if errors:
-            raise ValidationError(errors)
+                errors.setdefault(field, []).extend(exc.error_list)
+        if "allergens" in errors:
+            return
+        try:
+            self.may_contain = clean_may_contain(self.may_contain, allergens=self.allergens)
+        except ValidationError as exc:
+            errors.setdefault("may_contain", []).extend(exc.error_list)
+        if "tags" not in errors:
+            try:
+                check_diet_conflicts(tags=self.tags, allergens=self.allergens)
+            except ValidationError as exc:
+                errors.setdefault("tags", []).extend(exc.error_list)
 
     def save(self, *args, **kwargs) -> None:
         """Save and bump the restaurant's menu version in one transaction."""

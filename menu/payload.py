@@ -18,6 +18,8 @@ def item_payload(item: MenuItem) -> dict[str, Any]:
         "price": f"{item.price:.2f}",
         "category": item.category,
         "allergens": list(item.allergens),
+        "mayContain": list(item.may_contain),
+        "allergensDeclared": item.allergens_declared,
         "tags": list(item.tags),
     }
 
@@ -32,6 +34,8 @@ def restaurant_payload(restaurant: Restaurant) -> dict[str, Any]:
         "greeting": restaurant.greeting,
         "brandColor": restaurant.brand_color,
         "openingHours": restaurant.opening_hours,
+        "hoursNote": restaurant.hours_note,
+        "timezone": restaurant.timezone,
         "address": restaurant.address,
         "phone": restaurant.phone,
     }

@@ -8,25 +8,26 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from menu.importing import MenuRow, name_key
 from menu.models import MenuItem
-from menu.vocabulary import clean_tags
+from menu.vocabulary import clean_tags, diet_conflicts, normalise_tags
 from tenants.models import Restaurant
 from tenants.services import bump_menu_version
 
 
 @transaction.atomic
-def _retag(items: Iterable[MenuItem], change) -> int:
+def _retag(items: Iterable[MenuItem], retagged: dict[int, list[str]]) -> int:
     touched: dict[int, Restaurant] = {}
     changed = 0
     for item in items:
-        new_tags = clean_tags(change(list(item.tags)))
+        new_tags = retagged[item.pk]
         if new_tags != item.tags:
-            MenuItem.objects.filter(pk=item.pk).update(tags=new_tags)
+            MenuItem.objects.filter(pk=item.pk).update(tags=new_tags, updated_at=timezone.now())
             touched[item.restaurant_id] = item.restaurant
             changed += 1
     for restaurant in touched.values():
@@ -35,13 +36,34 @@ def _retag(items: Iterable[MenuItem], change) -> int:
 
 
 def menu_items_add_tag(*, items: Iterable[MenuItem], tag: str) -> int:
-    """Add ``tag`` to each item (e.g. mark a selection vegan); returns how many changed."""
-    return _retag(items, lambda tags: [*tags, tag])
+    """Add ``tag`` to each item (e.g. mark a selection vegan); returns how many changed.
+
+    All or nothing: if the tag is refused (a misspelt diet) or contradicts the allergens of any
+    selected dish ("Pad thai: vegan, but contains crustaceans"), nothing changes and the
+    ValidationError names every such dish.
+    """
+    items = list(items)
+    (tag,) = clean_tags([tag]) or [""]
+    retagged, refused = {}, []
+    for item in items:
+        retagged[item.pk] = normalise_tags([*item.tags, tag])
+        conflicts = diet_conflicts(tags=[tag], allergens=item.allergens)
+        refused += [f"{item.name}: {conflict}" for conflict in conflicts]
+    if refused:
+        raise ValidationError(
+            f"Nothing was changed: {'; '.join(refused)}. Correct the allergens or leave these "
+            "dishes out.",
+            code="diet_conflict",
+        )
+    return _retag(items, retagged)
 
 
 def menu_items_remove_tag(*, items: Iterable[MenuItem], tag: str) -> int:
-    """Remove ``tag`` from each item; returns how many changed."""
-    return _retag(items, lambda tags: [t for t in tags if t != tag])
+    """Remove ``tag`` from each item; returns how many changed. Removing never contradicts
+    anything, and works for any stored tag (it is how a misspelt diet tag is cleaned up)."""
+    items = list(items)
+    (tag,) = normalise_tags([tag]) or [""]
+    return _retag(items, {i.pk: [t for t in normalise_tags(i.tags) if t != tag] for i in items})
 
 
 # --- Whole-menu writes (import, admin upload, PUT /api/v1/menu) --------------------------------
@@ -53,7 +75,18 @@ def menu_items_remove_tag(*, items: Iterable[MenuItem], tag: str) -> int:
 
 _bumps_deferred: ContextVar[bool] = ContextVar("menu_item_bumps_deferred", default=False)
 
-_ROW_FIELDS = ("name", "description", "price", "category", "allergens", "tags", "available")
+_ROW_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "category",
+    "allergens",
+    "may_contain",
+    "allergens_declared",
+    "tags",
+    "available",
+)
+_LIST_FIELDS = ("allergens", "may_contain", "tags")
 
 
 def item_version_bumps_deferred() -> bool:
@@ -108,7 +141,7 @@ def _plan(*, restaurant: Restaurant, rows: Sequence[MenuRow], replace: bool) -> 
     matched: set[int] = set()
     for position, row in enumerate(rows):
         values = {name: getattr(row, name) for name in _ROW_FIELDS}
-        values["allergens"], values["tags"] = list(row.allergens), list(row.tags)
+        values.update({name: list(getattr(row, name)) for name in _LIST_FIELDS})
         item = by_name.get(row.key)
         if item is None:
             plan.create.append(MenuItem(restaurant=restaurant, position=position, **values))
@@ -198,11 +231,16 @@ def menu_item_create(
     description: str = "",
     category: str = "",
     allergens: Sequence[str] = (),
+    may_contain: Sequence[str] = (),
+    allergens_declared: bool = False,
     tags: Sequence[str] = (),
     available: bool = True,
     position: int | None = None,
 ) -> MenuItem:
-    """Add one item (at the end of the menu unless ``position`` is given); bumps the version."""
+    """Add one item (at the end of the menu unless ``position`` is given); bumps the version.
+
+    Raises ValidationError for invalid values, e.g. a diet tag its allergens contradict.
+    """
     _ensure_unique_name(restaurant=restaurant, name=name, exclude_pk=None)
     if position is None:
         last = MenuItem.objects.filter(restaurant=restaurant).aggregate(Max("position"))
@@ -214,6 +252,8 @@ def menu_item_create(
         description=description,
         category=category,
         allergens=list(allergens),
+        may_contain=list(may_contain),
+        allergens_declared=allergens_declared,
         tags=list(tags),
         available=available,
         position=position,
@@ -225,7 +265,11 @@ def menu_item_create(
 
 @transaction.atomic
 def menu_item_update(*, item: MenuItem, **fields: object) -> MenuItem:
-    """Change the given fields of one item; bumps the version when anything changed."""
+    """Change the given fields of one item; bumps the version when anything changed.
+
+    The whole item is validated as it will be (ValidationError), so a change of ``allergens``
+    alone is refused when it contradicts the item's diet tags.
+    """
     allowed = {*_ROW_FIELDS, "position"}
     unknown = set(fields) - allowed
     if unknown:
@@ -236,12 +280,13 @@ def menu_item_update(*, item: MenuItem, **fields: object) -> MenuItem:
         )
     changed = []
     for name, value in fields.items():
-        value = list(value) if name in ("allergens", "tags") else value  # type: ignore[call-overload]
+        value = list(value) if name in _LIST_FIELDS else value  # type: ignore[call-overload]
         if getattr(item, name) != value:
             setattr(item, name, value)
             changed.append(name)
     if changed:
-        item.full_clean()
+        untouched = {f.name for f in MenuItem._meta.fields} - set(changed)
+        item.full_clean(exclude=untouched)
         item.save(update_fields=[*changed, "updated_at"])
     return item
 

@@ -33,7 +33,17 @@ BLOCKED = _error("ip_blocked: the client IP is on the platform's block list")
 COMPONENTS: dict[str, Any] = {
     "PublicItem": {
         "type": "object",
-        "required": ["id", "name", "description", "price", "category", "allergens", "tags"],
+        "required": [
+            "id",
+            "name",
+            "description",
+            "price",
+            "category",
+            "allergens",
+            "mayContain",
+            "allergensDeclared",
+            "tags",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
@@ -41,6 +51,16 @@ COMPONENTS: dict[str, Any] = {
             "price": PRICE,
             "category": {"type": "string"},
             "allergens": {"type": "array", "items": {"type": "string"}},
+            "mayContain": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Allergen codes of a “may contain traces of” statement",
+            },
+            "allergensDeclared": {
+                "type": "boolean",
+                "description": "Allergen information declared complete (empty allergens: "
+                "free of all 14); false: unknown, never safe for an allergy",
+            },
             "tags": {"type": "array", "items": {"type": "string"}},
         },
     },
@@ -54,6 +74,8 @@ COMPONENTS: dict[str, Any] = {
             "greeting",
             "brandColor",
             "openingHours",
+            "hoursNote",
+            "timezone",
             "address",
             "phone",
         ],
@@ -64,7 +86,13 @@ COMPONENTS: dict[str, Any] = {
             "locale": {"type": "string", "example": "en"},
             "greeting": {"type": "string"},
             "brandColor": {"type": "string"},
-            "openingHours": {"type": "string"},
+            "openingHours": {
+                "type": "string",
+                "description": "OpenStreetMap opening_hours syntax; empty: not given",
+                "example": "Mo-Th 11:00-22:00; Fr,Sa 11:00-23:00; Su 12:00-21:00; Dec 24 off",
+            },
+            "hoursNote": {"type": "string", "description": "Free text shown beside the hours"},
+            "timezone": {"type": "string", "example": "Europe/Stockholm"},
             "address": {"type": "string"},
             "phone": {"type": "string"},
         },

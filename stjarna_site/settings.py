@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema enum for the 14 allergen codes (allergens and mayContain share it).
+    "ENUM_NAME_OVERRIDES": {"AllergenEnum": "chat.engine.lexicon.ALLERGENS"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "stjarna_site.openapi.add_plain_django_endpoints",

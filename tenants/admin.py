@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from tenants.apikeys import api_key_issue, api_key_revoke
+from tenants.forms import WEEK_FIELDS, RestaurantForm, special_rows_for
+from tenants.hours import weekly_hours_of
 from tenants.models import AllowedOrigin, ApiKey, Membership, Restaurant
 from tenants.scoping import (
     OperatorOnlyAdminMixin,
@@ -27,6 +30,26 @@ EMPTY_ALLOWLIST_WARNING = (
     "This restaurant has no allowed website origins, so no website can use its chat widget "
     "(cross-origin access is refused). Add your site's origin, e.g. https://your-restaurant.example."
 )
+HOURS_ONLY_A_NOTE_WARNING = (
+    "Your opening hours could not be read as weekly hours, so they were kept word for word as the "
+    "hours note, which diners see. Set the hours with the weekly form below so the chat can answer "
+    "“are you open now?”."
+)
+HOURS_HELP = (
+    "Each day: the opening and closing times, or closed (a closing time after midnight, such as "
+    "02:00, belongs to the same evening). Special dates override the week, e.g. Dec 24 closed. "
+    "Saving writes the hours in OpenStreetMap syntax, shown below; you may edit the syntax "
+    "instead (not both at once)."
+)
+HOURS_RAW_ONLY_HELP = (
+    "These hours use rules the weekly form cannot show (several openings a day, public "
+    "holidays …): edit them in OpenStreetMap syntax below."
+)
+
+# Panels that apps above tenants add to the restaurant page, each render(restaurant) -> HTML:
+# the menu app shows what its data still lacks. Registering here keeps tenants free of imports
+# from those apps.
+RESTAURANT_PAGE_PANELS: list[Callable[[Restaurant], str]] = []
 
 
 class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
@@ -44,6 +67,7 @@ class MembershipInline(OperatorOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Restaurant)
 class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    form = RestaurantForm
     tenant_path = ""
     write_roles = OWNER_ONLY
     list_display = ["name", "public_id", "active", "locale", "currency", "menu_version"]
@@ -53,6 +77,7 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "embed_snippet",
         "allowlist_status",
+        "page_panels",
         "menu_version",
         "created_at",
         "updated_at",
@@ -68,18 +93,19 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
                         "greeting",
                         "locale",
                         "currency",
-                        "timezone",
                         "brand_color",
-                        "opening_hours",
                         "address",
                         "phone",
                     ]
                 },
             ),
+            ("Opening hours", self._hours_fieldset(request, obj)),
             ("Contact", {"fields": ["contact_email"]}),
         ]
         if obj is not None:
             fieldsets.insert(1, ("Embed", {"fields": ["embed_snippet", "allowlist_status"]}))
+            if RESTAURANT_PAGE_PANELS:
+                fieldsets.insert(2, ("Menu", {"fields": ["page_panels"]}))
         if is_operator(request):
             fieldsets.append(
                 (
@@ -89,6 +115,17 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             )
         fieldsets.append(("Record", {"fields": ["menu_version", "created_at", "updated_at"]}))
         return fieldsets
+
+    def _hours_fieldset(self, request: HttpRequest, obj: Restaurant | None) -> dict:
+        fields = ["opening_hours", "hours_note", "timezone"]
+        if not self.has_change_permission(request, obj):
+            return {"fields": fields}  # read-only: the syntax as diners' widgets receive it
+        if weekly_hours_of(obj.opening_hours if obj else "") is None:
+            return {"fields": fields, "description": HOURS_RAW_ONLY_HELP}
+        return {
+            "fields": [*WEEK_FIELDS, *special_rows_for(obj), *fields],
+            "description": HOURS_HELP,
+        }
 
     def get_readonly_fields(self, request: HttpRequest, obj: Restaurant | None = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
@@ -117,12 +154,21 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             return format_html('<strong style="color:#b00">{}</strong>', EMPTY_ALLOWLIST_WARNING)
         return ", ".join(origins)
 
+    @admin.display(description="Menu data")
+    def page_panels(self, obj: Restaurant) -> str:
+        return format_html_join(
+            "", "<div>{}</div>", ((render(obj),) for render in RESTAURANT_PAGE_PANELS)
+        )
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         obj = self.get_object(request, object_id)
-        if request.method == "GET" and obj is not None and not obj.allowed_origins.exists():
-            messages.warning(request, EMPTY_ALLOWLIST_WARNING)
+        if request.method == "GET" and obj is not None:
+            if not obj.allowed_origins.exists():
+                messages.warning(request, EMPTY_ALLOWLIST_WARNING)
+            if obj.hours_note.strip() and not obj.opening_hours.strip():
+                messages.warning(request, HOURS_ONLY_A_NOTE_WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -27,7 +27,10 @@ DEMO_RESTAURANT = {
     "timezone": "Europe/Stockholm",
     "greeting": "Ciao! Ask me about our dishes, diets, allergens or opening hours.",
     "brand_color": "#b5651d",
-    "opening_hours": "Mon–Thu 11:00–22:00, Fri–Sat 11:00–23:00, Sun 12:00–21:00",
+    "opening_hours": (
+        "Mo-Th 11:00-22:00; Fr,Sa 11:00-23:00; Su 12:00-21:00; Dec 24 off; Dec 31 11:00-16:00"
+    ),
+    "hours_note": "The kitchen closes 30 minutes before we do.",
     "address": "Storgatan 1, 111 22 Stockholm",
     "phone": "+46 8 123 456 78",
     "contact_email": "owner@trattoria-stjarna.example",
@@ -461,6 +464,15 @@ DEMO_MENU: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], boo
 )
 
 
+# Precautionary "may contain traces of" statements; every demo dish's allergen information is
+# declared complete (so the sorbet and the espresso are free of all 14).
+DEMO_MAY_CONTAIN: dict[str, tuple[str, ...]] = {
+    "Tiramisu": ("nuts",),
+    "Panna cotta": ("nuts",),
+    "Fish and chips": ("crustaceans",),
+}
+
+
 def demo_menu_rows() -> list[MenuRow]:
     """The demo menu as import rows, validated and normalised exactly as an uploaded menu is."""
     report = validate_menu_document(
@@ -472,6 +484,8 @@ def demo_menu_rows() -> list[MenuRow]:
                     "description": description,
                     "price": price,
                     "allergens": list(allergens),
+                    "mayContain": list(DEMO_MAY_CONTAIN.get(name, ())),
+                    "allergensDeclared": True,
                     "tags": list(tags),
                     "available": available,
                 }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chat.models import ChatMessage, ChatSession
 from menu.models import MenuItem
+from menu.vocabulary import menu_data_problems
 from tenants.middleware import rate_limited_counts
 from tenants.models import Restaurant
 from tenants.selectors import embed_snippet_for
@@ -34,18 +35,21 @@ def diagnose(restaurant: Restaurant) -> dict[str, Any]:
     origins = list(restaurant.allowed_origins.values_list("origin", flat=True))
     items = MenuItem.objects.filter(restaurant=restaurant)
     # JSON "contains" lookups are not portable to SQLite, so the list fields are read in Python.
-    total = available = vegan = no_allergens = 0
+    total = available = vegan = undeclared = may_contain = 0
     vegan_names: list[str] = []
-    for name, is_available, tags, allergens in items.values_list(
-        "name", "available", "tags", "allergens"
+    to_fix: list[dict[str, Any]] = []
+    for name, is_available, tags, allergens, traces, declared in items.values_list(
+        "name", "available", "tags", "allergens", "may_contain", "allergens_declared"
     ):
         total += 1
         available += bool(is_available)
         if "vegan" in (tags or []):
             vegan += 1
             vegan_names.append(name)
-        if not allergens:
-            no_allergens += 1
+        undeclared += not declared
+        may_contain += bool(traces)
+        if problems := menu_data_problems(tags=tags or [], allergens=allergens or []):
+            to_fix.append({"name": name, "problems": problems})
     messages = ChatMessage.objects.filter(session__restaurant=restaurant)
     sessions = ChatSession.objects.filter(restaurant=restaurant)
     unanswered = (
@@ -64,6 +68,22 @@ def diagnose(restaurant: Restaurant) -> dict[str, Any]:
         warnings.append("no available menu items: the chat has nothing to recommend")
     if vegan == 0:
         warnings.append("no item is tagged vegan: vegan questions will list nothing")
+    if undeclared:
+        warnings.append(
+            f"{undeclared} item(s) without declared allergen information: diners with any "
+            "allergy are not offered them (staff tick “allergen information is complete”)"
+        )
+    if to_fix:
+        warnings.append(
+            f"{len(to_fix)} item(s) to fix: a diet tag contradicts the allergens (the chat does "
+            "not call them by that diet)"
+        )
+    if not restaurant.opening_hours.strip():
+        warnings.append(
+            "no opening hours in OSM syntax: hours questions get only the hours note"
+            if restaurant.hours_note.strip()
+            else "no opening hours: hours questions cannot be answered"
+        )
     if not settings.USE_SERVER_CHAT:
         warnings.append("USE_SERVER_CHAT is false: widgets answer offline from the menu")
     rate_limited = rate_limited_counts(restaurant.public_id)
@@ -74,6 +94,9 @@ def diagnose(restaurant: Restaurant) -> dict[str, Any]:
             "active": restaurant.active,
             "locale": restaurant.locale,
             "currency": restaurant.currency,
+            "timezone": restaurant.timezone,
+            "openingHours": restaurant.opening_hours,
+            "hoursNote": restaurant.hours_note,
             "menuVersion": restaurant.menu_version,
             "contactEmail": restaurant.contact_email,
         },
@@ -83,7 +106,9 @@ def diagnose(restaurant: Restaurant) -> dict[str, Any]:
             "available": available,
             "veganTagged": vegan,
             "veganTaggedNames": vegan_names,
-            "withoutAllergenData": no_allergens,
+            "withoutAllergenData": undeclared,  # not declared complete (SPEC §3)
+            "withMayContain": may_contain,
+            "toFix": to_fix,
         },
         "chats": {
             "sessionsLast24h": sessions.filter(last_seen__gte=now - timedelta(hours=24)).count(),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models, transaction
 
+from tenants.hours import validate_opening_hours
 from tenants.validators import (
     normalise_origin,
     validate_brand_color,
@@ -27,7 +28,9 @@ PUBLIC_MENU_FIELDS = (
     "locale",
     "greeting",
     "brand_color",
+    "timezone",
     "opening_hours",
+    "hours_note",
     "address",
     "phone",
 )
@@ -51,7 +54,13 @@ class Restaurant(models.Model):
     )
     currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
     locale = models.CharField(max_length=5, choices=Locale.choices, default=Locale.ENGLISH)
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The platform's home market; every restaurant's clock is its own IANA zone (SPEC §3).
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/Stockholm",
+        validators=[validate_timezone],
+        help_text="The restaurant's clock for “are you open now?”, e.g. Europe/Stockholm.",
+    )
     greeting = models.CharField(
         max_length=300,
         blank=True,
@@ -63,8 +72,17 @@ class Restaurant(models.Model):
     )
     opening_hours = models.TextField(
         blank=True,
+        validators=[validate_storable_text, validate_opening_hours],
+        help_text=(
+            "OpenStreetMap opening_hours syntax, e.g. “Mo-Th 11:00-22:00; Fr,Sa 11:00-23:00; "
+            "Su 12:00-21:00; Dec 24 off”. Empty: not given."
+        ),
+    )
+    hours_note = models.TextField(
+        blank=True,
+        max_length=1000,
         validators=[validate_storable_text],
-        help_text="As diners should read it, e.g. “Mon–Fri 11–22, Sat–Sun 12–23”.",
+        help_text="Shown beside the hours, e.g. “the kitchen closes 30 minutes earlier”.",
     )
     address = models.CharField(max_length=300, blank=True, validators=[validate_storable_text])
     phone = models.CharField(max_length=40, blank=True, validators=[validate_storable_text])

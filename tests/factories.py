@@ -22,7 +22,7 @@ class RestaurantFactory(factory.django.DjangoModelFactory):
     currency = "SEK"
     locale = "en"
     timezone = "Europe/Stockholm"
-    opening_hours = "Mon–Sun 11:00–22:00"
+    opening_hours = "Mo-Su 11:00-22:00"
     address = "Storgatan 1, Stockholm"
     phone = "+46 8 000 00 00"
 

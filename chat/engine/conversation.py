@@ -34,6 +34,7 @@ class Context:
     focus: list[int] = field(default_factory=list)  # item indices of the dish(es) in focus
     query: str = ""  # the last search's words, for "and desserts?" and after a withdrawal
     topic: str = ""  # the last answer's intent ("and the mushroom rice?" asks the same)
+    asked: list[str] = field(default_factory=list)  # codes and diets the last dish question asked
 
     def standing(self) -> bool:
         return bool(self.diets or self.excluded)
@@ -60,6 +61,8 @@ class Context:
             out["query"] = self.query[:MAX_QUERY]
         if self.topic:
             out["topic"] = self.topic
+        if self.asked:
+            out["asked"] = list(self.asked)
         return out
 
 
@@ -104,6 +107,7 @@ def load(raw: object, index: MenuIndex) -> Context:
         if not isinstance(topic, str) or len(topic) > 40:
             raise ValueError("bad topic")
         ctx.topic = topic
+        ctx.asked = _strings(raw.get("asked", []), ALLERGENS + DIET_TAGS)
         return ctx
     except (ValueError, TypeError) as exc:
         log.warning("dropped a malformed conversation context: %s", exc)

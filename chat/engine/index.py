@@ -6,6 +6,7 @@ use arrays of booleans or BigInt, the semantics are plain sets.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class MenuIndex:
     key_counts: list[int]  # per item: how many distinctive (key) words its name has
     name_specific: list[tuple[frozenset[str], ...]]  # per item: non-section name words (forms)
     ids: tuple[int, ...] = ()  # item ids in menu order
+    name_tokens: frozenset[str] = frozenset()  # words of dish names, neutral for the language
     position: dict[int, int] = field(default_factory=dict)  # item id -> index
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
@@ -126,10 +128,17 @@ def _text_words(item: MenuItem) -> list[str]:
     return tokenize(f"{item.name} {item.description} {item.category} {tags}")
 
 
-def _split_compounds(words: set[str]) -> dict[str, set[str]]:
+def _swedish(menu: Menu) -> bool:
+    """A Swedish menu: the restaurant's locale, or Swedish letters in its dish names."""
+    if menu.restaurant.locale.lower().startswith("sv"):
+        return True
+    return any(set("åäö") & set(item.name.lower()) for item in menu.items)
+
+
+def _split_compounds(words: set[str], vocab: set[str]) -> dict[str, set[str]]:
     """Menu compounds and the known words inside them ("kycklingcurry" -> curry, kyckling;
     "fisksoppa" -> fisk, soppa): each part >= 4 letters and itself a menu or lexicon word."""
-    known = {w for w in words if len(w) >= 3} | {
+    known = {w for w in vocab if len(w) >= 3} | {
         w for w, e in UNIGRAMS.items() if len(w) >= 3 and e.kind in ("term", "allergen", "diet")
     }
     out: dict[str, set[str]] = {}
@@ -157,6 +166,7 @@ def build_index(menu: Menu) -> MenuIndex:
     by_code: dict[str, int] = {}
     by_trace: dict[str, int] = {}
     sections: dict[str, int] = {}
+    naming: set[str] = set()  # words of names, sections and tags (compounds are split there)
     tagged: dict[str, int] = {}
     vocab: dict[str, int] = {}
     key_words: list[frozenset[str]] = []
@@ -184,6 +194,8 @@ def build_index(menu: Menu) -> MenuIndex:
             tagged[normalize(tag)] = tagged.get(normalize(tag), 0) | bit
         for w in _text_words(item):
             vocab[w] = vocab.get(w, 0) | bit
+        tags = " ".join(t.replace("-", " ") for t in item.tags)
+        naming.update(tokenize(f"{item.name} {item.category} {tags}"))
         names = [w for w in tokenize(item.name) if lookup(w) is None or _is_term(w)]
         name_words.append(frozenset(f for w in names for f in forms(w)))
         name_lists.append(list(dict.fromkeys(names)))
@@ -206,8 +218,14 @@ def build_index(menu: Menu) -> MenuIndex:
                     name_starts.setdefault(f, []).append((i, offset))
     typo_words = sorted(vocab)  # typo matching compares with words as written, not stems
     # Every form of every menu word, and the parts of compounds, find the same items.
-    for w, parts in _split_compounds(set(vocab)).items():
+    # Compounds find their parts ("Laxsoppa" by "lax", "chokladkaka" by "choklad"), except a
+    # section word inside a description's compound: "havredryck" is oat milk, not a drink.
+    # Swedish writes compounds as one word; English menus are not split ("pancakes" are no cakes).
+    compounds = _split_compounds(set(vocab), set(vocab)) if _swedish(menu) else {}
+    for w, parts in compounds.items():
         for part in parts:
+            if w not in naming and set(forms(part)) & set(sections):
+                continue
             vocab[part] = vocab.get(part, 0) | vocab[w]
     for w in list(vocab):
         for f in forms(w)[1:]:
@@ -268,6 +286,9 @@ def build_index(menu: Menu) -> MenuIndex:
         key_counts=key_counts,
         name_specific=name_specific,
         ids=tuple(item.id for item in items),
+        name_tokens=frozenset(
+            w for item in items for w in re.findall(r"[^\W\d_]+", normalize(item.name))
+        ),
         position={item.id: i for i, item in enumerate(items)},
         _vocab_by_len=vocab_by_len,
         _long_words=tuple(w for w in typo_words if len(w) >= 7 and w.isalpha()),

@@ -10,7 +10,7 @@ from . import replies as r
 from .conversation import Context
 from .index import MenuIndex, prepare
 from .language import locale_of, reply_language
-from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS
+from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS, STATEMENT_WORDS
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
 from .parse import Query, parse
@@ -34,7 +34,8 @@ INTENTS: tuple[str, ...] = (
 )
 _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
-_WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken"})
+_WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
+_WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
 
 __all__ = ["INTENTS", "answer", "locale_of"]
@@ -57,7 +58,7 @@ def answer(
     index = prepare(menu)
     ctx = conversation.load(context, index)
     text = message if isinstance(message, str) else ""
-    lang = reply_language(text, locale, ctx.lang, menu.restaurant.locale)
+    lang = reply_language(text, locale, ctx.lang, menu.restaurant.locale, index.name_tokens)
     try:
         turn = Turn(index, ctx, lang, now)
         got = turn.respond(text)
@@ -133,13 +134,17 @@ class Turn:
 
     def respond(self, message: str) -> Answer:
         index, ctx = self.index, self.ctx
+        self.message = message
         q = parse(index, message)
         if q.too_long or not q.toks:
             return self.unknown()
         kinds = q.kinds
-        if kinds & {"forget", "reset"}:
+        if kinds & {"forget", "reset"} or q.withdrawn:
             return self.withdraw(q)
-        if "hours" in kinds and not (q.diets or q.excluded):
+        if not (q.diets or q.excluded) and (
+            "hours" in kinds
+            or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
+        ):
             return self.hours(q)
         refs = dish_refs(index, q)
         if refs.via is not None:
@@ -195,8 +200,17 @@ class Turn:
             if "allq" in kinds or q.asked or q.diets:
                 return self.about(q, items, "allergen_check")
             return self.about(q, items, "dish_details")
-        if len(items) > 1 and not q.named and (q.diets or q.excluded) and not kinds & {"q", "allq"}:
-            return self.search(q)  # several naans and a diet: which naans fit
+        if not q.named and refs.via is None and not refs.exact and len(items) == 1:
+            found = index.items_for_words(refs.key_forms)
+            if found & ~(1 << items[0]) and not kinds & {"priceq"}:
+                # "which dumplings are safe?": one dish is named Vegetariska dumplings, but
+                # the word finds more dishes: a search
+                return None
+        constrained = bool(q.diets or q.excluded) and not kinds & {"q", "allq"}
+        if constrained and ((len(items) > 1 and not q.named) or (q.named and "frame" in kinds)):
+            # "any gf naan?", "pad thai options for a peanut allergy": a search, the dish's
+            # words read as filters again
+            return self.search(parse(index, self.message, names=False))
         if self._asks_allergens(q, refs):
             return self.about(q, items, "allergen_check")
         if "priceq" in kinds and q.sort is None:
@@ -231,6 +245,9 @@ class Turn:
         follow = ctx.topic == "allergen_check" and (
             refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
         )
+        shifted = "shift" in kinds or q.toks[0].kind == "join"
+        if ctx.standing() and (shifted or refs.only_names) and refs.exact:
+            return True  # "what about the kladdkaka?" with a nut allergy standing
         if refs.only_names and not q.named and not ("allq" in kinds or follow):
             return False  # "räkor": the word names dishes, it asks nothing about them
         cues = bool(kinds & _DISH_CUES)
@@ -256,8 +273,9 @@ class Turn:
             pos = q.ordinal if q.ordinal >= 0 else len(ctx.last) + q.ordinal
             if 0 <= pos < len(ctx.last):
                 target = [ctx.last[pos]]
-        elif q.pronoun and ctx.focus and (kinds & _DISH_CUES or q.asked or q.diets or q.terms):
-            if q.sort is None and "those" not in kinds:
+        elif (q.pronoun or ("those" in kinds and ctx.topic not in _LIST_INTENTS)) and ctx.focus:
+            # "is it spicy?", "e dom glutenfria?" (them: the dish(es) just asked about)
+            if (kinds & _DISH_CUES or q.asked or q.diets or q.terms) and q.sort is None:
                 target = list(ctx.focus)
         elif (
             "priceq" in kinds
@@ -267,7 +285,8 @@ class Turn:
             target = list(ctx.focus)  # "how much?"
         if not target:
             return None
-        if "allq" in kinds or q.asked or q.diets:
+        what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
+        if ("allq" in kinds or q.asked or q.diets) and not what_in:
             return self.about(q, target, "allergen_check")
         if "priceq" in kinds:
             return self.about(q, target, "price_check")
@@ -279,10 +298,11 @@ class Turn:
 
     def withdraw(self, q: Query) -> Answer:
         ctx = self.ctx
-        codes: set[str] = set(q.excluded)
-        for t in q.toks:
-            if t.kind in (ALLERGEN, ALWAYS):
-                codes.update(t.payload)  # type: ignore[arg-type]
+        codes: set[str] = set(q.withdrawn) or set(q.excluded)
+        if not q.withdrawn:
+            for t in q.toks:
+                if t.kind in (ALLERGEN, ALWAYS):
+                    codes.update(t.payload)  # type: ignore[arg-type]
         diets = set(q.diets)
         # "forget the gluten thing" names gluten; the diner may have asked for gluten-free.
         for diet, conflict in CONFLICTS.items():
@@ -306,13 +326,15 @@ class Turn:
         )
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
-        q.excluded, q.asked = [], []
-        if q.terms or q.neg_terms or q.max_price is not None or q.min_price is not None:
+        q.excluded, q.asked, q.neg_terms, q.unknown = [], [], [], []
+        if q.terms or q.max_price is not None or q.min_price is not None:
             return self.search(q, head=[head])
         if ctx.query and "reset" not in q.kinds:
             again = parse(self.index, ctx.query)
-            got = self.search(again, head=[head], remember=False)
-            return got
+            # the old search's own words must not bring back what was just withdrawn
+            again.excluded = [c for c in again.excluded if c in ctx.excluded]
+            again.diets = [d for d in again.diets if d in ctx.diets]
+            return self.search(again, head=[head], remember=False)
         return self.done([head], [], "help", suggest=True)
 
     # --- lists ------------------------------------------------------------------------------
@@ -329,8 +351,9 @@ class Turn:
         # Follow-ups re-read the last search (never its stored ids, so a dish added or sold
         # out since is seen): "which of those are gluten free?", "without eggs", "under 70?",
         # "which is the cheapest?".
+        statement = _states(q)
         narrowing = bool(ctx.query) and (
-            "those" in kinds or (constraint_only and ctx.topic in _LIST_INTENTS)
+            "those" in kinds or (constraint_only and not statement and ctx.topic in _LIST_INTENTS)
         )
         sort_within = q.sort is not None and bare and bool(ctx.query)
         cheaper_than = None
@@ -408,10 +431,21 @@ class Turn:
     def about(self, q: Query, refs: list[int], intent: str, *, properties: bool = False) -> Answer:
         """One-dish answers (allergen_check, price_check, dish_details), for each dish named."""
         index, ctx, lang = self.index, self.ctx, self.lang
-        # An allergy stated with the question ("allergic to nuts, can I eat X?") stands.
-        ctx.add(excluded=q.excluded)
-        codes = [c for c in dict.fromkeys([*q.asked, *ctx.excluded])]
-        diets = [d for d in DIET_TAGS if d in {*q.diets, *ctx.diets}]
+        # An allergy stated with the question ("I'm allergic to nuts, can I eat X?") stands;
+        # one asked about ("is it ok for someone with a hazelnut allergy?") does not.
+        if _states(q):
+            ctx.add(excluded=q.excluded)
+        asked, asked_diets = list(q.asked), list(q.diets)
+        if (
+            intent == "allergen_check"
+            and not (asked or asked_diets or ctx.standing())
+            and ctx.topic == intent
+        ):
+            # "what about the gravy?": the same question about another dish
+            asked = [c for c in ctx.asked if c not in DIET_TAGS]
+            asked_diets = [d for d in ctx.asked if d in DIET_TAGS]
+        codes = [c for c in dict.fromkeys([*asked, *ctx.excluded])]
+        diets = [d for d in DIET_TAGS if d in {*asked_diets, *ctx.diets}]
         lines: list[str] = []
         fits: list[int] = []
         flagged: list[tuple[int, tuple[str, ...]]] = []
@@ -446,6 +480,7 @@ class Turn:
         if kept:
             ctx.focus = kept
         ctx.topic = intent
+        ctx.asked = [*asked, *asked_diets] if intent == "allergen_check" else []
         # every answer that speaks of allergens ends with the reminder (details list them)
         remind = (
             intent != "price_check"
@@ -457,8 +492,22 @@ class Turn:
 
     # --- opening hours ----------------------------------------------------------------------
 
+    def _about_time(self, q: Query) -> bool:
+        """A follow-up to an hours answer: "till när?", "and on friday?", "och julafton?"."""
+        return bool(
+            q.days
+            or q.dates
+            or q.kinds & {"today", "tomorrow", "now", "late"}
+            or any(t.word in _WHEN_WORDS for t in q.toks)
+        )
+
     def hours(self, q: Query) -> Answer:
         info, lang = self.index.restaurant, self.lang
+        if self.ctx.topic == "hours" and not (q.days or q.dates) and self.ctx.query:
+            before = parse(self.index, self.ctx.query, names=False)
+            q.days, q.dates = before.days, before.dates  # "till när?" about that day
+        self.ctx.topic = "hours"
+        self.ctx.query = _words_of(q)
         lines: list[str] = []
         if not hours.parses(info):
             value = info.opening_hours.strip()
@@ -484,8 +533,9 @@ class Turn:
         if days:
             return [self._day_line(d, today) for d in dict.fromkeys(days)]
         asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
+        week = any(w in _WEEK_WORDS for t in q.toks for w in t.word.split())
         if "now" in kinds or (
-            "q" in kinds and not asks_when and not kinds & {"today", "late", "week"}
+            "q" in kinds and not (asks_when or week) and not kinds & {"today", "late", "week"}
         ):
             return self._now_lines(now)
         if kinds & {"today", "late"}:
@@ -527,6 +577,11 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _states(q: Query) -> bool:
+    """Does the message speak of someone at the table (I, my son, vi …)?"""
+    return any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split())
 
 
 def _asked_besides(q: Query, via: int) -> list[str]:

@@ -18,9 +18,10 @@ _SV_LETTERS = frozenset("åäö")
 _WORDS = re.compile(r"[a-zåäöéü]+")
 
 
-def detect(message: str) -> str | None:
-    """'en' or 'sv' when the message shows its language, None when it does not ("pizza?")."""
-    words = _WORDS.findall(normalize(message))
+def detect(message: str, neutral: frozenset[str] = frozenset()) -> str | None:
+    """'en' or 'sv' when the message shows its language, None when it does not ("pizza?").
+    `neutral` words (the menu's dish names: "Äppelpaj med vaniljsås") show nothing."""
+    words = [w for w in _WORDS.findall(normalize(message)) if w not in neutral]
     score = {"en": 0.0, "sv": 0.0}
     for w in words:
         en = w in LANG_WORDS["en"]
@@ -43,9 +44,19 @@ def locale_of(locale: object) -> str | None:
     return head if head in LANGUAGES else None
 
 
-def reply_language(message: str, hint: object, previous: object, restaurant: object) -> str:
+def reply_language(
+    message: str,
+    hint: object,
+    previous: object,
+    restaurant: object,
+    neutral: frozenset[str] = frozenset(),
+) -> str:
     """SPEC §7: the message's own language, else the request's hint, else the conversation's
     language so far, else the restaurant's locale, else English."""
     return (
-        detect(message) or locale_of(hint) or locale_of(previous) or locale_of(restaurant) or "en"
+        detect(message, neutral)
+        or locale_of(hint)
+        or locale_of(previous)
+        or locale_of(restaurant)
+        or "en"
     )

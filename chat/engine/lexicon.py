@@ -253,6 +253,9 @@ def lookup(word: str) -> Entry | None:
 LANG_WORDS: dict[str, frozenset[str]] = {
     loc: frozenset(normalize(w) for w in spec.split()) for loc, spec in _EXT["lang"].items()
 }
+# Words that make an allergy a statement about someone at the table ("my son can't have
+# eggs"), not a filter on the list in view ("without eggs").
+STATEMENT_WORDS: frozenset[str] = frozenset(normalize(w) for w in _EXT["statement"].split())
 LANG_SUFFIXES_SV: tuple[str, ...] = tuple(_EXT["lang_suffix_sv"].split())
 PRONOUNS: frozenset[str] = frozenset(_words(_EXT["pron"]))
 MONTHS: dict[str, int] = {}

@@ -51,8 +51,9 @@ class Selection:
         return self.traces + self.undeclared
 
 
-# Diet tags that are also a promise about one allergen: "gluten-free" leaves out dishes that may
-# contain traces of gluten too (a coeliac diner asks for the tag).
+# Diet tags that are also a promise about one allergen. A diet is the tag (SPEC §4), so a dish
+# tagged gluten-free that "may contain gluten" is listed; its traces are named when it is asked
+# about, and a diner who excludes gluten ("coeliac", "no gluten") never gets it.
 DIET_TRACES = {"gluten-free": "gluten", "dairy-free": "milk"}
 
 
@@ -87,7 +88,7 @@ def select(
         mask &= index.by_diet.get(diet, 0)
     for code in excluded:
         mask &= ~index.by_code.get(code, 0)
-    trace_codes = [*excluded, *(DIET_TRACES[d] for d in diets if d in DIET_TRACES)]
+    trace_codes = list(excluded)
     traced = 0
     for code in trace_codes:
         traced |= index.by_trace.get(code, 0)
@@ -114,8 +115,7 @@ def conflicts_of(
         if c in item.allergens or c in item.may_contain or not item.allergens_declared
     ]
     for diet in diets:
-        code = DIET_TRACES.get(diet)
-        if not index.by_diet.get(diet, 0) >> i & 1 or (code and code in item.may_contain):
+        if not index.by_diet.get(diet, 0) >> i & 1:
             out.append(diet)
     return tuple(out)
 
@@ -142,6 +142,7 @@ class DishRefs:
     only_names: bool
     via: int | None = None  # a lexicon word used as the dish's name ("the yoghurt")
     exact: bool = True  # nothing distinctive in the dishes' names was left unsaid
+    key_forms: frozenset[str] = frozenset()  # the menu words that matched key name words
 
 
 def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
@@ -158,6 +159,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         return DishRefs(list(q.named), not rest)
     keys: dict[int, int] = {}
     full: dict[int, int] = {}
+    key_forms: set[str] = set()
     # Only words that can be part of a name count: "fri" in "nötfri" names no "Fried Calamari".
     content = [t for t in q.toks if t.kind in (ALLERGEN, "term", "unk")]
     for t in content:
@@ -169,6 +171,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
             # An allergen word names the allergen, not a dish: "räkor" is not "Räk nigiri".
             if t.kind != ALLERGEN and words & index.key_words[i]:
                 keys[i] = keys.get(i, 0) + 1
+                key_forms |= words & index.key_words[i]
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
@@ -184,17 +187,27 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         return index.key_counts[i] - keys[i], other
 
     exact = False
-    if any(unsaid(i) == (0, 0) for i in items):
-        items = [i for i in items if unsaid(i) == (0, 0)]
-        whole = [i for i in items if full.get(i, 0) >= index.name_counts[i]]
-        items = whole or items  # "falafel" is the Falafel, not also the Falafel Wrap
-        exact = True
+    winners = [i for i in items if unsaid(i) == (0, 0)]
+    if winners:
+        whole = [i for i in winners if full.get(i, 0) >= index.name_counts[i]]
+        winners = whole or winners  # "falafel" is the Falafel, not also the Falafel Wrap
+        # The others drop out when they are variants of a winner (its name and more words:
+        # Pizza Margherita Bufala, Lasagne vegetariana); siblings stay ("köttbullarna" is
+        # both the Köttbullar med gräddsås and the Köttbullar för barn).
+        words = index.name_plain
+        others = [
+            i
+            for i in items
+            if i not in winners and not any(set(words[w]) <= set(words[i]) for w in winners)
+        ]
+        items = sorted(winners + others)
+        exact = not others
     # else: "shawarma" of a Shawarma Plate and a Shawarma Wrap: both, or a search
     name_words = set().union(*(index.name_words[i] for i in items))
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
-    return DishRefs(items, only, exact=exact)
+    return DishRefs(items, only, exact=exact, key_forms=frozenset(key_forms))
 
 
 _DETERMINERS = frozenset({"the", "den", "det"})
@@ -205,12 +218,26 @@ def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):
-        if q.toks[n - 1].word not in _DETERMINERS or t.kind != ALLERGEN:
+        if q.toks[n - 1].word not in _DETERMINERS or t.kind not in (ALLERGEN, "term"):
+            continue
+        words = t.words | set(forms(t.word))
+        if t.kind == "term":
+            # "is the soup gluten free?": a word in exactly one dish's name, no section's
+            if words & set(index.sections):
+                continue
+            if not (q.asked or q.diets or "allq" in q.kinds):
+                continue
+            mask = 0
+            for w in words:
+                mask |= index.names.get(w, 0)
+            if mask and mask & (mask - 1) == 0:  # exactly one dish
+                return DishRefs(bits(mask), False, via=n)
             continue
         if len(allergen_words) < 2:
             continue
         words = t.words | set(forms(t.word))
-        hits = [i for i, seq in enumerate(index.name_seqs) if seq and seq[0] & words]
+        hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}
+        hits |= {i for i, seq in enumerate(index.name_seqs) if len(seq) == 1 and seq[0] & words}
         if len(hits) == 1:
-            return DishRefs(hits, False, via=n)
+            return DishRefs(sorted(hits), False, via=n)
     return DishRefs([], False)

@@ -76,6 +76,7 @@ class Query:
     kinds: set[str] = field(default_factory=set)  # every kind seen
     named: list[int] = field(default_factory=list)  # items whose whole name the message spells
     excluded_words: list[str] = field(default_factory=list)  # the diner's words for `excluded`
+    withdrawn: list[str] = field(default_factory=list)  # codes of a denied allergy
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -104,6 +105,14 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         return Tok(raw, word, NUM)
     entry = lookup(word)
     exact = entry is not None
+    if entry is None and word not in index.vocab:
+        # a typo of a diet or allergen word that the menu's text also uses ("vegitarian" near
+        # "vegetarian" in a description) is the diet, not the text
+        for near in index.vocab_matches(word):
+            hit = lookup(near)
+            if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):
+                entry = hit
+                break
     if entry is None and not index.vocab_matches(word):
         head = _lexicon_head(word)
         if head is not None:  # "lammrätter": a known food word and a filler ending
@@ -318,12 +327,40 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
 
     # None | "open" | "after" | "joined" | "gap" (a list joiner, then another word: "can't eat eggs
     # or milk, any starters?" — only allergen words continue the exclusion list after the gap).
+    # Two more scopes: "allow" ("i can eat dairy", "jag tål mjölk": no constraint) and "deny"
+    # ("my son isn't allergic to shellfish": withdrawn, see Query.withdrawn).
     scope: str | None = None
+    denied_cue: set[int] = set()
     for i, t in enumerate(toks):
         k = t.kind
+        if i in denied_cue:
+            continue
         if k in SKIP:
             if scope == "joined":
                 scope = "gap"
+            continue
+        if scope in ("allow", "deny") and t.word == ",":
+            scope = None  # "i'm not allergic to anything, just vegetarian"
+            continue
+        if scope in ("allow", "deny") and k in (ALLERGEN, ALWAYS, TERM, UNK):
+            consumed.add(i)
+            if scope == "deny" and k in (ALLERGEN, ALWAYS):
+                q.withdrawn.extend(c for c in t.payload if c not in q.withdrawn)  # type: ignore[union-attr]
+            continue
+        if k == "but":
+            scope = None
+            continue
+        if k == "okeat":
+            scope = "allow"
+            continue
+        if k == "fine":  # "tree nuts are fine": the words before it are allowed, not asked
+            j = i - 1
+            while j >= 0 and (toks[j].kind in SKIP or toks[j].kind in JOIN):
+                j -= 1
+            while j >= 0 and toks[j].kind in (ALLERGEN, *JOIN) and j not in consumed:
+                consumed.add(j)
+                j -= 1
+            scope = None
             continue
         if k == ALWAYS:
             exclude(i)
@@ -332,7 +369,12 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             applied = apply_back(i, free=k == "post")
             scope = "open" if k == "both" and not applied else None
         elif k == "pre":
-            scope = "open"
+            nxt = next((j for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
+            if nxt is not None and toks[nxt].kind == "both":
+                denied_cue.add(nxt)  # "isn't allergic to", "inte allergisk mot"
+                scope = "deny"
+            else:
+                scope = "open"
         elif k in JOIN:
             if scope == "after":
                 # "no nuts or eggs" continues the list; after a comma only allergen words do

@@ -49,10 +49,25 @@ class ItemInputSerializer(serializers.Serializer):
             "are moved to tags; other words are refused."
         ),
     )
+    mayContain = serializers.ListField(
+        child=serializers.ChoiceField(choices=ALLERGENS),
+        required=False,
+        help_text="EU allergen codes of a “may contain traces of” statement.",
+    )
+    allergensDeclared = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "The allergen information is complete: with allergens empty, the dish is free of "
+            "all 14. Omitted on create/replace: true iff allergens are listed."
+        ),
+    )
     tags = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="Lowercase words joined by hyphens: diets (vegan, gluten-free …) and others.",
+        help_text=(
+            "Lowercase words joined by hyphens: diets (vegan, gluten-free …) and others. A diet "
+            "its allergens contradict (vegan with milk) or a misspelt diet is refused."
+        ),
     )
     available = serializers.BooleanField(required=False, default=True)
     position = serializers.IntegerField(
@@ -68,6 +83,10 @@ class ManagedItemSerializer(serializers.ModelSerializer):
 
     price = serializers.SerializerMethodField()
     allergens = serializers.ListField(child=serializers.ChoiceField(choices=ALLERGENS))
+    mayContain = serializers.ListField(
+        source="may_contain", child=serializers.ChoiceField(choices=ALLERGENS)
+    )
+    allergensDeclared = serializers.BooleanField(source="allergens_declared")
     tags = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -79,6 +98,8 @@ class ManagedItemSerializer(serializers.ModelSerializer):
             "price",
             "category",
             "allergens",
+            "mayContain",
+            "allergensDeclared",
             "tags",
             "available",
             "position",

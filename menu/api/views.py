@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -27,7 +28,7 @@ from menu.api.serializers import (
     MenuReplacedSerializer,
     issue_dicts,
 )
-from menu.importing import validate_item_fields, validate_menu_document
+from menu.importing import JSON_NAMES, validate_item_fields, validate_menu_document
 from menu.models import MenuItem
 from menu.services import (
     DuplicateItemName,
@@ -40,7 +41,15 @@ from menu.services import (
 from tenants.models import Restaurant
 
 MAX_ID = 2**63 - 1
-ITEM_DEFAULTS = {"description": "", "category": "", "allergens": (), "tags": (), "available": True}
+# Omitted fields of a create/replace (allergens_declared comes from the validator's rule).
+ITEM_DEFAULTS = {
+    "description": "",
+    "category": "",
+    "allergens": (),
+    "may_contain": (),
+    "tags": (),
+    "available": True,
+}
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -65,6 +74,14 @@ def field_error(issues: list) -> Response:
     first = issues[0]
     message = f"{first.field}: {first.message}" if first.field else first.message
     return error("invalid_field", message, 400, field=first.field)
+
+
+def model_error(exc: ValidationError) -> Response:
+    """A service's refusal of the item as a whole (e.g. a PATCH of allergens that contradicts
+    the stored diet tags), named by the API's field."""
+    field, messages = next(iter(exc.message_dict.items()))
+    field = JSON_NAMES.get(field, field)
+    return error("invalid_field", f"{field}: {' '.join(messages)}", 400, field=field)
 
 
 class ManagementAPIView(APIView):
@@ -156,6 +173,8 @@ class ItemCollectionView(ManagementAPIView):
             item = menu_item_create(restaurant=self.restaurant, **{**ITEM_DEFAULTS, **fields})
         except DuplicateItemName as exc:
             return error("duplicate_name", str(exc), 409, field="name")
+        except ValidationError as exc:
+            return model_error(exc)
         return Response(ManagedItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,6 +226,8 @@ class ItemView(ManagementAPIView):
             item = menu_item_update(item=item, **fields)
         except DuplicateItemName as exc:
             return error("duplicate_name", str(exc), 409, field="name")
+        except ValidationError as exc:
+            return model_error(exc)
         return Response(ManagedItemSerializer(item).data)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from chat.selectors import normalise_question
+from tests.admin_forms import change_form_data
 from tests.chat.test_chat_api import ask
 from tests.factories import ChatMessageFactory, ChatSessionFactory
 
@@ -152,26 +153,6 @@ def test_ip_hash_is_never_shown_in_the_admin(bella, operator, login_as):
 
 
 # --- Operators' rate-limit overrides --------------------------------------------------------
-
-
-def change_form_data(response) -> dict:
-    """The admin change form's current values, as the browser would post them back."""
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{management.prefix}-{key}"] = management.initial.get(key, 0)
-        data[f"{management.prefix}-TOTAL_FORMS"] = 0
-        data[f"{management.prefix}-INITIAL_FORMS"] = 0
-    return data
 
 
 def test_operator_override_in_the_admin_changes_the_limit(

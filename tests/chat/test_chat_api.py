@@ -98,6 +98,8 @@ def test_vegan_question_answers_with_full_items_in_menu_order(client, bella_menu
             "price": "120.00",
             "category": "Pizza",
             "allergens": ["gluten"],
+            "mayContain": [],
+            "allergensDeclared": False,
             "tags": ["vegan"],
         },
         {
@@ -107,6 +109,8 @@ def test_vegan_question_answers_with_full_items_in_menu_order(client, bella_menu
             "price": "95.50",
             "category": "Salads",
             "allergens": [],
+            "mayContain": [],
+            "allergensDeclared": False,
             "tags": ["vegan", "gluten-free"],
         },
     ]

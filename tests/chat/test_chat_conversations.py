@@ -36,6 +36,7 @@ def dishes(db):
             name=name,
             category=category,
             allergens=list(allergens),
+            allergens_declared=True,
             tags=list(tags),
             price=Decimal(price),
         )

@@ -61,6 +61,8 @@ def test_menu_body_has_exactly_the_spec_shape(client, bella, bella_menu, setting
         "greeting": bella.greeting,
         "brandColor": bella.brand_color,
         "openingHours": bella.opening_hours,
+        "hoursNote": bella.hours_note,
+        "timezone": "Europe/Stockholm",
         "address": bella.address,
         "phone": bella.phone,
     }
@@ -74,6 +76,8 @@ def test_menu_body_has_exactly_the_spec_shape(client, bella, bella_menu, setting
         "price": "12.50",
         "category": "Pizza",
         "allergens": ["gluten", "milk"],
+        "mayContain": [],
+        "allergensDeclared": False,
         "tags": ["vegetarian"],
     }
 

@@ -23,8 +23,16 @@ from tests.factories import (
 
 @pytest.fixture
 def bella_with_data(bella):
-    MenuItemFactory(restaurant=bella, name="Marinara", tags=["vegan"], allergens=["gluten"])
-    MenuItemFactory(restaurant=bella, name="Carbonara", allergens=["gluten", "eggs"])
+    MenuItemFactory(
+        restaurant=bella,
+        name="Marinara",
+        tags=["vegan"],
+        allergens=["gluten"],
+        allergens_declared=True,
+    )
+    MenuItemFactory(
+        restaurant=bella, name="Carbonara", allergens=["gluten", "eggs"], allergens_declared=True
+    )
     MenuItemFactory(restaurant=bella, name="Sorbet", allergens=[], available=False)
     session = ChatSessionFactory(restaurant=bella, token="diner-1")
     ChatMessageFactory(session=session, text="do you have halal?", answered=False)
@@ -39,11 +47,32 @@ def bella_with_data(bella):
 def test_diagnose_shows_counts_allowlist_warning_and_snippet(bella_with_data, run):
     report = run("diagnose_restaurant", "bella")
     assert "Active: yes" in report
-    assert "Items: 3 total, 2 available, 1 vegan-tagged, 1 without allergen data" in report
+    assert (
+        "Items: 3 total, 2 available, 1 vegan-tagged, 1 without allergen data, "
+        "0 with “may contain”, 0 to fix" in report
+    )
     assert "Vegan-tagged: Marinara" in report
     assert "WARNING: allowlist is empty" in report
     assert "2× do you have halal?" in report
     assert 'data-restaurant-id="bella"' in report
+
+
+def test_diagnose_names_dishes_to_fix_traces_and_the_hours(bella, run):
+    MenuItemFactory(
+        restaurant=bella, name="Pad thai", tags=["vegan"], allergens=["crustaceans", "peanuts"]
+    )
+    MenuItemFactory(restaurant=bella, name="Panna cotta", allergens=["milk"], may_contain=["nuts"])
+    bella.opening_hours, bella.hours_note = "", "Mon–Fri 11–22"
+    bella.save()
+
+    report = run("diagnose_restaurant", "bella")
+
+    assert "2 without allergen data, 1 with “may contain”, 1 to fix" in report
+    assert "to fix: Pad thai: vegan, but contains crustaceans" in report
+    assert "Opening hours (Europe/Stockholm): (not set)" in report
+    assert "Hours note: Mon–Fri 11–22" in report
+    assert "WARNING: 2 item(s) without declared allergen information" in report
+    assert "WARNING: no opening hours in OSM syntax" in report
 
 
 def test_diagnose_json_is_machine_readable(bella_with_data, run):

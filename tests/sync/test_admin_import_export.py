@@ -73,7 +73,7 @@ def test_staff_export_their_menu_as_csv(bella, staff_of_bella, login_as):
     )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="menu-bella.csv"'
-    assert response.content.decode().splitlines()[1] == "Soup,A dish,5.00,Mains,,,false"
+    assert response.content.decode().splitlines()[1] == "Soup,A dish,5.00,Mains,,,false,,false"
 
 
 def test_staff_cannot_export_another_restaurants_menu(roma, staff_of_bella, login_as):

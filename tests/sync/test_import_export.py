@@ -48,6 +48,17 @@ def menu_of(restaurant) -> list[tuple]:
     ]
 
 
+def menu_and_allergen_state_of(restaurant) -> list[tuple]:
+    return [
+        (*row, item.may_contain, item.allergens_declared)
+        for row, item in zip(
+            menu_of(restaurant),
+            MenuItem.objects.filter(restaurant=restaurant).order_by("position"),
+            strict=True,
+        )
+    ]
+
+
 def import_errors(import_menu, *args) -> str:
     with pytest.raises(CommandError) as failure:
         import_menu(*args)
@@ -278,22 +289,25 @@ def test_export_then_import_replace_is_lossless(bella, roma, tmp_path, import_me
         price=Decimal("0.50"),
         category="Småplock",
         allergens=["gluten", "fish"],
-        tags=["vegan", "nordic"],
+        may_contain=["nuts", "sesame"],
+        allergens_declared=True,
+        tags=["dairy-free", "nordic"],
         available=False,
         position=0,
     )
     MenuItemFactory(
         restaurant=bella, name="Plain", description="", category="", price=0, position=1
     )
+    MenuItemFactory(restaurant=bella, name="Sorbet", allergens_declared=True, position=2)
     path = tmp_path / f"menu.{fmt}"
     call_command("export_menu", "bella", "--output", str(path))
-    before = menu_of(bella)
+    before = menu_and_allergen_state_of(bella)
 
     import_menu("roma", path, "--replace")
     import_menu("bella", path, "--replace")
 
-    assert menu_of(roma) == before
-    assert menu_of(bella) == before
+    assert menu_and_allergen_state_of(roma) == before
+    assert menu_and_allergen_state_of(bella) == before
     again = tmp_path / f"again.{fmt}"
     call_command("export_menu", "bella", "--output", str(again))
     assert again.read_text() == path.read_text()

@@ -96,6 +96,19 @@ def test_seed_demo_menu_is_realistic(db):
     assert sum("spicy" in t for t in tags) >= 3
 
 
+def test_seed_demo_has_osm_hours_declared_allergens_and_traces(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    demo = Restaurant.objects.get(public_id="demo")
+    demo.full_clean()  # the hours are valid OpenStreetMap syntax
+    assert "Dec 24 off" in demo.opening_hours
+    items = MenuItem.objects.filter(restaurant=demo)
+    assert all(items.values_list("allergens_declared", flat=True))
+    assert items.filter(name="Sorbet trio").get().allergens == []  # free of all 14
+    assert sum(bool(traces) for traces in items.values_list("may_contain", flat=True)) >= 2
+    assert not any(item.problems for item in items)
+
+
 def test_seed_demo_prints_the_staff_login_only_in_development(db, capsys, settings):
     settings.DEBUG = False
     call_command("seed_demo")

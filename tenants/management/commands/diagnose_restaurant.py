@@ -14,9 +14,9 @@ from tenants.models import Restaurant
 
 class Command(BaseCommand):
     help = (
-        "Support report on one restaurant: active flag, CORS allowlist, item counts (available, "
-        "vegan-tagged, without allergen data), recent chats, 429s, unanswered questions and the "
-        "embed snippet. Read-only."
+        "Support report on one restaurant: active flag, opening hours, CORS allowlist, item "
+        "counts (available, vegan-tagged, without declared allergen data, with may-contain, "
+        "to fix), recent chats, 429s, unanswered questions and the embed snippet. Read-only."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,16 +49,22 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"Restaurant: {r['name']} ({r['id']})")
         out(f"Active: {'yes' if r['active'] else 'NO'}")
+        out(f"Opening hours ({r['timezone']}): {r['openingHours'] or '(not set)'}")
+        if r["hoursNote"]:
+            out(f"Hours note: {r['hoursNote']}")
         out(f"Server chat (USE_SERVER_CHAT): {'on' if report['serverChat'] else 'OFF'}")
         allowlist = ", ".join(report["allowlist"]) or "(empty)"
         out(f"Allowed origins: {allowlist}")
         out(
             f"Items: {items['total']} total, {items['available']} available, "
             f"{items['veganTagged']} vegan-tagged, {items['withoutAllergenData']} without "
-            "allergen data"
+            f"allergen data, {items['withMayContain']} with “may contain”, "
+            f"{len(items['toFix'])} to fix"
         )
         if items["veganTaggedNames"]:
             out(f"Vegan-tagged: {', '.join(items['veganTaggedNames'])}")
+        for item in items["toFix"]:
+            out(f"  to fix: {item['name']}: {'; '.join(item['problems'])}")
         out(
             f"Chats: {chats['sessionsLast24h']} sessions / {chats['messagesLast24h']} messages "
             f"in 24 h, {chats['sessionsLast7d']} sessions / {chats['messagesLast7d']} messages "

@@ -154,7 +154,7 @@ def seed_bench_restaurants(
             currency=rng.choice(("SEK", "EUR", "USD")),
             locale=rng.choice(("en", "en", "sv")),
             greeting="Hi! Ask me about our dishes, diets and allergens.",
-            opening_hours="Mon–Fri 11:00–22:00, Sat–Sun 12:00–23:00",
+            opening_hours="Mo-Fr 11:00-22:00; Sa,Su 12:00-23:00",
             address=f"Benchgatan {n + 1}, Stockholm",
             phone=f"+46 8 555 {n:04d}",
         )
@@ -175,6 +175,7 @@ def seed_bench_restaurants(
                     price=dish["price"],
                     category=dish["category"],
                     allergens=clean_allergens(dish["allergens"]),
+                    allergens_declared=bool(dish["allergens"]),  # as the v2 migration left them
                     tags=clean_tags(dish["tags"]),
                     available=rng.random() > 0.05,
                     position=position,
