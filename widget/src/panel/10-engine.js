@@ -87,13 +87,16 @@ var PRONOUNS = new Set(split(L.ext.pron));
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always diet term pre both cheap dear max min').includes(UNIGRAMS[w].k));
 
+// lexicon.py's ALLERGY_SUFFIXES + FREE_SUFFIXES ("nötallergi", "glutenfri"): Python constants,
+// not yet in lexicon.json, so tests/widget checks this copy against them.
+var COMPOUND_SUFFIXES = split('allergiker allergisk allergier allergi allergy allergic intolerant intolerans free fritt fria fri');
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
   normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
-    for (var s of split('free fritt fria fri')) {
+    for (var s of COMPOUND_SUFFIXES) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
-      if (tok.endsWith(s) && head[1] && e?.k == 'allergen') return out.push([head, stem(head)], [s, s]);
+      if (tok.endsWith(s) && head[1] && e?.k == 'allergen' && !UNIGRAMS[stem(tok)]) return out.push([head, stem(head)], [s, s]);
     }
     out.push([tok, stem(tok)]);
   });
@@ -298,7 +301,9 @@ var engine = (menu) => {
       if (k == 'always') return exclude(i);
       if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
       else if (k == 'pre') scope = 1;
-      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope;
+      // A joiner after an opener with nothing excluded yet ("not allergic to anything, just
+      // vegetarian") closes it: what follows is not negated.
+      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope == 1 ? 0 : scope;
       else if (CONTENT.includes(k)) scope = open && (scope < 7 || k == 'allergen') && (exclude(i), 2);
       else {
         if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
@@ -339,18 +344,20 @@ var engine = (menu) => {
     // Ties go to the name with the fewest words left unsaid ("lax nigiri" is not "lax nigiri deluxe").
     var scores = nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length * 100 - (n.length - hit.length));
     var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
+    // A token's menu words: its matches, else itself.
+    var wordsOf = (t) => (t.m[0] ? t.m : [t.w]);
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-    var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)));
+    var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || wordsOf(t).some((w) => names.has(w)));
     // Withdrawals, restarts and references to the last list: not offline.
     if (has('forget reset those')) return refuse(OFFLINE_ONLY[LANG]);
     // intents.py's dish_question, for the decisions ported: allergen, price and detail
     // questions about the dishes the message names.
     // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
-    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !(t.m[0] ? t.m : [t.w]).some((w) => names.has(w))));
+    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !wordsOf(t).some((w) => names.has(w))));
     // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
     if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))) {
-      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => (t.m[0] ? t.m : [t.w]).some((w) => names.has(w)) || t.k == 'allergen'));
+      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => wordsOf(t).some((w) => names.has(w)) || t.k == 'allergen'));
       if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
       if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
         standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
@@ -364,13 +371,15 @@ var engine = (menu) => {
     // sesame?", "how much?"): one of the last list, or the dish in focus.
     if (!refs.length && !unknown[0] && !has('hours address phone')) {
       var index = (ids) => ids.map((id) => items.findIndex((item) => item.id === id)).filter((i) => i >= 0 && available(i));
-      var last = index(standing.last), focus = index(standing.focus), ord = toks.find((t) => t.k == 'ord'), target = [];
+      var last = index(standing.last), focus = index(standing.focus), ord = toks.find((t) => t.k == 'ord'), target = [], pronoun = toks.some((t) => PRONOUNS.has(t.w));
       if (ord && last[0] >= 0) (v = ord.p < 0 ? last.length + ord.p : ord.p), v >= 0 && v < last.length && (target = [last[v]]);
-      else if (toks.some((t) => PRONOUNS.has(t.w)) && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
+      else if (pronoun && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
       else if (has('priceq') && focus.length == 1 && !(terms[0] || diets[0] || excluded[0])) target = focus;
       if (target[0] >= 0 && (has('allq') || askedCodes[0] || diets[0])) return about(target, 'allergen_check', standing, askedCodes, diets);
       if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
       if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
+      // "does it contain fish?" with no dish in focus here: never a list of fish dishes.
+      if (pronoun && has('allq detq priceq')) return refuse(OFFLINE_ONLY[LANG]);
     }
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))

@@ -4,35 +4,35 @@
 var UI = {
   en: {
     title: 'Chat about the menu', close: 'Close chat', log: 'Conversation', input: 'Ask about the menu', send: 'Send',
-    fresh: 'New conversation', typing: 'Typing…', wait: 'One moment: still answering your last question. Your text is kept.',
+    fresh: 'New conversation', typing: 'Typing…', wait: 'One moment, still answering. Your text is kept.',
     own: 'Answering on my own from the menu on this page.',
-    busy: 'Lots of questions at once: answering from the menu on this page for a moment. The full assistant is back in about {n} s.',
+    busy: 'Lots of questions at once: answering from the menu on this page for about {n} s.',
     contains: 'Contains:', mayContain: 'May contain:', warn: 'Not suitable for you', notTagged: 'Not marked {diet}',
     noInfo: 'No allergen information', showAll: 'Show all {n}', call: 'Call the restaurant',
-    noMenu: "The menu can't be reached right now. Please try again in a moment.",
-    notAllowed: "This chat isn't available on this website yet. Please ask the restaurant directly.",
+    noMenu: "The menu can't be reached right now. Try again soon.",
+    notAllowed: "This chat isn't available on this website yet.",
   },
   sv: {
     title: 'Chatta om menyn', close: 'Stäng chatten', log: 'Konversation', input: 'Fråga om menyn', send: 'Skicka',
-    fresh: 'Ny konversation', typing: 'Skriver…', wait: 'Ett ögonblick: jag svarar fortfarande på din förra fråga. Texten finns kvar.',
+    fresh: 'Ny konversation', typing: 'Skriver…', wait: 'Ett ögonblick, jag svarar fortfarande. Texten finns kvar.',
     own: 'Svarar på egen hand utifrån menyn på sidan.',
-    busy: 'Många frågor på en gång: jag svarar utifrån menyn på sidan en liten stund. Hela assistenten är tillbaka om cirka {n} s.',
+    busy: 'Många frågor på en gång: jag svarar utifrån menyn på sidan i cirka {n} s.',
     contains: 'Innehåller:', mayContain: 'Kan innehålla:', warn: 'Passar inte dig', notTagged: 'Inte märkt {diet}',
     noInfo: 'Allergeninformation saknas', showAll: 'Visa alla {n}', call: 'Ring restaurangen',
-    noMenu: 'Menyn nås inte just nu. Försök igen om en stund.',
-    notAllowed: 'Chatten är inte tillgänglig på den här webbplatsen än. Fråga restaurangen direkt.',
+    noMenu: 'Menyn nås inte just nu. Försök snart igen.',
+    notAllowed: 'Chatten är inte tillgänglig på den här webbplatsen än.',
   },
 };
 var CARDS_SHOWN = 3; // the rest behind "show all N"
 var HISTORY_KEPT = 30;
-var PANEL_CSS = '.p{display:flex;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 110px));background:#fff;color:#111;border:1px solid #8889;border-radius:14px;overflow:hidden;box-shadow:0 6px 24px #0003}' +
+var PANEL_CSS = '.p{display:flex;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 110px));background:#fff;color:#111;border:1px solid #8889;border-radius:14px;overflow:hidden}' +
   'button,input{font:inherit;min-height:44px;border-radius:8px}button{cursor:pointer;padding:0 12px;border:1px solid #0000;background:var(--c);color:var(--t)}' +
   '.h{display:flex;align-items:center;gap:4px;padding:0 4px 0 14px;background:var(--c);color:var(--t);font-weight:600}.h div{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.h button{min-width:44px;font-size:14px;border-color:currentColor}.h .x{font-size:22px;border:0}' +
-  '.l{position:relative;flex:1;overflow:auto;padding:10px;overscroll-behavior:contain}.m{width:fit-content;max-width:88%;margin:0 0 10px;padding:8px 11px;border-radius:12px;background:#f0f0f0;white-space:pre-line;overflow-wrap:break-word}.me{margin-left:auto;background:var(--c);color:var(--t)}' +
-  '.n{margin-top:6px;font-size:13px;color:#444}.k{margin-top:8px;padding:8px;border:1px solid #ccc;border-radius:10px;background:#fff;white-space:normal}.k p{margin:2px 0 0;display:flex;flex-wrap:wrap;gap:4px;align-items:center;font-size:13px}.k b{font-weight:600}.pr{float:right;margin-left:8px}' +
+  '.l{position:relative;flex:1;overflow:auto;padding:10px}.m{width:fit-content;max-width:88%;margin:0 0 10px;padding:8px 11px;border-radius:12px;background:#f0f0f0;white-space:pre-line;overflow-wrap:break-word}.me{margin-left:auto;background:var(--c);color:var(--t)}' +
+  '.n{margin-top:6px;font-size:13px;color:#444}.k{margin-top:8px;padding:8px;border:1px solid #ccc;border-radius:10px;background:#fff;white-space:normal}.k p{margin:2px 0 0;display:flex;flex-wrap:wrap;gap:4px;align-items:center;font-size:13px}.pr{float:right;margin-left:8px}' +
   '.b,.g{white-space:nowrap}.b{display:inline-block;padding:1px 7px;border-radius:9px;background:#dcefdc;color:#123d12}.a{background:#fde2e2;color:#6b1111}.t{background:#e6e6f4;color:#222a55}.mc{background:#fff0cc;color:#5a3d00}' +
   '.warn{border:2px solid #b3261e;background:#fff6f5}.warn strong{display:block;color:#8c1d18;font-size:13px}.more{margin-top:8px;width:100%;background:#fff;color:#111;border-color:#888}' +
-  '.typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#666;animation:d 1s infinite alternate}.typing span+span{animation-delay:.3s}.typing span+span+span{animation-delay:.6s}@keyframes d{to{opacity:.2}}' +
+  '.typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#666;animation:d 1s infinite alternate}@keyframes d{to{opacity:.2}}' +
   '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}.hint{padding:0 10px;font-size:13px;color:#8c1d18}.hint:empty{display:none}' +
   '.c{display:flex;gap:6px;padding:6px 10px;overflow-x:auto}.c:empty{display:none}.c button,.c a{flex:none;padding:0 12px;border:1px solid #888;border-radius:22px;background:#fff;color:#111;font-size:14px;text-decoration:none;display:inline-flex;align-items:center;min-height:44px}' +
   'form{display:flex;gap:6px;padding:8px 10px 10px;border-top:1px solid #ddd}input{flex:1;min-width:0;padding:0 12px;border:1px solid #777;background:#fff;color:#111}' +
@@ -86,8 +86,8 @@ var buildPanel = (widget) => {
   var notAllowed = () => {
     if (blocked) return;
     blocked = 1;
-    console.warn('Stjarna widget: this website (' + location.origin + ') may not use the chat of restaurant "' + id +
-      '". In the Stjarna admin, open the restaurant and add ' + location.origin + ' under "Allowed origins".');
+    console.warn('Stjarna widget: ' + location.origin + ' may not use the chat of restaurant "' + id +
+      '". In the Stjarna admin, add it to that restaurant\'s "Allowed origins".');
   };
 
   var setLanguage = (language) => {
