@@ -114,7 +114,8 @@ var buildPanel = (widget) => {
       (item.mayContain || []).includes(c) && !(item.allergens || []).includes(c) ? S.mayContain + ' ' + label(c, loc) :
         c == 'undeclared' || !item.allergensDeclared && !allergens[0] ? S.noInfo : S.contains + ' ' + label(c, loc)));
     return h('div', { class: flagged ? 'k warn' : 'k' },
-      flagged && h('strong', { text: '⚠ ' + S.warn + ': ' + [...new Set(reasons)].join(', ') }),
+      // Each reason on one line ("Contains: Peanuts" never splits).
+      flagged && h('strong', {}, '⚠ ' + S.warn + ': ', ...[...new Set(reasons)].map((x, i) => h('span', { class: 'g', text: (i ? ', ' : '') + x }))),
       h('span', { class: 'pr', text: money(+item.price, menu?.restaurant?.currency) }), h('b', { text: item.name }),
       h('p', {}, ...tags.map((t) => badge(tagLabel(t, loc), DIETS.includes(t) ? '' : 't')),
         ...(group(S.contains, allergens, 'a') || []), ...(group(S.mayContain, traces, 'mc') || []),
