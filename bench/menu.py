@@ -17,7 +17,8 @@ the scheduler), so each round measures every path back to back, in an order that
 to round, and a path's ratio is the **median over rounds of its ratio to the baseline of the same
 round**; req/s and latencies are medians too.
 
-Budget (issue 3): warm 200 ≥ 0.8× baseline, 304 ≥ 0.9×; exits 1 when missed (``--no-budget``
+Budget (issue 16): warm 200 ≥ 0.7× baseline, 304 ≥ 0.75× (a warm request is one Redis round
+trip and no query; the CDN in front absorbs the rest); exits 1 when missed (``--no-budget``
 only reports). Usage::
 
     python bench/menu.py                      # 15 rounds × 2 s per path, 4 workers, 8 connections
@@ -53,7 +54,7 @@ from bench.harness import production_env
 ROOT = Path(__file__).resolve().parent.parent
 MENU_PATH = "/api/public/menu?restaurantId=demo"
 BASELINE_PATH = "/bench/baseline"
-BUDGET = {"menu 200": 0.8, "menu 304": 0.9}
+BUDGET = {"menu 200": 0.7, "menu 304": 0.75}
 WIDGET_ORIGIN = "http://localhost:8000"  # on the demo restaurant's allowlist (seed_demo)
 
 
@@ -252,7 +253,7 @@ def report(figures: list[Figure], args: argparse.Namespace) -> list[str]:
         ratio = figure.ratio
         floor = BUDGET.get(figure.name)
         verdict = (
-            "" if floor is None else (f"≥ {floor:.1f} " + ("ok" if ratio >= floor else "MISSED"))
+            "" if floor is None else (f"≥ {floor:g} " + ("ok" if ratio >= floor else "MISSED"))
         )
         if floor is not None and ratio < floor:
             failures.append(f"{figure.name}: {ratio:.2f}× baseline < {floor}×")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -29,13 +30,53 @@ class ChatMessageInline(ReadOnlyAdminMixin, TenantScopedInlineMixin, admin.Tabul
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["token", "restaurant", "first_seen", "last_seen"]
+    """Conversations, each named by the diner's first question and when it began (not by token),
+    newest first and browsable by day."""
+
+    list_display = ["conversation", "restaurant", "first_seen", "message_count", "unanswered"]
+    list_display_links = ["conversation"]
     list_filter = [restaurant_filter("restaurant")]
-    search_fields = ["token"]
+    search_fields = ["token", "messages__text"]
     readonly_fields = ["restaurant", "token", "first_seen", "last_seen"]
     exclude = ["ip_hash"]
     inlines = [ChatMessageInline]
     list_select_related = ["restaurant"]
+    date_hierarchy = "first_seen"
+    ordering = ["-first_seen", "-id"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        diner = ChatMessage.objects.filter(
+            session=OuterRef("pk"), role=ChatMessage.Role.DINER
+        ).order_by("created_at", "id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                first_question=Subquery(diner.values("text")[:1]),
+                messages_count=Count("messages", distinct=True),
+                unanswered_count=Count(
+                    "messages",
+                    filter=Q(messages__role=ChatMessage.Role.DINER, messages__answered=False),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="Conversation", ordering="first_question")
+    def conversation(self, obj: ChatSession) -> str:
+        question = (obj.first_question or "").strip()
+        if not question:
+            return "(no question)"
+        return question if len(question) <= 80 else f"{question[:79]}…"
+
+    @admin.display(description="Messages", ordering="messages_count")
+    def message_count(self, obj: ChatSession) -> int:
+        return obj.messages_count
+
+    @admin.display(description="Not understood", ordering="unanswered_count")
+    def unanswered(self, obj: ChatSession) -> int:
+        return obj.unanswered_count
 
 
 @admin.register(ChatMessage)

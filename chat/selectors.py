@@ -7,8 +7,9 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
@@ -132,6 +133,16 @@ def normalise_question(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", normalize(text)).split())
 
 
+# Answers that list dishes: one that lists none found nothing the diner asked for.
+_LISTING_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
+
+
+def went_unanswered(*, answered: bool, intent: str, item_ids: list | None) -> bool:
+    """Whether a diner's question went without an answer: the engine did not understand it, or
+    it searched the menu and found nothing ("do you have sushi?" on a menu without sushi)."""
+    return not answered or (intent in _LISTING_INTENTS and not item_ids)
+
+
 @dataclass(frozen=True)
 class UnansweredQuestion:
     restaurant_name: str
@@ -140,21 +151,32 @@ class UnansweredQuestion:
     last_asked: datetime
 
 
+@dataclass(frozen=True)
+class AskedQuestion:
+    question: str  # normalised text
+    count: int
+    unanswered: int  # how many of those times it went without an answer
+
+
 def unanswered_questions(messages: QuerySet[ChatMessage]) -> list[UnansweredQuestion]:
-    """Diner questions the engine could not answer, grouped per restaurant by normalised text,
-    most frequent first (then most recent).
+    """Diner questions that went without an answer (``went_unanswered``), grouped per restaurant
+    by normalised text, most frequent first (then most recent).
 
     ``messages`` is already scoped to the user's restaurants (the admin's queryset); grouping
     happens here rather than in SQL so the report uses the same normalisation as the engine.
     """
     rows = (
-        messages.filter(role=ChatMessage.Role.DINER, answered=False)
-        .values_list("session__restaurant__name", "text", "created_at")
+        messages.filter(role=ChatMessage.Role.DINER)
+        .values_list(
+            "session__restaurant__name", "text", "created_at", "answered", "intent", "item_ids"
+        )
         .iterator()
     )
     counts: Counter[tuple[str, str]] = Counter()
     last: dict[tuple[str, str], datetime] = {}
-    for restaurant_name, text, created_at in rows:
+    for restaurant_name, text, created_at, answered, intent, item_ids in rows:
+        if not went_unanswered(answered=answered, intent=intent, item_ids=item_ids):
+            continue
         key = (restaurant_name, normalise_question(text) or text.strip())
         counts[key] += 1
         if key not in last or created_at > last[key]:
@@ -165,3 +187,46 @@ def unanswered_questions(messages: QuerySet[ChatMessage]) -> list[UnansweredQues
     ]
     report.sort(key=lambda q: (-q.count, -q.last_asked.timestamp(), q.restaurant_name, q.question))
     return report
+
+
+def top_questions(
+    *, restaurant: Restaurant, since: datetime, limit: int = 10
+) -> list[AskedQuestion]:
+    """What diners asked the restaurant most since ``since``: normalised, grouped, counted."""
+    rows = ChatMessage.objects.filter(
+        session__restaurant=restaurant, role=ChatMessage.Role.DINER, created_at__gte=since
+    ).values_list("text", "answered", "intent", "item_ids")
+    counts: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for text, answered, intent, item_ids in rows.iterator():
+        question = normalise_question(text) or text.strip()
+        counts[question] += 1
+        if went_unanswered(answered=answered, intent=intent, item_ids=item_ids):
+            missed[question] += 1
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return [AskedQuestion(q, n, missed[q]) for q, n in ranked]
+
+
+def top_unanswered_questions(
+    *, restaurant: Restaurant, since: datetime, limit: int = 10
+) -> list[AskedQuestion]:
+    """The questions that went without an answer most often since ``since``."""
+    asked = top_questions(restaurant=restaurant, since=since, limit=10_000)
+    missed = [q for q in asked if q.unanswered]
+    missed.sort(key=lambda q: (-q.unanswered, q.question))
+    return missed[:limit]
+
+
+def chats_per_day(*, restaurant: Restaurant, days: int, today: date) -> list[tuple[date, int]]:
+    """How many conversations began on each of the last ``days`` days (oldest first, zeros kept).
+
+    Days are the restaurant's own calendar days (its ``timezone``).
+    """
+    zone = ZoneInfo(restaurant.timezone or "UTC")
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    counts: Counter[date] = Counter()
+    sessions = ChatSession.objects.filter(restaurant=restaurant, first_seen__gte=start)
+    for first_seen in sessions.values_list("first_seen", flat=True).iterator():
+        counts[first_seen.astimezone(zone).date()] += 1
+    return [(first + timedelta(days=n), counts[first + timedelta(days=n)]) for n in range(days)]

@@ -13,33 +13,46 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from chat.engine import ALLERGENS, DIET_TAGS
+from menu.apikeys import api_key_issue, api_key_revoke
 from menu.exporting import CONTENT_TYPES, export_filename, export_menu
 from menu.importing import FORMATS, format_for_filename, parse_menu
-from menu.models import MenuItem
+from menu.models import ApiKey, MenuItem
 from menu.prices import OUTLIER_FACTOR, parse_price_text
 from menu.selectors import ids_of_items_to_fix, menu_data_status, section_median_price
 from menu.services import (
     menu_import_preview,
+    menu_item_save,
     menu_items_add_tag,
+    menu_items_delete,
     menu_items_remove_tag,
+    menu_make_room_at_end_of_section,
     menu_replace,
     menu_upsert,
 )
 from menu.vocabulary import DIET_TAG_SET, clean_tags, normalise_tags
 from tenants.admin import RESTAURANT_PAGE_PANELS
-from tenants.models import Restaurant
-from tenants.scoping import TenantScopedAdminMixin, restaurant_filter
+from tenants.models import Membership, Restaurant
+from tenants.scoping import (
+    TenantScopedAdminMixin,
+    is_operator,
+    restaurant_filter,
+    user_restaurant_ids,
+)
 from tenants.selectors import restaurants_for_user
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+OWNER_ONLY = (Membership.Role.OWNER,)
 
 ALLERGEN_CHOICES = [(code, code.capitalize()) for code in ALLERGENS]
 DIET_CHOICES = [(tag, tag.replace("-", " ").capitalize()) for tag in DIET_TAGS]
@@ -145,6 +158,10 @@ class MenuItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "position" in self.fields and self.instance.pk is None:
+            self.fields["position"].required = False
+            self.fields["position"].initial = None
+            self.fields["position"].help_text = "Empty: at the end of its section."
         tags = list(self.instance.tags or [])
         self.initial.setdefault("diet_tags", [t for t in tags if t in DIET_TAG_SET])
         self.initial.setdefault("other_tags", ", ".join(t for t in tags if t not in DIET_TAG_SET))
@@ -158,6 +175,10 @@ class MenuItemForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        # A new dish without a position goes to the end of its section (MenuItemAdmin.save_model).
+        self.place_at_end_of_section = self.instance.pk is None and cleaned.get("position") is None
+        if self.place_at_end_of_section:
+            cleaned["position"] = 0  # replaced before saving
         others = [t for t in (cleaned.get("other_tags") or "").split(",") if t.strip()]
         try:
             self.instance.tags = clean_tags(list(cleaned.get("diet_tags") or []) + others)
@@ -199,6 +220,15 @@ class MenuItemForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
+def _offer_restaurants(field: forms.ModelChoiceField, restaurants: QuerySet) -> None:
+    """Scope the choice; with only one restaurant, choose it and do not ask."""
+    field.queryset = restaurants
+    only = list(restaurants[:2])
+    if len(only) == 1:
+        field.initial = only[0].pk
+        field.widget = forms.HiddenInput()
+
+
 class MenuImportForm(forms.Form):
     restaurant = forms.ModelChoiceField(queryset=None, empty_label=None)
     file = forms.FileField(help_text="A .json or .csv menu file (see the menu import format).")
@@ -213,7 +243,7 @@ class MenuImportForm(forms.Form):
 
     def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["restaurant"].queryset = restaurants
+        _offer_restaurants(self.fields["restaurant"], restaurants)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -230,7 +260,7 @@ class MenuExportForm(forms.Form):
 
     def __init__(self, *args, restaurants: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["restaurant"].queryset = restaurants
+        _offer_restaurants(self.fields["restaurant"], restaurants)
 
 
 class TagActionForm(ActionForm):
@@ -267,6 +297,12 @@ class ToFixFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _badges(labels: list[tuple[str, str]]) -> str:
+    if not labels:
+        return "–"
+    return format_html_join(" ", '<span class="{}">{}</span>', ((c, t) for t, c in labels))
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     form = MenuItemForm
@@ -275,12 +311,12 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "restaurant",
-        "category",
-        "price",
+        "section",
+        "price_with_currency",
+        "diets_and_tags",
+        "allergen_information",
         "available",
         "position",
-        "tag_list",
-        "allergen_information",
         "to_fix",
     ]
     list_editable = ["available", "position"]
@@ -379,6 +415,21 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/menu/menuitem/export.html", context)
 
+    # Every write goes through the services, which bump the menu version (list_editable too).
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: MenuItem, form: Any, change: bool) -> None:
+        if not change and getattr(form, "place_at_end_of_section", False):
+            obj.position = menu_make_room_at_end_of_section(
+                restaurant=obj.restaurant, category=obj.category
+            )
+        menu_item_save(item=obj)
+
+    def delete_model(self, request: HttpRequest, obj: MenuItem) -> None:
+        menu_items_delete(items=MenuItem.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        menu_items_delete(items=queryset)
+
     def get_form(self, request: HttpRequest, obj: MenuItem | None = None, **kwargs: Any):
         form = super().get_form(request, obj, **kwargs)
         restaurants = restaurants_for_user(request.user, roles=self.write_roles)
@@ -400,15 +451,30 @@ class MenuItemAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
                 messages.warning(request, UNDECLARED_WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="Tags")
-    def tag_list(self, obj: MenuItem) -> str:
-        return ", ".join(obj.tags)
+    class Media:
+        css = {"all": ["stjarna/admin-menu.css"]}
 
-    @admin.display(description="Allergen info")
+    @admin.display(description="Section", ordering="category")
+    def section(self, obj: MenuItem) -> str:
+        return obj.category or "–"
+
+    @admin.display(description="Price", ordering="price")
+    def price_with_currency(self, obj: MenuItem) -> str:
+        return f"{obj.price} {obj.restaurant.currency}"
+
+    @admin.display(description="Diets and tags")
+    def diets_and_tags(self, obj: MenuItem) -> str:
+        return _badges(
+            [(tag, "badge diet" if tag in DIET_TAG_SET else "badge tag") for tag in obj.tags]
+        )
+
+    @admin.display(description="Allergens")
     def allergen_information(self, obj: MenuItem) -> str:
         if not obj.allergens_declared:
-            return format_html('<span style="color:#b00">missing</span>')
-        return ", ".join(obj.allergens) or "none of the 14"
+            return mark_safe('<span class="badge missing">allergens missing</span>')
+        if not obj.allergens:
+            return mark_safe('<span class="badge none">none of the 14</span>')
+        return _badges([(code, "badge allergen") for code in obj.allergens])
 
     @admin.display(description="To fix")
     def to_fix(self, obj: MenuItem) -> str:
@@ -487,3 +553,68 @@ def menu_data_panel(restaurant: Restaurant) -> str:
 
 
 RESTAURANT_PAGE_PANELS.append(menu_data_panel)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    """Owners create named keys (shown once), see when each was last used, and revoke them."""
+
+    write_roles = OWNER_ONLY
+    list_display = ["name", "restaurant", "key_prefix", "status", "last_used_at", "created_at"]
+    list_filter = [restaurant_filter("restaurant")]
+    search_fields = ["name", "prefix", "restaurant__name", "restaurant__public_id"]
+    autocomplete_fields = ["restaurant"]
+    actions = ["revoke_keys"]
+    readonly_fields = ["key_prefix", "status", "created_by", "created_at", "last_used_at"]
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return ["restaurant", "name"]
+        return ["restaurant", "name", *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["restaurant", "name", *self.readonly_fields]  # a key never changes; revoke it
+
+    @admin.display(description="Key")
+    def key_prefix(self, obj: ApiKey) -> str:
+        return f"stj_{obj.prefix}_…"
+
+    @admin.display(description="Status")
+    def status(self, obj: ApiKey) -> str:
+        return "active" if obj.revoked_at is None else f"revoked {obj.revoked_at:%Y-%m-%d %H:%M}"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)  # owners revoke; the record stays for the audit trail
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            return  # nothing on a key is editable
+        issued = api_key_issue(restaurant=obj.restaurant, name=obj.name, created_by=request.user)
+        obj.__dict__.update(issued.key.__dict__)
+        # Shown on the very next page only: never put into messages (they may land in the
+        # session table) nor anywhere else that is stored.
+        request._issued_api_key = issued.token  # type: ignore[attr-defined]
+
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: Any = None):
+        token = getattr(request, "_issued_api_key", None)
+        if token is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Copy your new API key now",
+            "key": obj,
+            "token": token,
+        }
+        response = TemplateResponse(request, "admin/menu/apikey/issued.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
+        if not is_operator(request):  # owners revoke keys of the restaurants they own, only
+            queryset = queryset.filter(restaurant__in=user_restaurant_ids(request, OWNER_ONLY))
+        revoked = sum(api_key_revoke(key=key) for key in queryset)
+        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)

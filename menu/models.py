@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 
 from menu.vocabulary import (
     check_diet_conflicts,
@@ -100,10 +101,45 @@ class MenuItem(models.Model):
             except ValidationError as exc:
                 errors.setdefault("tags", []).extend(exc.error_list)
 
-    def save(self, *args, **kwargs) -> None:
-        """Save and bump the restaurant's menu version in one transaction."""
-        from tenants.services import bump_menu_version
 
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            bump_menu_version(self.restaurant)
+class ApiKey(models.Model):
+    """A restaurant's key for the management API (/api/v1/), e.g. for point-of-sale sync.
+
+    Only a SHA-256 hash of the key is stored; the key itself is shown once, when it is created.
+    ``prefix`` (the key's public first part) identifies it in lists and logs.
+    """
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What uses the key, e.g. “Till sync”.")
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        db_table = "tenants_apikey"  # created by the tenants app; moved here without a copy
+        verbose_name = "API key"
+        ordering = ["restaurant", "name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="unique_active_api_key_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from menu.importing import MenuRow, name_key
@@ -68,12 +66,8 @@ def menu_items_remove_tag(*, items: Iterable[MenuItem], tag: str) -> int:
 
 # --- Whole-menu writes (import, admin upload, PUT /api/v1/menu) --------------------------------
 #
-# A whole-menu write bumps the menu version exactly once. Rows are written with bulk_create /
-# bulk_update (which skip MenuItem.save() and its per-save bump); deletes go through the ORM so
-# related rows and signals behave as usual, but inside ``_one_version_bump`` the per-item
-# post_delete receiver (menu.signals) stands aside and the service bumps once at the end.
-
-_bumps_deferred: ContextVar[bool] = ContextVar("menu_item_bumps_deferred", default=False)
+# A whole-menu write bumps the menu version exactly once: rows are written with bulk_create /
+# bulk_update and deleted with one queryset delete, then the version is bumped.
 
 _ROW_FIELDS = (
     "name",
@@ -87,20 +81,6 @@ _ROW_FIELDS = (
     "available",
 )
 _LIST_FIELDS = ("allergens", "may_contain", "tags")
-
-
-def item_version_bumps_deferred() -> bool:
-    """True while a whole-menu write is running; it bumps the version itself, once."""
-    return _bumps_deferred.get()
-
-
-@contextmanager
-def _one_version_bump() -> Iterator[None]:
-    token = _bumps_deferred.set(True)
-    try:
-        yield
-    finally:
-        _bumps_deferred.reset(token)
 
 
 @dataclass
@@ -181,17 +161,16 @@ def _write_menu(*, restaurant: Restaurant, rows: Sequence[MenuRow], replace: boo
     Restaurant.objects.select_for_update().filter(pk=restaurant.pk).first()
     plan = _plan(restaurant=restaurant, rows=rows, replace=replace)
     now = timezone.now()
-    with _one_version_bump():
-        if plan.delete:
-            MenuItem.objects.filter(pk__in=[item.pk for item in plan.delete]).delete()
-        if plan.update:
-            for item in plan.update:
-                item.updated_at = now
-            MenuItem.objects.bulk_update(
-                plan.update, [*_ROW_FIELDS, "position", "updated_at"], batch_size=500
-            )
-        if plan.create:
-            MenuItem.objects.bulk_create(plan.create, batch_size=500)
+    if plan.delete:
+        MenuItem.objects.filter(pk__in=[item.pk for item in plan.delete]).delete()
+    if plan.update:
+        for item in plan.update:
+            item.updated_at = now
+        MenuItem.objects.bulk_update(
+            plan.update, [*_ROW_FIELDS, "position", "updated_at"], batch_size=500
+        )
+    if plan.create:
+        MenuItem.objects.bulk_create(plan.create, batch_size=500)
     if plan.changes.changed or plan.update:
         bump_menu_version(restaurant)
     plan.changes.version = restaurant.menu_version
@@ -259,8 +238,24 @@ def menu_item_create(
         position=position,
     )
     item.full_clean()
-    item.save()
-    return item
+    return menu_item_save(item=item)
+
+
+@transaction.atomic
+def menu_make_room_at_end_of_section(*, restaurant: Restaurant, category: str) -> int:
+    """The position for a new dish at the end of its section (``category``).
+
+    Later sections move down one place to make room; a new section starts at the end of the menu.
+    The caller saves the new item in the same transaction (which bumps the menu version once).
+    """
+    items = MenuItem.objects.filter(restaurant=restaurant)
+    in_section = items.filter(category__iexact=category.strip()).aggregate(Max("position"))
+    end_of_section = in_section["position__max"]
+    if end_of_section is None:
+        last = items.aggregate(Max("position"))["position__max"]
+        return 0 if last is None else last + 1
+    items.filter(position__gt=end_of_section).update(position=F("position") + 1)
+    return end_of_section + 1
 
 
 @transaction.atomic
@@ -288,6 +283,7 @@ def menu_item_update(*, item: MenuItem, **fields: object) -> MenuItem:
         untouched = {f.name for f in MenuItem._meta.fields} - set(changed)
         item.full_clean(exclude=untouched)
         item.save(update_fields=[*changed, "updated_at"])
+        bump_menu_version(item.restaurant)
     return item
 
 
@@ -297,6 +293,23 @@ def menu_item_set_availability(*, item: MenuItem, available: bool) -> MenuItem:
 
 
 @transaction.atomic
+def menu_item_save(*, item: MenuItem) -> MenuItem:
+    """Save an item as it stands (the admin's form has set its fields); bumps the version."""
+    item.save()
+    bump_menu_version(item.restaurant)
+    return item
+
+
 def menu_item_delete(*, item: MenuItem) -> None:
-    """Remove one item; the post_delete receiver bumps the menu version."""
-    item.delete()
+    """Remove one item; bumps the version."""
+    menu_items_delete(items=MenuItem.objects.filter(pk=item.pk))
+
+
+@transaction.atomic
+def menu_items_delete(*, items: QuerySet[MenuItem]) -> int:
+    """Remove items (e.g. an admin bulk delete); one version bump per restaurant touched."""
+    restaurant_ids = set(items.values_list("restaurant_id", flat=True))
+    deleted, _ = items.delete()
+    for restaurant in Restaurant.objects.filter(pk__in=restaurant_ids):
+        bump_menu_version(restaurant)
+    return deleted

@@ -7,6 +7,7 @@ local-memory cache in one process. Production sets ``DATABASE_URL`` (PostgreSQL)
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,7 +52,8 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 
 # --- Applications -----------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with Stjarna's admin site (the owner's home, invitations, password reset)
+    "stjarna_site.apps.StjarnaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,20 +68,23 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served by us, not from a CDN
     "django_ratelimit",
+    "axes",  # login throttling (accounts.throttling)
 ]
 LOCAL_APPS = [
+    "accounts",
     "tenants",
     "menu",
     "chat",
     "widget",
+    "operators",  # operator tooling: IP blocks, audit trail, GDPR, notices, commands
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "stjarna_site.logging.RequestLogMiddleware",
     # Blocked IPs get their 403 before any other work (but still get a request log line).
-    "tenants.middleware.BlockedIPMiddleware",
-    "tenants.middleware.RateLimitedCounterMiddleware",
+    "operators.middleware.BlockedIPMiddleware",
+    "operators.middleware.RateLimitedCounterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,9 +93,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the logged-in user as the actor of admin changes in the audit trail (admin only).
-    "tenants.middleware.AdminAuditlogMiddleware",
+    "operators.middleware.AdminAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout during login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stjarna_site.urls"
@@ -162,6 +169,17 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out account or address before any hashing.
+    "axes.backends.AxesStandaloneBackend",
+    # Staff sign in with their e-mail address (or their username: operators, older accounts).
+    "accounts.backends.EmailOrUsernameBackend",
+]
+# Staff sign in on the admin's login page, and land on the admin (the owner's home) after it.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Invitation and password-reset links (Django's password-reset tokens) stop working after this.
+PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_LINK_TIMEOUT_HOURS", default=72) * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -205,6 +223,25 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes; docs/architecture.md "Login throttling") ------------------
+# Failed logins are counted per account and, separately, per client address; either count
+# reaching the limit locks that account / address out until the cool-off has passed or an
+# operator runs ``manage.py unlock_account``. Counters live in the cache (Redis in production),
+# never in the database: the database handler would store raw client IPs (SPEC §3).
+AXES_HANDLER = "accounts.throttling.FailOpenCacheHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_name"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # nothing in the database to show; operators use unlock_account
+AXES_DISABLE_ACCESS_LOG = True
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The embedded default is one process: its local-memory cache is every request's cache.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W001"]
 
 # --- Email (tenant notices) -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

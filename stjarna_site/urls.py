@@ -9,10 +9,6 @@ from chat.views import chat
 from menu.views import public_menu
 from stjarna_site.health import health
 
-admin.site.site_header = "Stjarna"
-admin.site.site_title = "Stjarna admin"
-admin.site.index_title = "Your restaurants"
-
 urlpatterns = [
     path("api/health", health, name="health"),
     path("api/public/menu", public_menu, name="public-menu"),
@@ -21,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("admin/", include("accounts.urls")),  # password reset, before the admin's catch-all
     path("admin/", admin.site.urls),
     path("", include("widget.urls")),
 ]

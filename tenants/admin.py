@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from tenants.apikeys import api_key_issue, api_key_revoke
 from tenants.forms import WEEK_FIELDS, RestaurantForm, special_rows_for
 from tenants.hours import weekly_hours_of
-from tenants.models import AllowedOrigin, ApiKey, Membership, Restaurant
+from tenants.models import AllowedOrigin, Membership, Restaurant
 from tenants.scoping import (
     OperatorOnlyAdminMixin,
     TenantScopedAdminMixin,
@@ -24,11 +23,12 @@ from tenants.scoping import (
     user_restaurant_ids,
 )
 from tenants.selectors import embed_snippet_for
+from tenants.services import restaurant_update
 
 OWNER_ONLY = (Membership.Role.OWNER,)
 EMPTY_ALLOWLIST_WARNING = (
-    "This restaurant has no allowed website origins, so no website can use its chat widget "
-    "(cross-origin access is refused). Add your site's origin, e.g. https://your-restaurant.example."
+    "No website can show this restaurant’s chat yet. Add your website's address under "
+    "“Websites that can show the chat”, e.g. https://your-restaurant.example."
 )
 HOURS_ONLY_A_NOTE_WARNING = (
     "Your opening hours could not be read as weekly hours, so they were kept word for word as the "
@@ -52,11 +52,21 @@ HOURS_RAW_ONLY_HELP = (
 RESTAURANT_PAGE_PANELS: list[Callable[[Restaurant], str]] = []
 
 
+class WebsiteForm(forms.ModelForm):
+    class Meta:
+        model = AllowedOrigin
+        fields = ["origin"]
+        labels = {"origin": "Website address"}
+
+
 class AllowedOriginInline(TenantScopedInlineMixin, admin.TabularInline):
     model = AllowedOrigin
+    form = WebsiteForm
     extra = 1
     fields = ["origin"]
     write_roles = OWNER_ONLY
+    verbose_name = "website that can show the chat"
+    verbose_name_plural = "Websites that can show the chat"
 
 
 class MembershipInline(OperatorOnlyAdminMixin, admin.TabularInline):
@@ -77,6 +87,7 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "embed_snippet",
         "allowlist_status",
+        "team",
         "page_panels",
         "menu_version",
         "created_at",
@@ -103,9 +114,10 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
             ("Contact", {"fields": ["contact_email"]}),
         ]
         if obj is not None:
-            fieldsets.insert(1, ("Embed", {"fields": ["embed_snippet", "allowlist_status"]}))
+            fieldsets.insert(1, ("Your website", {"fields": ["embed_snippet", "allowlist_status"]}))
+            fieldsets.insert(2, ("Team", {"fields": ["team"]}))
             if RESTAURANT_PAGE_PANELS:
-                fieldsets.insert(2, ("Menu", {"fields": ["page_panels"]}))
+                fieldsets.insert(3, ("Menu", {"fields": ["page_panels"]}))
         if is_operator(request):
             fieldsets.append(
                 (
@@ -136,6 +148,12 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_operator(request)  # restaurants are created by operators
 
+    def save_model(self, request: HttpRequest, obj: Restaurant, form: Any, change: bool) -> None:
+        if change:
+            restaurant_update(restaurant=obj)  # bumps the menu version if diners see a change
+        else:
+            super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_operator(request)
 
@@ -143,16 +161,42 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     def embed_snippet(self, obj: Restaurant) -> str:
         return format_html(
             "<p>Paste this into every page of your website, just before &lt;/body&gt;:</p>"
-            '<pre style="white-space:pre-wrap;user-select:all">{}</pre>',
+            '<pre style="white-space:pre-wrap;user-select:all">'
+            '<code id="snippet-{}">{}</code></pre><button type="button" '
+            'class="button copy-snippet" data-copy="snippet-{}">Copy</button> '
+            '<span class="copy-status" role="status" aria-live="polite"></span>',
+            obj.pk,
             embed_snippet_for(obj),
+            obj.pk,
         )
 
-    @admin.display(description="Website access (CORS)")
+    @admin.display(description="Where the chat shows")
     def allowlist_status(self, obj: Restaurant) -> str:
         origins = [o.origin for o in obj.allowed_origins.all()]
         if not origins:
             return format_html('<strong style="color:#b00">{}</strong>', EMPTY_ALLOWLIST_WARNING)
-        return ", ".join(origins)
+        return format_html_join(
+            "",
+            "<p>Your website <strong>{}</strong> can show the chat.</p>",
+            ((o,) for o in origins),
+        )
+
+    @admin.display(description="People")
+    def team(self, obj: Restaurant) -> str:
+        memberships = obj.memberships.select_related("user").order_by("role", "user__username")
+        rows = format_html_join(
+            "",
+            "<li>{} ({})</li>",
+            (
+                (m.user.email or m.user.get_username(), m.get_role_display().lower())
+                for m in memberships
+            ),
+        )
+        return format_html('<ul class="team">{}</ul>', rows) if rows else "Nobody yet."
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["stjarna/admin-home.js"])
 
     @admin.display(description="Menu data")
     def page_panels(self, obj: Restaurant) -> str:
@@ -169,7 +213,22 @@ class RestaurantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
                 messages.warning(request, EMPTY_ALLOWLIST_WARNING)
             if obj.hours_note.strip() and not obj.opening_hours.strip():
                 messages.warning(request, HOURS_ONLY_A_NOTE_WARNING)
+        if obj is not None and (
+            is_operator(request) or obj.pk in user_restaurant_ids(request, OWNER_ONLY)
+        ):
+            extra_context = {
+                **(extra_context or {}),
+                "invite_url": reverse("admin:invite_member", args=[obj.pk]),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if is_operator(request):
+            extra_context = {
+                **(extra_context or {}),
+                "new_restaurant_url": reverse("admin:new_restaurant"),
+            }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(AllowedOrigin)
@@ -180,6 +239,11 @@ class AllowedOriginAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["restaurant"]
     list_filter = [restaurant_filter("restaurant")]
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        # Owners keep their websites on the restaurant page ("Websites that can show the chat");
+        # the separate list, named after CORS origins, is for operators' cross-tenant work.
+        return is_operator(request)
+
 
 @admin.register(Membership)
 class MembershipAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
@@ -189,72 +253,3 @@ class MembershipAdmin(OperatorOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "restaurant__name", "restaurant__public_id"]
     autocomplete_fields = ["user", "restaurant"]
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
-    """Owners create named keys (shown once), see when each was last used, and revoke them."""
-
-    write_roles = OWNER_ONLY
-    list_display = ["name", "restaurant", "key_prefix", "status", "last_used_at", "created_at"]
-    list_filter = [restaurant_filter("restaurant")]
-    search_fields = ["name", "prefix", "restaurant__name", "restaurant__public_id"]
-    autocomplete_fields = ["restaurant"]
-    actions = ["revoke_keys"]
-    readonly_fields = ["key_prefix", "status", "created_by", "created_at", "last_used_at"]
-
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
-        if obj is None:
-            return ["restaurant", "name"]
-        return ["restaurant", "name", *self.readonly_fields]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
-        if obj is None:
-            return []
-        return ["restaurant", "name", *self.readonly_fields]  # a key never changes; revoke it
-
-    @admin.display(description="Key")
-    def key_prefix(self, obj: ApiKey) -> str:
-        return f"stj_{obj.prefix}_…"
-
-    @admin.display(description="Status")
-    def status(self, obj: ApiKey) -> str:
-        return "active" if obj.revoked_at is None else f"revoked {obj.revoked_at:%Y-%m-%d %H:%M}"
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)  # owners revoke; the record stays for the audit trail
-
-    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
-        if change:
-            return  # nothing on a key is editable
-        issued = api_key_issue(restaurant=obj.restaurant, name=obj.name, created_by=request.user)
-        obj.__dict__.update(issued.key.__dict__)
-        # Shown on the very next page only: never put into messages (they may land in the
-        # session table) nor anywhere else that is stored.
-        request._issued_api_key = issued.token  # type: ignore[attr-defined]
-
-    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: Any = None):
-        token = getattr(request, "_issued_api_key", None)
-        if token is None:
-            return super().response_add(request, obj, post_url_continue)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Copy your new API key now",
-            "key": obj,
-            "token": token,
-        }
-        response = TemplateResponse(request, "admin/tenants/apikey/issued.html", context)
-        add_never_cache_headers(response)
-        return response
-
-    @admin.action(description="Revoke selected keys", permissions=["change"])
-    def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:
-        if not is_operator(request):  # owners revoke keys of the restaurants they own, only
-            queryset = queryset.filter(restaurant__in=user_restaurant_ids(request, OWNER_ONLY))
-        revoked = sum(api_key_revoke(key=key) for key in queryset)
-        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
-
-
-# Operator-only pages (IP blocks, audit trail) live in their own module.
-from tenants import admin_operators  # noqa: E402, F401

@@ -6,7 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Restaurants"
 
     def ready(self) -> None:
-        from tenants import blocking, cors, signals  # noqa: F401  (signal receivers)
-        from tenants.audit import register_audited_models
-
-        register_audited_models()
+        from tenants import cors, signals  # noqa: F401  (signal receivers)

@@ -4,8 +4,8 @@ The middleware answers preflights for the public API paths (``CORS_URLS_REGEX``)
 ``check_request_enabled`` signal whether to approve the ``Origin``; a truthy answer makes it echo
 the origin, so the handler itself must compare that origin with the allowlist of the restaurant the
 request is about (``restaurantId`` in the query string, or in a chat POST's JSON body).
-Allowlists are cached like the menu — in the shared cache under the restaurant's cache generation
-and in each worker's own copies — and dropped with it whenever they change (``tenants.signals``).
+Allowlists are cached like the menu, in the shared cache under the restaurant's cache generation
+(``tenants.cache``), and dropped with it whenever they change (``tenants.signals``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from menu import nearcache
-from menu.cache import STALE, read_current, write_current
+from tenants.cache import STALE, read_current, write_current
 from tenants.models import AllowedOrigin
 from tenants.validators import is_public_id
 
@@ -37,21 +36,9 @@ def allowlist_key(public_id: str) -> str:
 def allowed_origins(public_id: str) -> frozenset[str]:
     """The normalised origins allowed for an active restaurant (empty if unknown/inactive).
 
-    From this worker's own copy when it has one (``menu.nearcache``, dropped on every change like
-    the menu's), else from the shared cache or the database.
+    From the shared cache, stored under the restaurant's cache generation like the menu (so a
+    read that raced a change is never kept), else from the database (one query).
     """
-    key = (public_id, "allowlist")
-    origins = nearcache.lookup(key)
-    if origins is nearcache.MISSING:
-        ticket = nearcache.near_cache.ticket()
-        origins = _shared_allowed_origins(public_id)
-        nearcache.near_cache.store(ticket, key, origins)
-    return origins
-
-
-def _shared_allowed_origins(public_id: str) -> frozenset[str]:
-    """From the shared cache, stored under the restaurant's cache generation like the menu (so a
-    read that raced a change is never kept), else from the database (one query)."""
     key = allowlist_key(public_id)
     try:
         origins, generation = read_current(public_id, key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -97,6 +98,27 @@ class TenantScopedAdminMixin:
             return queryset
         return queryset.filter(**self._scope_filter(user_restaurant_ids(request)))
 
+    def _one_restaurant(self, request: HttpRequest) -> bool:
+        return not is_operator(request) and len(user_restaurant_ids(request)) == 1
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """A member of one restaurant is not shown a restaurant column nor filter: they say
+        nothing to them."""
+        columns = super().get_list_display(request)  # type: ignore[misc]
+        if self._one_restaurant(request):
+            columns = [c for c in columns if c != "restaurant"]
+        return columns
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = super().get_list_filter(request)  # type: ignore[misc]
+        if self._one_restaurant(request):
+            filters = [
+                f
+                for f in filters
+                if not (isinstance(f, type) and issubclass(f, RestaurantListFilter))
+            ]
+        return filters
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._in_scope(request, None, ANY_ROLE)
 
@@ -117,7 +139,12 @@ class TenantScopedAdminMixin:
         if not is_operator(request):
             related = db_field.related_model
             if related is Restaurant:
-                kwargs["queryset"] = restaurants_for_user(request.user, roles=self.write_roles)
+                choices = restaurants_for_user(request.user, roles=self.write_roles)
+                kwargs["queryset"] = choices
+                only = list(choices[:2])
+                if len(only) == 1:  # a one-restaurant owner never has to pick it
+                    kwargs["initial"] = only[0].pk
+                    kwargs["widget"] = forms.HiddenInput()
             else:
                 related_admin = self.admin_site._registry.get(related)  # type: ignore[attr-defined]
                 if isinstance(related_admin, TenantScopedAdminMixin):

@@ -8,8 +8,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-from menu.nearcache import near_cache
-from tenants.blocking import BLOCKLIST_KEY, forget_local_blocklist
+from operators.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
 
 # Live-server browser tests drive sync Playwright from the test thread.
@@ -23,11 +22,10 @@ def clear_cache() -> None:
     else:
         cache.clear()
     # A fresh test database has no IP blocks: publish that, as a deployment does, so requests
-    # don't read the (empty) block list from the database (see tenants.blocking).
+    # don't read the (empty) block list from the database (see operators.blocking).
     with contextlib.suppress(Exception):  # a test may have broken the cache on purpose
         cache.set(BLOCKLIST_KEY, ("no-blocks", []), None)
     forget_local_blocklist()
-    near_cache.clear()  # each worker's own menu copies (with Redis), like the shared ones
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from tenants.demo import DEMO_PUBLIC_ID
+from operators.demo import DEMO_PUBLIC_ID
 from widget.bundle import current_widget
 
 _GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")

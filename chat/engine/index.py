@@ -84,6 +84,14 @@ class MenuIndex:
                     if d < best:
                         best, found = d, []
                     found.append(cand)
+        if not found and len(word) >= 5:
+            # letters dropped ("halumi" for "halloumi"): the diner's word inside a menu word
+            # two letters longer, first letter kept
+            found = [
+                cand
+                for cand in self._vocab_by_len.get(len(word) + 2, ())
+                if cand[0] == word[0] and _subsequence(word, cand)
+            ]
         result = frozenset(found) or self._compound_parts(word)
         if len(self._fuzzy_cache) < 10_000:  # bound memory on hostile input
             self._fuzzy_cache[word] = result
@@ -121,6 +129,11 @@ class MenuIndex:
         return mask
 
 
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
 def _text_words(item: MenuItem) -> list[str]:
     diet = set(DIET_TAGS)
     # Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
@@ -145,8 +158,10 @@ def _split_compounds(words: set[str], vocab: set[str]) -> dict[str, set[str]]:
     for w in words:
         if len(w) < 7 or not w.isalpha():
             continue
-        for i in range(3, len(w) - 3):
+        for i in range(3, len(w) - 1):
             head, tail = w[:i], w[i:]
+            if len(tail) < 3 and len(head) < 6:
+                continue  # a short ending only after a long head ("gochujangså(s)")
             tail_known = len(tail) >= 4 and tail in known
             for h in (head, head.rstrip("s")):
                 # a three-letter head ("lax" in "laxsoppa") only with a known tail
@@ -167,6 +182,7 @@ def build_index(menu: Menu) -> MenuIndex:
     by_trace: dict[str, int] = {}
     sections: dict[str, int] = {}
     naming: set[str] = set()  # words of names, sections and tags (compounds are split there)
+    leading: set[str] = set()  # the first word of each description
     tagged: dict[str, int] = {}
     vocab: dict[str, int] = {}
     key_words: list[frozenset[str]] = []
@@ -196,6 +212,7 @@ def build_index(menu: Menu) -> MenuIndex:
             vocab[w] = vocab.get(w, 0) | bit
         tags = " ".join(t.replace("-", " ") for t in item.tags)
         naming.update(tokenize(f"{item.name} {item.category} {tags}"))
+        leading.update(tokenize(item.description)[:1])  # "Glasnudlar med …" says what it is
         names = [w for w in tokenize(item.name) if lookup(w) is None or _is_term(w)]
         name_words.append(frozenset(f for w in names for f in forms(w)))
         name_lists.append(list(dict.fromkeys(names)))
@@ -219,12 +236,13 @@ def build_index(menu: Menu) -> MenuIndex:
     typo_words = sorted(vocab)  # typo matching compares with words as written, not stems
     # Every form of every menu word, and the parts of compounds, find the same items.
     # Compounds find their parts ("Laxsoppa" by "lax", "chokladkaka" by "choklad"), except a
-    # section word inside a description's compound: "havredryck" is oat milk, not a drink.
+    # section word inside a description's compound: "havredryck" is oat milk, not a drink,
+    # unless the compound opens the description ("Glasnudlar med grönsaker" are noodles).
     # Swedish writes compounds as one word; English menus are not split ("pancakes" are no cakes).
     compounds = _split_compounds(set(vocab), set(vocab)) if _swedish(menu) else {}
     for w, parts in compounds.items():
         for part in parts:
-            if w not in naming and set(forms(part)) & set(sections):
+            if w not in naming and w not in leading and set(forms(part)) & set(sections):
                 continue
             vocab[part] = vocab.get(part, 0) | vocab[w]
     for w in list(vocab):
@@ -254,12 +272,16 @@ def build_index(menu: Menu) -> MenuIndex:
             if mask >> i & 1 and items[i].allergens & CONFLICTS.get(diet, frozenset()):
                 mask &= ~(1 << i)
         by_diet[diet] = mask
+    written = set(typo_words)  # the menu's words as written (plural-s stems), not their stems
     by_group = {}
     for canon, members in SYN_GROUPS.items():
         mask = 0
         for w in members:
+            if len(w) <= 3 and w not in written:
+                continue  # "pud" calls the dessert group; it is no stem of "pudding" here
             for f in forms(w):
-                mask |= vocab.get(f, 0)
+                if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
+                    mask |= vocab.get(f, 0)
         by_group[canon] = mask
     vocab_by_len: dict[int, list[str]] = {}
     for w in typo_words:

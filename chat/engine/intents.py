@@ -139,7 +139,7 @@ class Turn:
         if q.too_long or not q.toks:
             return self.unknown()
         kinds = q.kinds
-        if kinds & {"forget", "reset"} or q.withdrawn:
+        if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded):
             return self.withdraw(q)
         if not (q.diets or q.excluded) and (
             "hours" in kinds
@@ -299,7 +299,9 @@ class Turn:
     def withdraw(self, q: Query) -> Answer:
         ctx = self.ctx
         codes: set[str] = set(q.withdrawn) or set(q.excluded)
-        if not q.withdrawn:
+        if q.denied and not q.withdrawn:
+            codes = set(ctx.excluded)  # "actually no allergy": every exclusion goes
+        elif not q.withdrawn:
             for t in q.toks:
                 if t.kind in (ALLERGEN, ALWAYS):
                     codes.update(t.payload)  # type: ignore[arg-type]
@@ -327,7 +329,7 @@ class Turn:
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
         q.excluded, q.asked, q.neg_terms, q.unknown = [], [], [], []
-        if q.terms or q.max_price is not None or q.min_price is not None:
+        if q.terms or q.diets or q.max_price is not None or q.min_price is not None:
             return self.search(q, head=[head])
         if ctx.query and "reset" not in q.kinds:
             again = parse(self.index, ctx.query)

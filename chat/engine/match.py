@@ -213,7 +213,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
 _DETERMINERS = frozenset({"the", "den", "det"})
 
 
-def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
+def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs:
     """ "Does the yoghurt have hazelnuts?": a lexicon word after "the" that starts exactly one
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
@@ -233,7 +233,7 @@ def _by_determiner(index: MenuIndex, q: Query) -> DishRefs:
             if mask and mask & (mask - 1) == 0:  # exactly one dish
                 return DishRefs(bits(mask), False, via=n)
             continue
-        if len(allergen_words) < 2:
+        if len(allergen_words) < 2 and not (strong or "allq" in q.kinds or "q" in q.kinds):
             continue
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}

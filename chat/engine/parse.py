@@ -77,6 +77,7 @@ class Query:
     named: list[int] = field(default_factory=list)  # items whose whole name the message spells
     excluded_words: list[str] = field(default_factory=list)  # the diner's words for `excluded`
     withdrawn: list[str] = field(default_factory=list)  # codes of a denied allergy
+    denied: bool = False  # "actually no allergy", "not allergic": an allergy denied
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -301,6 +302,9 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         applied = False
         j = i - 1
         want_content = True
+        # "nut, egg and dairy free" lists allergens; "grilled stuff, dairy free" does not
+        # make the grilled dishes "free"
+        targets_after_comma = False
         while j >= 0:
             t = toks[j]
             if t.kind in SKIP:
@@ -308,7 +312,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 continue
             # "free" also applies to plain words ("sugar free"); "allergy"/"allergic" only
             # to allergen words, so "pizza, i'm allergic to celery" keeps pizza positive.
-            targets = (ALLERGEN, TERM, UNK) if free else (ALLERGEN,)
+            targets = (ALLERGEN, TERM, UNK) if free and not targets_after_comma else (ALLERGEN,)
             if want_content and j not in consumed and t.kind in targets:
                 if free and t.kind == ALLERGEN and t.word in FREE_DIETS:
                     diets.update(FREE_DIETS[t.word])  # "gluten free" asks for the tag
@@ -320,6 +324,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 want_content = False
             elif not want_content and t.kind in JOIN:
                 want_content = True
+                if t.word == ",":
+                    targets_after_comma = True
             else:
                 break
             j -= 1
@@ -373,6 +379,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             if nxt is not None and toks[nxt].kind == "both":
                 denied_cue.add(nxt)  # "isn't allergic to", "inte allergisk mot"
                 scope = "deny"
+                q.denied = True
             else:
                 scope = "open"
         elif k in JOIN:

@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from menu.apikeys import api_key_authenticate, api_key_record_use
+from menu.models import ApiKey
 from stjarna_site.errors import api_exception_handler
 from stjarna_site.logging import set_log_restaurant
-from tenants.apikeys import api_key_authenticate, api_key_record_use
-from tenants.models import ApiKey
 
 logger = logging.getLogger(__name__)
 RATE_LIMIT_GROUP = "api-v1-key"

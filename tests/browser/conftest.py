@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from menu.models import MenuItem
-from tenants.demo import DEMO_PUBLIC_ID, seed_demo_restaurant
+from operators.demo import DEMO_PUBLIC_ID, seed_demo_restaurant
 from tenants.models import AllowedOrigin, Restaurant
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -42,7 +42,7 @@ def bella_and_roma_questions(bella, roma):
     unanswered(bella, "parking?", "e")
     unanswered(roma, "secret roma question", "f")
     answered = ChatSessionFactory(restaurant=bella, token="g")
-    ChatMessageFactory(session=answered, text="vegan?", answered=True)
+    ChatMessageFactory(session=answered, text="vegan?", answered=True, item_ids=[1])
 
 
 def test_report_lists_unanswered_questions_most_frequent_first(
@@ -57,6 +57,17 @@ def test_report_lists_unanswered_questions_most_frequent_first(
         ("Bella Napoli", "sushi", 1),
     ]
     assert "vegan?" not in response.content.decode()
+
+
+def test_report_counts_searches_that_found_nothing_as_unanswered(bella, staff_of_bella, login_as):
+    session = ChatSessionFactory(restaurant=bella, token="x")
+    ChatMessageFactory(session=session, text="Any oysters?", intent="search", item_ids=[])
+    ChatMessageFactory(session=session, text="any oysters", intent="cheapest", item_ids=[])
+    ChatMessageFactory(session=session, text="hello", intent="greeting", item_ids=[])
+
+    response = login_as(staff_of_bella).get(REPORT_URL)
+
+    assert report_rows(response) == [("Bella Napoli", "any oysters", 2)]
 
 
 def test_staff_see_only_their_own_restaurants_questions(
@@ -194,3 +205,46 @@ def test_restaurant_staff_cannot_delete_chat_records(bella, staff_of_bella, oper
     assert ChatSession.objects.filter(pk=session.pk).exists()
     login_as(operator).post(url, {"post": "yes"})
     assert not ChatSession.objects.filter(pk=session.pk).exists()
+
+
+def test_chats_are_listed_by_first_question_and_time_not_by_token(bella, staff_of_bella, login_as):
+    from django.utils import timezone
+
+    session = ChatSessionFactory(restaurant=bella, token="a-very-long-opaque-session-token-123")
+    ChatMessageFactory(session=session, text="Do you have vegan pizza?")
+    ChatMessageFactory(session=session, role="assistant", text="Yes: Marinara.")
+    ChatMessageFactory(session=session, text="and gluten free?", answered=False)
+    response = login_as(staff_of_bella).get(reverse("admin:chat_chatsession_changelist"))
+    html = response.content.decode()
+    assert "Do you have vegan pizza?" in html
+    assert "a-very-long-opaque-session-token-123" not in html
+    row = response.context["cl"].result_list[0]
+    assert (row.messages_count, row.unanswered_count) == (3, 1)
+    assert f"first_seen__year={timezone.now().year}" in html  # browsable by day
+
+
+def test_chats_are_newest_first(bella, staff_of_bella, login_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chat.models import ChatSession
+
+    old = ChatSessionFactory(restaurant=bella)
+    ChatMessageFactory(session=old, text="old question")
+    ChatSession.objects.filter(pk=old.pk).update(first_seen=timezone.now() - timedelta(days=3))
+    new = ChatSessionFactory(restaurant=bella)
+    ChatMessageFactory(session=new, text="new question")
+    response = login_as(staff_of_bella).get(reverse("admin:chat_chatsession_changelist"))
+    assert [s.pk for s in response.context["cl"].result_list] == [new.pk, old.pk]
+
+
+def test_searching_chats_finds_a_question_and_stays_in_scope(bella, roma, staff_of_bella, login_as):
+    mine = ChatSessionFactory(restaurant=bella)
+    ChatMessageFactory(session=mine, text="truffle pasta?")
+    theirs = ChatSessionFactory(restaurant=roma)
+    ChatMessageFactory(session=theirs, text="truffle risotto?")
+    response = login_as(staff_of_bella).get(
+        reverse("admin:chat_chatsession_changelist"), {"q": "truffle"}
+    )
+    assert [s.pk for s in response.context["cl"].result_list] == [mine.pk]

@@ -15,6 +15,7 @@ from chat.models import ChatMessage, ChatSession
 from chat.selectors import forget_chat_menus
 from chat.services import ip_hash_for
 from tests.factories import AllowedOriginFactory, MenuItemFactory, RestaurantFactory
+from tests.helpers import error_of
 
 CHAT_URL = "/api/chat"
 
@@ -23,13 +24,6 @@ def ask(client, message="any vegan dishes?", *, restaurant="bella", token="diner
     """Send a diner's message the way the widget does; returns the response."""
     body = {"restaurantId": restaurant, "sessionToken": token, "message": message}
     return client.post(CHAT_URL, json.dumps(body), content_type="application/json", **extra)
-
-
-def error_of(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["message"], str)
-    return body["error"]
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,20 @@ from typing import Any
 from chat.engine import Answer, Menu
 
 MENUS_DIR = Path(__file__).resolve().parents[1] / "conformance" / "menus"
+KNOWN_PATH = MENUS_DIR.parent / "known-findings.json"
+
+
+def known_findings() -> tuple[dict[tuple[str, str], str], dict[tuple[str, str, int], str]]:
+    """Turns the engine is known to get wrong: (file, message) of single cases and (file,
+    conversation, turn index) of conversation turns, each with why."""
+    singles: dict[tuple[str, str], str] = {}
+    turns: dict[tuple[str, str, int], str] = {}
+    for f in json.loads(KNOWN_PATH.read_text("utf-8"))["findings"]:
+        if "conversation" in f:
+            turns[(f["file"], f["conversation"], f["turn"])] = f["why"]
+        else:
+            singles[(f["file"], f["message"])] = f["why"]
+    return singles, turns
 
 
 def load_files() -> list[dict[str, Any]]:

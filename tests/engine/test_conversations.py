@@ -11,10 +11,21 @@ import pytest
 from chat.engine import INTENTS, answer
 from chat.engine.lexicon import ALLERGENS, DIET_TAGS
 
-from .conversations import load_files, mismatches, when
+from .conversations import known_findings, load_files, mismatches, when
 
 FILES = load_files()
-SINGLE = [(f, c) for f in FILES for c in f["cases"]]
+KNOWN_SINGLE, KNOWN_TURNS = known_findings()
+SINGLE = [
+    pytest.param(
+        f,
+        c,
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_SINGLE[(f["file"], c["message"])])]
+        if (f["file"], c["message"]) in KNOWN_SINGLE
+        else [],
+    )
+    for f in FILES
+    for c in f["cases"]
+]
 CONVERSATIONS = [(f, c) for f in FILES for c in f.get("conversations", [])]
 
 
@@ -42,7 +53,9 @@ def test_files_are_big_and_well_formed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "case"), SINGLE, ids=[f"{f['file']}:{c['message']}" for f, c in SINGLE]
+    ("data", "case"),
+    SINGLE,
+    ids=[f"{p.values[0]['file']}:{p.values[1]['message']}" for p in SINGLE],
 )
 def test_single_question(data: dict, case: dict) -> None:
     got = answer(data["engine_menu"], case["message"], case.get("locale"), None, when(data, case))
@@ -57,11 +70,19 @@ def test_single_question(data: dict, case: dict) -> None:
     ids=[f"{f['file']}:{c['name']}" for f, c in CONVERSATIONS],
 )
 def test_conversation(data: dict, conversation: dict) -> None:
+    """Every turn right, except exactly the known findings (which must still fail)."""
     context = None
+    failing: dict[int, str] = {}
     for n, turn in enumerate(conversation["turns"]):
         got = answer(
             data["engine_menu"], turn["message"], turn.get("locale"), context, when(data, turn)
         )
         problems = mismatches(turn, got, _names(data))
-        assert not problems, f"turn {n + 1} {turn['message']!r}: {problems}\n{got.reply}"
+        if problems:
+            failing[n] = f"turn {n + 1} {turn['message']!r}: {problems}\n{got.reply}"
         context = got.context
+    known = {n for (f, c, n) in KNOWN_TURNS if f == data["file"] and c == conversation["name"]}
+    unexpected = [failing[n] for n in sorted(set(failing) - known)]
+    assert not unexpected, unexpected
+    mended = sorted(known - set(failing))
+    assert not mended, f"known findings now pass; remove them from known-findings.json: {mended}"

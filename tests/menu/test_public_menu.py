@@ -8,16 +8,9 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import MenuItemFactory, RestaurantFactory
+from tests.helpers import error_of, menu_url
 
 CACHE_CONTROL = "public, s-maxage=60, stale-while-revalidate=300"
-
-
-def menu_url(public_id: str = "bella") -> str:
-    return f"/api/public/menu?restaurantId={public_id}"
-
-
-def error_of(response) -> dict:
-    return response.json()["error"]
 
 
 @pytest.fixture

@@ -8,16 +8,17 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from menu.cache import menu_body_key, menu_entry, menu_head_key, menu_pointer_key
+from menu.cache import menu_body_key, menu_entry, menu_head_key
+from menu.services import (
+    menu_item_create,
+    menu_item_delete,
+    menu_item_set_availability,
+    menu_item_update,
+)
+from tenants.cache import generation_key
+from tenants.services import restaurant_update
 from tests.factories import MenuItemFactory, RestaurantFactory
-
-
-def menu_url(public_id: str = "bella") -> str:
-    return f"/api/public/menu?restaurantId={public_id}"
-
-
-def item_names(client, public_id: str = "bella") -> list[str]:
-    return [item["name"] for item in client.get(menu_url(public_id)).json()["items"]]
+from tests.helpers import item_names, menu_url
 
 
 def test_warm_menu_runs_no_database_query(client, bella, django_assert_num_queries):
@@ -59,8 +60,7 @@ def test_editing_an_item_shows_on_the_next_request(
     item = MenuItemFactory(restaurant=bella, name="Margherita", price=Decimal("10"))
     before = client.get(menu_url())
     with django_capture_on_commit_callbacks(execute=True):
-        item.price = Decimal("12.50")
-        item.save()
+        menu_item_update(item=item, price=Decimal("12.50"))
     after = client.get(menu_url())
     assert after.json()["items"][0]["price"] == "12.50"
     assert after["ETag"] != before["ETag"]
@@ -76,7 +76,7 @@ def test_deleting_an_item_shows_on_the_next_request(
     gone = MenuItemFactory(restaurant=bella, name="Gone")
     assert item_names(client) == ["Keep", "Gone"]
     with django_capture_on_commit_callbacks(execute=True):
-        gone.delete()
+        menu_item_delete(item=gone)
     assert item_names(client) == [keep.name]
 
 
@@ -86,8 +86,7 @@ def test_making_an_item_unavailable_hides_it_on_the_next_request(
     item = MenuItemFactory(restaurant=bella, name="Soup")
     assert item_names(client) == ["Soup"]
     with django_capture_on_commit_callbacks(execute=True):
-        item.available = False
-        item.save()
+        menu_item_set_availability(item=item, available=False)
     assert item_names(client) == []
 
 
@@ -96,8 +95,7 @@ def test_renaming_the_restaurant_shows_on_the_next_request(
 ):
     assert client.get(menu_url()).json()["restaurant"]["name"] == "Bella Napoli"
     with django_capture_on_commit_callbacks(execute=True):
-        bella.name = "Bella Roma"
-        bella.save()
+        restaurant_update(restaurant=bella, name="Bella Roma")
     assert client.get(menu_url()).json()["restaurant"]["name"] == "Bella Roma"
 
 
@@ -106,12 +104,10 @@ def test_deactivating_the_restaurant_is_a_404_on_the_next_request(
 ):
     assert client.get(menu_url()).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        bella.active = False
-        bella.save()
+        restaurant_update(restaurant=bella, active=False)
     assert client.get(menu_url()).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        bella.active = True
-        bella.save()
+        restaurant_update(restaurant=bella, active=True)
     assert client.get(menu_url()).status_code == 200
 
 
@@ -186,7 +182,7 @@ def test_cache_entries_expire_so_a_missed_invalidation_heals(client, bella, sett
     monkeypatch.setattr(cache, "add", spy(real_add))
     etag = client.get(menu_url())["ETag"]
     assert timeouts == {
-        menu_pointer_key("bella"): 240,
+        generation_key("bella"): 240,
         menu_head_key("bella", True): 120,
         menu_body_key(etag): 120,
     }
@@ -223,8 +219,12 @@ def test_304_and_404_still_work_when_the_cache_is_down(client, bella, cache_down
     assert client.get(menu_url("nowhere")).status_code == 404
 
 
-def test_menu_writes_succeed_while_the_cache_is_down(bella, cache_down):
-    MenuItemFactory(restaurant=bella, name="Written anyway")  # forget_menu must not raise
+def test_menu_writes_succeed_while_the_cache_is_down(
+    client, bella, cache_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the cache renewal runs, and fails
+        menu_item_create(restaurant=bella, name="Written anyway", price=Decimal("9"))
+    assert item_names(client) == ["Written anyway"]  # stored, and served from the database
 
 
 @override_settings(
@@ -240,3 +240,46 @@ def test_menu_survives_an_unreachable_redis(client, bella):
     response = client.get(menu_url())
     assert response.status_code == 200
     assert response.json()["restaurant"]["id"] == "bella"
+
+
+def test_warm_hits_do_not_evict_other_menus_from_the_worker_memo(client, bella, monkeypatch):
+    from menu import cache as menu_cache
+
+    monkeypatch.setattr(menu_cache, "_local_bodies", {})
+    monkeypatch.setattr(menu_cache, "LOCAL_BODIES_MAX", 2)
+    MenuItemFactory(restaurant=bella)
+    client.get("/api/public/menu?restaurantId=bella")  # cold: cached and remembered
+    menu_cache._local_bodies['"other"'] = b"{}"  # the memo is now full
+    for _ in range(3):
+        assert client.get("/api/public/menu?restaurantId=bella").status_code == 200
+    assert '"other"' in menu_cache._local_bodies
+
+
+def test_warm_menu_is_one_cache_round_trip_and_no_query(
+    client, bella, monkeypatch, django_assert_num_queries
+):
+    MenuItemFactory.create_batch(3, restaurant=bella)
+    etag = client.get(menu_url())["ETag"]  # cold: built and stored
+    menu_calls = []
+    depth = [0]  # LocMemCache's get_many calls its own get: count only the outer call
+
+    def spy(name):
+        real = getattr(cache, name)
+
+        def call(keys, *args, **kwargs):
+            if "bella" in str(keys) and not depth[0]:
+                menu_calls.append(name)
+            depth[0] += 1
+            try:
+                return real(keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "add", "set_many"):
+        monkeypatch.setattr(cache, name, spy(name))
+    with django_assert_num_queries(0):
+        assert client.get(menu_url()).status_code == 200
+        assert client.get(menu_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert menu_calls == ["get_many", "get_many"]  # generation and head together, per request

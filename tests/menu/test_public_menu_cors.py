@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import AllowedOriginFactory
+from tests.helpers import menu_url
 
 BELLA_SITE = "https://bella.example"
 ROMA_SITE = "https://roma.example"
-
-
-def menu_url(public_id: str = "bella") -> str:
-    return f"/api/public/menu?restaurantId={public_id}"
 
 
 def varies_on_origin(response) -> bool:

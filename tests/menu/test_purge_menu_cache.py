@@ -9,10 +9,7 @@ from django.core.management import CommandError, call_command
 
 from tenants.models import Restaurant
 from tests.factories import MenuItemFactory
-
-
-def menu_url(public_id: str = "bella") -> str:
-    return f"/api/public/menu?restaurantId={public_id}"
+from tests.helpers import menu_url
 
 
 def purge(*args: str) -> str:
@@ -60,11 +57,11 @@ def test_purge_needs_ids_or_all_but_not_both(bella):
 
 
 def test_purge_reports_a_cache_outage_as_an_error(bella, monkeypatch):
-    from menu import nearcache
+    from django.core.cache import cache
 
     def refuse(*args, **kwargs):
         raise ConnectionError("Redis is unreachable")
 
-    monkeypatch.setattr(nearcache, "announce", refuse)  # renews generations, tells workers
+    monkeypatch.setattr(cache, "set_many", refuse)  # as django-redis does with Redis down
     with pytest.raises(CommandError, match="cache refused the purge"):
         purge("bella")

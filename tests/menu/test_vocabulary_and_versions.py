@@ -8,13 +8,18 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from menu.models import MenuItem
-from menu.services import menu_items_add_tag, menu_items_remove_tag
+from menu.services import (
+    menu_item_create,
+    menu_item_delete,
+    menu_item_update,
+    menu_items_add_tag,
+    menu_items_delete,
+    menu_items_remove_tag,
+)
 from tenants.models import Restaurant
+from tenants.services import restaurant_update
 from tests.factories import MenuItemFactory
-
-
-def version_of(restaurant: Restaurant) -> int:
-    return Restaurant.objects.get(pk=restaurant.pk).menu_version
+from tests.helpers import version_of
 
 
 def test_unknown_allergen_is_refused_with_a_clear_message(bella):
@@ -62,31 +67,37 @@ def test_negative_price_is_refused_by_validation_and_database(bella):
 
 def test_creating_editing_and_deleting_items_bump_the_menu_version(bella):
     start = version_of(bella)
-    item = MenuItemFactory(restaurant=bella)
+    item = menu_item_create(restaurant=bella, name="Soup", price=Decimal("10"))
     assert version_of(bella) == start + 1
-    item.price = Decimal("12.50")
-    item.save()
+    menu_item_update(item=item, price=Decimal("12.50"))
     assert version_of(bella) == start + 2
-    item.delete()
+    menu_item_update(item=item, price=Decimal("12.50"))  # no change, no bump
+    assert version_of(bella) == start + 2
+    menu_item_delete(item=item)
     assert version_of(bella) == start + 3
 
 
-def test_bulk_delete_bumps_the_menu_version(bella):
+def test_bulk_delete_bumps_the_menu_version_once(bella):
     MenuItemFactory.create_batch(3, restaurant=bella)
     start = version_of(bella)
-    MenuItem.objects.filter(restaurant=bella).delete()
-    assert version_of(bella) > start
+    assert menu_items_delete(items=MenuItem.objects.filter(restaurant=bella)) == 3
+    assert version_of(bella) == start + 1
 
 
 def test_public_restaurant_fields_bump_the_version_private_ones_do_not(bella):
-    bella = Restaurant.objects.get(pk=bella.pk)
-    start = bella.menu_version
-    bella.contact_email = "owner@bella.example"
-    bella.save()
+    start = version_of(bella)
+    restaurant_update(restaurant=bella, contact_email="owner@bella.example")
     assert version_of(bella) == start
-    bella.name = "Bella Napoli II"
-    bella.save()
+    restaurant_update(restaurant=bella, name="Bella Napoli II")
     assert version_of(bella) == start + 1
+
+
+def test_saving_a_restaurant_loaded_before_a_menu_change_keeps_the_new_version(bella):
+    stale = Restaurant.objects.get(pk=bella.pk)  # loaded before a menu change
+    MenuItemFactory(restaurant=bella)  # bumps the version in the database
+    bumped = version_of(bella)
+    restaurant_update(restaurant=stale, contact_email="ops@bella.example")
+    assert version_of(bella) == bumped
 
 
 def test_a_failed_write_does_not_bump_the_version(bella):

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tenants.blocking import forget_local_blocklist
+from operators.blocking import forget_local_blocklist
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from menu.models import MenuItem
-from tenants.models import OperatorAction
+from operators.models import OperatorAction
 from tests.factories import MenuItemFactory
 
 
@@ -54,7 +54,7 @@ def test_operator_can_read_the_change_history_in_the_admin(
 def test_restaurant_staff_cannot_see_the_audit_trail(staff_of_bella, login_as):
     client = login_as(staff_of_bella)
     assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
-    assert client.get(reverse("admin:tenants_operatoraction_changelist")).status_code == 403
+    assert client.get(reverse("admin:operators_operatoraction_changelist")).status_code == 403
 
 
 def test_allowlist_and_membership_changes_are_audited(bella, staff_of_bella):
@@ -105,7 +105,7 @@ def test_export_audit_writes_a_file(db, run, tmp_path):
 def test_operator_exports_selected_command_runs_as_csv_from_the_admin(operator, login_as, run):
     run("purge_chats", older_than=30, actor="alice")
     response = login_as(operator).post(
-        reverse("admin:tenants_operatoraction_changelist"),
+        reverse("admin:operators_operatoraction_changelist"),
         {
             "action": "export_csv",
             "_selected_action": list(OperatorAction.objects.values_list("pk", flat=True)),
@@ -136,7 +136,7 @@ def test_actor_defaults_to_the_operating_system_user(db, run, monkeypatch):
 
 
 def test_api_key_issue_is_audited_without_its_secret(bella, staff_of_bella):
-    from tenants.apikeys import api_key_issue
+    from menu.apikeys import api_key_issue
 
     issued = api_key_issue(restaurant=bella, name="Till sync", created_by=staff_of_bella)
     entry = LogEntry.objects.get_for_object(issued.key).get()

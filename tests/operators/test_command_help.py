@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import ManagementUtility
+from django.core.management.base import CommandError
 
 OPERATOR_COMMANDS = {
     "diagnose_restaurant": "allowlist",
@@ -31,3 +32,20 @@ def test_command_help_describes_its_options(command, mentions, capsys):
 def test_mutating_commands_take_an_actor_for_the_audit_trail(command, capsys):
     ManagementUtility(["manage.py", "help", command]).execute()
     assert "--actor" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "options"),
+    [
+        ("purge_chats", [], {"older_than": 99999999999}),
+        ("export_audit", [], {"since": "2026-13-45"}),
+        ("export_audit", [], {"since": "99999999999d"}),
+        ("block_ip", ["203.0.113.7"], {"reason": "x", "expires_in": float("inf")}),
+        ("block_ip", ["203.0.113.7"], {"reason": "x", "expires_in": float("nan")}),
+    ],
+)
+def test_absurd_command_inputs_are_clear_errors(db, command, args, options):
+    from django.core.management import call_command
+
+    with pytest.raises(CommandError):
+        call_command(command, *args, **options)

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from chat.models import ChatMessage, ChatSession
-from tenants.models import OperatorAction
+from operators.models import OperatorAction
 from tests.factories import (
     AllowedOriginFactory,
     ChatMessageFactory,
@@ -174,3 +174,11 @@ def test_forget_unknown_token_says_nothing_was_erased(db, run):
 def test_forget_session_at_unknown_restaurant_fails(db, run):
     with pytest.raises(CommandError, match="Unknown restaurant id 'nope'"):
         run("forget_session", "x", restaurant="nope")
+
+
+def test_chat_records_print_without_personal_data(bella):
+    session = ChatSessionFactory(restaurant=bella, token="SECRET-TOKEN-123")
+    message = ChatMessageFactory(session=session, text="I have a nut allergy")
+    assert "SECRET" not in str(session)
+    assert "nut" not in str(message)
+    assert ChatMessage.objects.filter(pk=message.pk).exists()

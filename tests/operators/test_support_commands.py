@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.management.base import CommandError
 
+from operators.middleware import count_rate_limited
+from operators.models import OperatorAction
 from stjarna_site import health
-from tenants.middleware import count_rate_limited
-from tenants.models import OperatorAction
 from tests.factories import (
     AllowedOriginFactory,
     ChatMessageFactory,

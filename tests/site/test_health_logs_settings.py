@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.cache import caches
@@ -160,3 +161,21 @@ def test_model_validation_errors_in_drf_views_become_400_invalid_field():
     assert response.data == {
         "error": {"code": "invalid_field", "message": "name: Text is bad.", "field": "name"}
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_id_with_a_trailing_newline_is_replaced_not_a_500(client):
+    response = client.get("/api/health", HTTP_X_REQUEST_ID="abc\n")
+    assert response.status_code == 200
+    assert response["X-Request-ID"] != "abc\n" and len(response["X-Request-ID"]) == 32
+
+
+def test_hung_checks_share_one_deadline_instead_of_adding_up(monkeypatch, settings):
+    settings.HEALTH_CHECK_TIMEOUT = 1.0
+    monkeypatch.setattr(health_module, "check_database", lambda: time.sleep(20))
+    monkeypatch.setattr(health_module, "check_cache", lambda: time.sleep(20))
+    started = time.perf_counter()
+    code, body = health_module.health_report()
+    # Two sequential joins would take ≥ 2 s; one shared deadline ≈ 1 s (loose bound, not a budget).
+    assert time.perf_counter() - started < 1.8
+    assert code == 503 and body["checks"] == {"database": "timeout", "cache": "timeout"}

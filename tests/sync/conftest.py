@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tenants.apikeys import api_key_issue
+from menu.apikeys import api_key_issue
 
 
 @pytest.fixture

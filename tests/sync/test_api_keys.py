@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from tenants.apikeys import api_key_authenticate, api_key_issue, api_key_revoke
-from tenants.models import ApiKey, Membership
+from menu.apikeys import api_key_authenticate, api_key_issue, api_key_revoke
+from menu.models import ApiKey
+from tenants.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -37,9 +38,7 @@ def test_a_key_is_stored_only_as_a_hash(bella):
 def test_owner_creates_a_key_in_the_admin_and_sees_it_once(bella, staff_of_bella, login_as):
     client = login_as(staff_of_bella)
 
-    response = client.post(
-        "/admin/tenants/apikey/add/", {"restaurant": bella.pk, "name": "Till sync"}
-    )
+    response = client.post("/admin/menu/apikey/add/", {"restaurant": bella.pk, "name": "Till sync"})
 
     assert response.status_code == 200
     assert "Copy your new API key now" in response.text
@@ -49,8 +48,8 @@ def test_owner_creates_a_key_in_the_admin_and_sees_it_once(bella, staff_of_bella
     assert key.created_by == staff_of_bella
     assert api_key_authenticate(token) == key
     assert token not in database_dump()  # not in the key table, not in a session message
-    change_page = client.get(f"/admin/tenants/apikey/{key.pk}/change/")
-    listing = client.get("/admin/tenants/apikey/")
+    change_page = client.get(f"/admin/menu/apikey/{key.pk}/change/")
+    listing = client.get("/admin/menu/apikey/")
     assert token not in change_page.text and token not in listing.text
     assert f"stj_{key.prefix}_…" in listing.text
 
@@ -60,7 +59,7 @@ def test_staff_without_owner_role_cannot_create_keys(bella, login_as):
         user=UserFactory(username="waiter"), restaurant=bella, role=Membership.Role.STAFF
     ).user
     response = login_as(waiter).post(
-        "/admin/tenants/apikey/add/", {"restaurant": bella.pk, "name": "Mine"}
+        "/admin/menu/apikey/add/", {"restaurant": bella.pk, "name": "Mine"}
     )
     assert response.status_code == 403
     assert not ApiKey.objects.exists()
@@ -68,7 +67,7 @@ def test_staff_without_owner_role_cannot_create_keys(bella, login_as):
 
 def test_owner_cannot_create_a_key_for_another_restaurant(roma, staff_of_bella, login_as):
     response = login_as(staff_of_bella).post(
-        "/admin/tenants/apikey/add/", {"restaurant": roma.pk, "name": "Sneaky"}
+        "/admin/menu/apikey/add/", {"restaurant": roma.pk, "name": "Sneaky"}
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
@@ -81,11 +80,11 @@ def test_keys_of_other_restaurants_are_invisible_to_staff(
     api_key_issue(restaurant=bella, name="Bella till")
     roma_key = api_key_issue(restaurant=roma, name="Roma till").key
 
-    listing = login_as(staff_of_bella).get("/admin/tenants/apikey/")
+    listing = login_as(staff_of_bella).get("/admin/menu/apikey/")
     assert "Bella till" in listing.text and "Roma till" not in listing.text
-    assert client.get(f"/admin/tenants/apikey/{roma_key.pk}/change/").status_code == 302
+    assert client.get(f"/admin/menu/apikey/{roma_key.pk}/change/").status_code == 302
 
-    everything = login_as(operator).get("/admin/tenants/apikey/")
+    everything = login_as(operator).get("/admin/menu/apikey/")
     assert "Bella till" in everything.text and "Roma till" in everything.text
 
 
@@ -94,7 +93,7 @@ def test_revoke_action_refuses_the_key_from_then_on(bella, staff_of_bella, login
     assert api(issued.token).get("/api/v1/menu").status_code == 200
 
     login_as(staff_of_bella).post(
-        "/admin/tenants/apikey/",
+        "/admin/menu/apikey/",
         {"action": "revoke_keys", "_selected_action": [issued.key.pk]},
     )
 
@@ -156,7 +155,7 @@ def test_rotate_all_covers_every_restaurant(bella, roma, api, capsys):
 
 def _revoke_in_admin(client, key: ApiKey):
     return client.post(
-        "/admin/tenants/apikey/",
+        "/admin/menu/apikey/",
         {"action": "revoke_keys", "_selected_action": [key.pk], "index": 0},
     )
 

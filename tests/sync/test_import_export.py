@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from menu.importing import parse_menu
 from menu.models import MenuItem
 from tests.factories import MenuItemFactory
 
@@ -318,3 +319,8 @@ def test_export_writes_json_to_stdout_by_default(bella, capsys):
     call_command("export_menu", "bella")
     out = capsys.readouterr().out
     assert '"price": "5.00"' in out and '"available": true' in out
+
+
+def test_import_reports_an_overlong_json_number_instead_of_crashing():
+    report = parse_menu('{"items":[{"name":"X","price":' + "9" * 5000 + "}]}", "json")
+    assert report.errors and not report.rows

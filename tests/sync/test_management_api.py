@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from menu.apikeys import api_key_issue, api_key_revoke
 from menu.models import MenuItem
 from menu.selectors import public_menu_items
-from tenants.apikeys import api_key_issue, api_key_revoke
 from tests.factories import MenuItemFactory
+from tests.helpers import version_of
 
 
 @pytest.fixture
@@ -25,11 +26,6 @@ def bella_menu(bella):
 @pytest.fixture
 def roma_item(roma):
     return MenuItemFactory(restaurant=roma, name="Carbonara")
-
-
-def version_of(restaurant) -> int:
-    restaurant.refresh_from_db()
-    return restaurant.menu_version
 
 
 def error_code(response) -> str:

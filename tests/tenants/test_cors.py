@@ -3,7 +3,7 @@
 import pytest
 
 from tenants.cors import origin_allowed
-from tests.factories import AllowedOriginFactory
+from tests.factories import AllowedOriginFactory, MenuItemFactory
 
 MENU_PREFLIGHT = "/api/public/menu?restaurantId={}"
 
@@ -102,3 +102,22 @@ def test_malformed_restaurant_ids_cost_no_query_and_no_cache_entry(
         assert not origin_allowed(weird, bella_site)
         assert not origin_allowed("bella bella", bella_site)
     assert cache.get(allowlist_key(weird)) is None
+
+
+def test_a_cross_origin_chat_reads_the_allowlist_once(client, bella, monkeypatch):
+    from tenants import cors
+
+    AllowedOriginFactory(restaurant=bella, origin="https://bella.example")
+    MenuItemFactory(restaurant=bella, name="Marinara", tags=["vegan"], allergens=["gluten"])
+    calls = []
+    real = cors.allowed_origins
+    monkeypatch.setattr(cors, "allowed_origins", lambda pid: calls.append(pid) or real(pid))
+    response = client.post(
+        "/api/chat",
+        {"restaurantId": "bella", "sessionToken": "t1", "message": "vegan?"},
+        content_type="application/json",
+        HTTP_ORIGIN="https://bella.example",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "https://bella.example"
+    assert calls == ["bella"]

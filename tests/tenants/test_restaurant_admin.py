@@ -17,7 +17,7 @@ def test_restaurant_page_warns_when_allowlist_is_empty(bella, staff_of_bella, lo
     response = login_as(staff_of_bella).get(
         reverse("admin:tenants_restaurant_change", args=[bella.pk])
     )
-    assert "no allowed website origins" in response.content.decode()
+    assert "No website can show this restaurant’s chat yet" in response.content.decode()
 
 
 def test_no_warning_once_an_origin_is_allowed(bella, staff_of_bella, login_as):
@@ -26,7 +26,7 @@ def test_no_warning_once_an_origin_is_allowed(bella, staff_of_bella, login_as):
         reverse("admin:tenants_restaurant_change", args=[bella.pk])
     )
     html = response.content.decode()
-    assert "no allowed website origins" not in html
+    assert "No website can show this restaurant’s chat yet" not in html
     assert "https://bella.example" in html
 
 

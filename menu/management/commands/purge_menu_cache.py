@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from menu.cache import purge_menus
+from tenants.cache import renew_generations
 from tenants.models import Restaurant
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                     f"Unknown restaurant id(s): {', '.join(unknown)}. Nothing purged."
                 )
         try:
-            purge_menus(public_ids)
+            renew_generations(public_ids)
         except Exception as exc:
             raise CommandError(
                 f"The cache refused the purge ({exc}); check REDIS_URL and /api/health."

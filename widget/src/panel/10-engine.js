@@ -356,7 +356,8 @@ var engine = (menu) => {
     var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !wordsOf(t).some((w) => names.has(w))));
     // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
-    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))) {
+    // ("har kimchi jjigae skaldjur?": one dish and an allergen asks about the dish, no cue needed.)
+    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0])))) {
       var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => wordsOf(t).some((w) => names.has(w)) || t.k == 'allergen'));
       if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
       if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {

@@ -87,7 +87,7 @@ var buildPanel = (widget) => {
     if (blocked) return;
     blocked = 1;
     console.warn('Stjarna widget: ' + location.origin + ' may not use the chat of restaurant "' + id +
-      '". In the Stjarna admin, add it to that restaurant\'s "Allowed origins".');
+      '". In the Stjarna admin, add it to that restaurant\'s "Websites that can show the chat".');
   };
 
   var setLanguage = (language) => {
