@@ -9,6 +9,7 @@ import pytest
 
 from chat.models import ChatMessage, ChatSession
 from chat.selectors import forget_chat_menus
+from menu.services import menu_item_save
 from tests.factories import MenuItemFactory, RestaurantFactory
 
 CHAT_URL = "/api/chat"
@@ -121,7 +122,7 @@ def test_a_malformed_stored_context_is_dropped_not_a_500(client, dishes, stored)
 def test_a_dish_made_unavailable_since_is_never_recommended_from_the_context(client, dishes):
     ask(client, "kids menu?")
     dishes["nuggets"].available = False
-    dishes["nuggets"].save()
+    menu_item_save(item=dishes["nuggets"])
 
     body = ask(client, "tell me about the second one").json()
 
