@@ -236,7 +236,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "widget.finders.WidgetBundleFinder",  # the built widget.js (widget/bundle.py)
+    "widget.finders.WidgetBundleFinder",  # the built widget panel (widget/bundle.py)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -244,7 +244,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "widget.storage.StaticFilesStorage"  # whitenoise's, the widget panel by Zopfli
         )
     },
 }
@@ -336,7 +336,10 @@ WIDGET_MAX_AGE = env.int(
     "WIDGET_MAX_AGE", default=300
 )  # Cache-Control max-age of /widget.js, ≤ 300
 WIDGET_DEMO_PAGE = env.bool("WIDGET_DEMO_PAGE", default=DEBUG)  # the demo restaurant's site at /
-WIDGET_BUILD_DIR = VAR_DIR / "widget"  # where the built widget.js is written for collectstatic
+WIDGET_BUILD_DIR = VAR_DIR / "widget"  # where the built panel is written for collectstatic
+# Cached forever by whitenoise: manifest-hashed files (12 hex digits, as whitenoise's own test) and
+# the widget panel, whose name is its own content hash (16 hex digits, widget/bundle.py).
+WHITENOISE_IMMUTABLE_FILE_TEST = r"\.[0-9a-f]{12}\.\w+$|/widget-panel\.[0-9a-f]{16}\.js$"
 
 # --- CORS (per restaurant; see tenants.cors) --------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = False

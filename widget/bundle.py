@@ -1,17 +1,25 @@
-"""Build the widget bundle (``/widget.js``) from ``widget/src/*.js`` with no Node.js.
+"""Build the widget's two files from ``widget/src`` with no Node.js (SPEC §8, docs/widget.md).
 
-The sources are concatenated in file-name order inside one function scope, the answer engine's
-own word tables are inlined where the sources say ``__LEXICON__`` (a projection of
-``chat/engine/lexicon.json``, the single source both engine ports read: only the parts the local
-engine uses), the result is minified with tdewolff/minify (scope-aware, renames local names,
-never properties) and gzipped once with Zopfli (standard gzip, a few per cent smaller than zlib).
-The build is memoised per process; with ``DEBUG`` on it is redone when a source file changes.
+- **The loader** (``widget/src/loader.js``), served at ``/widget.js`` to every page view: it reads
+  its script tag, mounts the button and loads the panel on first interaction or when the browser
+  is idle. Budget: 4 KB gzipped.
+- **The panel** (``widget/src/panel/*.js``, concatenated in file-name order): the chat UI, the
+  local engine and the word tables it reads (a projection of ``chat/engine/lexicon.json``, the one
+  source both engine ports read: only the parts the local engine uses), inlined where the sources
+  say ``__LEXICON__``. Its file name carries a hash of its bytes (``widget-panel.<hash>.js``), it
+  is served under STATIC_URL and cached forever. Budget: 16 KB gzipped.
+
+Each file is wrapped in one function scope, minified with tdewolff/minify (scope-aware, renames
+local names, never properties) and gzipped once with Zopfli (standard gzip, a few per cent smaller
+than zlib). The build is memoised per process; with ``DEBUG`` on it is redone when a source
+changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,32 +30,28 @@ from django.conf import settings
 import chat.engine
 
 SOURCE_DIR = Path(__file__).with_name("src")
+LOADER_SOURCE = SOURCE_DIR / "loader.js"
+PANEL_DIR = SOURCE_DIR / "panel"
 LEXICON_PATH = Path(chat.engine.__file__).with_name("lexicon.json")
-BUNDLE_NAME = "widget.js"
-# English reply templates the local engine uses (it replies in English); the rest (cheapest, most
-# expensive, dish details, one dish's allergens) belong to intents the local engine leaves to the
-# server (docs/widget.md, "Local fallback"). Every locale keeps the UI's opening suggestion chips.
+PANEL_PREFIX = "widget-panel."
+# The panel's name under STATIC_URL: 16 hex digits, so it never looks like a manifest hash (12).
+PANEL_NAME = re.compile(r"widget-panel\.[0-9a-f]{16}\.js")
+# Budgets (SPEC §8), asserted on the served bytes by tests/widget.
+LOADER_BUDGET = 4 * 1024
+PANEL_BUDGET = 16 * 1024
+
+# Reply templates the local engine uses, in both reply languages; the rest (follow-ups on the
+# last list, withdrawals, opening hours against the clock) belong to what the local engine leaves
+# to the server (docs/widget.md, "Local engine").
 LOCAL_TEMPLATES = frozenset(
-    {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "hidden", "max", "min"}
+    {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
+    | {"cheap", "dear", "everything", "traces_1", "traces_n", "undeclared_1", "undeclared_n"}
+    | {"gone", "is", "isnot", "maycontain", "contains", "hasnot", "undeclared", "allergens"}
+    | {"undeclared_all", "allfree", "conflict", "marked", "prop_yes", "prop_no"}
 )
-UI_TEMPLATES = frozenset({"sug"})
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """The built widget: minified bytes, their gzip, and a checksum ETag for each."""
-
-    raw: bytes
-    gzipped: bytes
-    etag: str
-    gzip_etag: str
-
-
-def _inputs() -> list[Path]:
-    return [*sorted(SOURCE_DIR.glob("*.js")), LEXICON_PATH]
-
-
+# From the v2 templates (lexicon.json "ext.t"): the line that names standing constraints.
+EXT_TEMPLATES = frozenset({"standing"})
 PROJECTION_ORDER = (
     "conflict",
     "diet",
@@ -57,25 +61,72 @@ PROJECTION_ORDER = (
     "always",
     "kinds",
     "syn",
+    "ext",
     "labels",
     "money",
+    "lang",
     "t",
 )
+# The v2 word tables (lexicon.json "ext") the local engine reads.
+EXT_TABLES = ("allergen", "diet", "kinds", "syn", "ordinals", "pron")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One built file: minified bytes, their gzip, and a checksum ETag for each."""
+
+    raw: bytes
+    gzipped: bytes
+    etag: str
+    gzip_etag: str
+
+
+@dataclass(frozen=True)
+class Widget:
+    """Both files: the loader names the panel it loads."""
+
+    loader: Bundle
+    panel: Bundle
+    panel_name: str
+
+
+def _inputs() -> list[Path]:
+    return [LOADER_SOURCE, *sorted(PANEL_DIR.glob("*.js")), LEXICON_PATH]
+
+
+def language_words(ext: dict) -> dict[str, str]:
+    """``ext.lang`` for language.py's ``detect``, minus the Swedish words it recognises anyway
+    (any word with å, ä or ö, and words over 6 letters with a Swedish suffix): the same answers,
+    fewer bytes."""
+    suffixes = tuple(ext.get("lang_suffix_sv", "").split())
+
+    def derivable(word: str) -> bool:
+        return bool(set("åäö") & set(word)) or (len(word) > 6 and word.endswith(suffixes))
+
+    words = dict(ext.get("lang", {}))
+    words["sv"] = " ".join(w for w in words.get("sv", "").split() if not derivable(w))
+    return {**words, "suffix_sv": " ".join(suffixes)}
 
 
 def local_lexicon() -> dict:
-    """The part of ``chat/engine/lexicon.json`` the bundle inlines: every word table, the English
-    reply templates in LOCAL_TEMPLATES and, for other locales, the UI_TEMPLATES (a projection of
-    the one source, never a copy to edit)."""
+    """The part of ``chat/engine/lexicon.json`` the panel inlines: every v1 word table, the
+    LOCAL_TEMPLATES and EXT_TEMPLATES in both languages, the v2 word tables in EXT_TABLES and the
+    language-marking words of ``ext.lang`` (a
+    projection of the one source, never a copy to edit)."""
     lexicon = json.loads(LEXICON_PATH.read_text("utf-8"))
+    ext = lexicon.get("ext", {})
+    # The templates as lexicon.py merges them: the v2 ones ("ext.t") replace the base ones.
     lexicon["t"] = {
         loc: {
             key: text
-            for key, text in templates.items()
-            if key in (LOCAL_TEMPLATES if loc == "en" else UI_TEMPLATES)
+            for key, text in {**templates, **ext.get("t", {}).get(loc, {})}.items()
+            if key in LOCAL_TEMPLATES | EXT_TEMPLATES
         }
         for loc, templates in lexicon["t"].items()
     }
+    lexicon["lang"] = language_words(ext)
+    # The v2 words, merged in the engine as lexicon.py merges them (_merged, _syn_groups).
+    lexicon["ext"] = {key: ext.get(key, {}) for key in EXT_TABLES}
     # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
     # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
     codes = lexicon.pop("allergens").split()
@@ -88,14 +139,9 @@ def local_lexicon() -> dict:
     return {key: lexicon[key] for key in PROJECTION_ORDER}
 
 
-def build_bundle() -> Bundle:
-    """Concatenate, inline the lexicon, minify and compress (a pure function of the inputs)."""
-    compact = json.dumps(local_lexicon(), ensure_ascii=False, separators=(",", ":"))
-    source = "\n".join(p.read_text("utf-8") for p in sorted(SOURCE_DIR.glob("*.js")))
-    if "__LEXICON__" not in source:
-        raise RuntimeError("widget sources must reference __LEXICON__ once")
-    # One scope for the whole bundle: nothing leaks to the host page except window.Stjarna.
-    wrapped = "(function(){'use strict';" + source.replace("__LEXICON__", compact) + "\n})();"
+def _compile(source: str) -> Bundle:
+    # One scope per file: nothing leaks to the host page except window.Stjarna.
+    wrapped = "(function(){'use strict';" + source + "\n})();"
     minify.config({"js-version": 2022})
     raw = minify.string("application/javascript", wrapped).encode("utf-8")
     gzipped = zopfli.gzip.compress(raw)  # standard gzip; Zopfli only searches harder
@@ -103,28 +149,52 @@ def build_bundle() -> Bundle:
     return Bundle(raw=raw, gzipped=gzipped, etag=f'"{digest}"', gzip_etag=f'"{digest}-gz"')
 
 
-_built: tuple[tuple[tuple[str, int], ...], Bundle] | None = None
+def build_panel() -> Bundle:
+    """Concatenate the panel sources, inline the lexicon, minify and compress."""
+    compact = json.dumps(local_lexicon(), ensure_ascii=False, separators=(",", ":"))
+    source = "\n".join(p.read_text("utf-8") for p in sorted(PANEL_DIR.glob("*.js")))
+    if source.count("__LEXICON__") != 1:
+        raise RuntimeError("panel sources must reference __LEXICON__ once")
+    return _compile(source.replace("__LEXICON__", compact))
 
 
-def current_bundle() -> Bundle:
-    """The bundle for this process: built once, rebuilt in DEBUG when a source changed."""
+def build_widget(static_url: str | None = None) -> Widget:
+    """Both files (a pure function of the sources, the lexicon and STATIC_URL)."""
+    panel = build_panel()
+    name = f"{PANEL_PREFIX}{hashlib.sha256(panel.raw).hexdigest()[:16]}.js"
+    source = LOADER_SOURCE.read_text("utf-8")
+    if source.count("__PANEL__") != 1:
+        raise RuntimeError("the loader must reference __PANEL__ once")
+    url = (settings.STATIC_URL if static_url is None else static_url) + name
+    loader = _compile(source.replace("__PANEL__", json.dumps(url)[1:-1]))
+    return Widget(loader=loader, panel=panel, panel_name=name)
+
+
+_built: tuple[tuple, Widget] | None = None
+
+
+def current_widget() -> Widget:
+    """The widget for this process: built once, rebuilt in DEBUG when a source changed."""
     global _built
     if _built is not None and not settings.DEBUG:
         return _built[1]
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _inputs())
+    stamp = (settings.STATIC_URL, *((str(p), p.stat().st_mtime_ns) for p in _inputs()))
     if _built is None or _built[0] != stamp:
-        _built = (stamp, build_bundle())
+        _built = (stamp, build_widget())
     return _built[1]
 
 
-def write_bundle(directory: Path) -> Path:
-    """Write the current bundle to ``directory/widget.js`` (only when it changed) for
-    collectstatic and whitenoise, which read static files from disk."""
+def write_panel(directory: Path) -> Path:
+    """Write the current panel to ``directory/widget-panel.<hash>.js`` (only when missing) for
+    collectstatic and whitenoise, which read static files from disk; older panels are removed."""
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / BUNDLE_NAME
-    data = current_bundle().raw
-    if not target.is_file() or target.read_bytes() != data:
+    widget = current_widget()
+    target = directory / widget.panel_name
+    if not target.is_file() or target.read_bytes() != widget.panel.raw:
         tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
+        tmp.write_bytes(widget.panel.raw)
         tmp.replace(target)  # atomic: a concurrent reader never sees half a file
+    for old in directory.glob(PANEL_PREFIX + "*.js"):
+        if old != target and PANEL_NAME.fullmatch(old.name):
+            old.unlink(missing_ok=True)
     return target

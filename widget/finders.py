@@ -1,7 +1,8 @@
-"""A staticfiles finder that yields the built ``widget.js``.
+"""A staticfiles finder that yields the built widget panel (``widget-panel.<hash>.js``).
 
-collectstatic copies it like any other static file, so ``CompressedManifestStaticFilesStorage``
-makes the hashed, immutable copy (``/static/widget.<hash>.js``) and whitenoise compresses it.
+collectstatic copies it like any other static file and whitenoise serves it; its name is its own
+content hash, so whitenoise caches it forever (WHITENOISE_IMMUTABLE_FILE_TEST). The loader
+(``/widget.js``) is served by a view, never as a static file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-from widget.bundle import BUNDLE_NAME, write_bundle
+from widget.bundle import PANEL_NAME, current_widget, write_panel
 
 
 def _build_dir() -> Path:
@@ -20,18 +21,17 @@ def _build_dir() -> Path:
 
 
 class WidgetBundleFinder(BaseFinder):
-    """Finds exactly one file, ``widget.js``, built from ``widget/src`` on demand."""
+    """Finds exactly one file, the current panel, built from ``widget/src/panel`` on demand."""
 
     def check(self, **kwargs):
         return []
 
     def find(self, path, find_all=False, **kwargs):
         find_all = find_all or kwargs.get("all", False)  # the pre-5.2 keyword
-        if path != BUNDLE_NAME:
+        if not PANEL_NAME.fullmatch(path) or path != current_widget().panel_name:
             return [] if find_all else None
-        built = str(write_bundle(_build_dir()))
+        built = str(write_panel(_build_dir()))
         return [built] if find_all else built
 
     def list(self, ignore_patterns):
-        write_bundle(_build_dir())
-        yield BUNDLE_NAME, FileSystemStorage(location=_build_dir())
+        yield write_panel(_build_dir()).name, FileSystemStorage(location=_build_dir())

@@ -1,4 +1,4 @@
-"""``GET /widget.js`` (the embeddable bundle, SPEC §5) and the demo restaurant's website."""
+"""``GET /widget.js`` (the widget's loader, SPEC §5) and the demo restaurant's website."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.views.decorators.http import require_safe
 
 from operators.demo import DEMO_PUBLIC_ID
-from widget.bundle import current_bundle
+from widget.bundle import current_widget
 
 _GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")
 
 
 @require_safe
 def widget_js(request: HttpRequest) -> HttpResponse:
-    """The built bundle: short public cache, checksum ETag (304 on match), gzip when accepted.
+    """The built loader: short public cache, checksum ETag (304 on match), gzip when accepted.
 
     Embedders always load this stable URL, so its cache is short (``WIDGET_MAX_AGE`` ≤ 300 s) and
-    a deploy reaches every site within minutes; the hashed copies under /static/ are immutable.
+    a deploy reaches every site within minutes; the panel it loads (a hashed name under /static/)
+    is immutable.
     """
-    bundle = current_bundle()
+    bundle = current_widget().loader
     gzipped = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
     body, etag = (bundle.gzipped, bundle.gzip_etag) if gzipped else (bundle.raw, bundle.etag)
     response = HttpResponse(
@@ -34,7 +35,7 @@ def widget_js(request: HttpRequest) -> HttpResponse:
     if gzipped:
         response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
-    # Host pages may isolate themselves (COEP); the bundle is public, so let any page load it.
+    # Host pages may isolate themselves (COEP); the loader is public, so let any page load it.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, public=True, max_age=min(settings.WIDGET_MAX_AGE, 300))

@@ -21,17 +21,24 @@ def open_widget(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
-def ask(page: Page, question: str) -> Reply:
-    """Type `question`, send it, and return the assistant's new message."""
-    messages = page.locator("stjarna-widget >> .m:not(.me)")
+ANSWERS = "stjarna-widget >> .m:not(.me):not(.typing)"
+
+
+def ask(page: Page, question: str, *, field_name: str = "Ask about the menu") -> Reply:
+    """Type `question`, send it, and return the assistant's new message (every card, after
+    "show all N")."""
+    messages = page.locator(ANSWERS)
     before = messages.count()
-    field = page.get_by_role("textbox", name="Ask about the menu")
+    field = page.get_by_role("textbox", name=field_name)
     field.fill(question)
     field.press("Enter")
     expect(messages).to_have_count(before + 1)
     last = messages.nth(before)
+    show_all = last.locator("button.more")
+    if show_all.count():
+        show_all.click()
     return Reply(
-        text=last.locator("span").first.inner_text(),
-        cards=last.locator(".k b").all_inner_texts(),
+        text=last.locator(".r").inner_text(),
+        cards=last.locator(".k:not(.warn) b").all_inner_texts(),
         offline=last.locator(".n").count() == 1,
     )

@@ -1,0 +1,462 @@
+/* The local answer engine: a port of chat/engine (docs/engine.md) for a SUBSET of its intents
+   (INTENTS below; docs/widget.md "Local engine"), over the same word tables: the projection of
+   chat/engine/lexicon.json that widget/bundle.py inlines. It understands English and Swedish words
+   and replies in the diner's language (language.py's reply_language). It continues a conversation
+   from the context the server returned: standing diets and exclusions hold offline. Questions it
+   does not support offline (one dish's allergens, price or details; cheapest; most expensive) get
+   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item). The index and the parse are locals of
+   closures so the minifier can shorten every name.
+   Tokens and lexicon entries: {k: kind, p: payload, s: surface text, w: stemmed word,
+   m: matching menu words}. */
+var L = __LEXICON__;
+// The reply language of the message being answered, and its templates (set by answer()).
+var LANG = 'en', T = L.t.en;
+var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
+var split = (s) => (s ? s.split(' ') : []);
+var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
+var INTENTS = split('greeting thanks help search cheapest most_expensive allergen_check price_check dish_details hours address phone unknown');
+var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
+var SKIP = split('stop frame cur allq detq q priceq');
+var CONTENT = split('allergen term unk'), JOIN = split('join or');
+var bit = (i) => 1n << BigInt(i);
+// lexicon.py's normalize: NFC, lower case, no apostrophes, "w/o" -> "without".
+var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '').replace(/(?<![\p{L}\d])w\/o(?![\p{L}\d])/gu, ' without ');
+var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
+var isNumber = (w) => /^\d/.test(w);
+var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
+var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
+var bits = (mask) => {
+  for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
+  return out;
+};
+
+// Optimal string alignment (restricted Damerau-Levenshtein) distance, as rapidfuzz's OSA.
+var osa = (a, b) => {
+  for (var d = [], i = 0, j; i <= a.length; i++)
+    // A transposition needs i, j > 1: out of range, a[-1]/b[-1] are undefined and match nothing.
+    for (d[i] = [i], j = 1; j <= b.length; j++)
+      d[i][j] = i ? Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+        a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] ? d[i - 2][j - 2] + 1 : 9) : j;
+  return d[a.length][b.length];
+};
+
+// The words of `list` nearest to `w` within the fuzzy limit (by the shorter length: <4 none,
+// <=7 one edit, else two), in list order.
+var nearest = (w, list) => {
+  var found = [], best = 3;
+  list.forEach((c) => {
+    var n = Math.min(w.length, c.length), k = n < 4 ? 0 : n < 8 ? 1 : 2, d = k && (c.length - w.length) ** 2 < 9 ? osa(w, c) : 9;
+    if (d <= k && d <= best) d < best && ((best = d), (found = [])), found.push(c);
+  });
+  return found;
+};
+
+// lexicon.py's _merged: base word lists with the v2 words appended, key by key (base keys first).
+var merged = (base, ext) => {
+  var out = { ...base };
+  for (var k in ext) out[k] = k in out ? out[k] + ' ' + ext[k] : ext[k];
+  return out;
+};
+// lexicon.py's _syn_groups: v2 words join the base group with the same head.
+var synGroups = () => {
+  var groups = [...L.syn], heads = dict();
+  groups.forEach((g, i) => (heads[stem(g.split(' ')[0])] = i));
+  L.ext.syn.forEach((spec, head) => {
+    head = stem(spec.split(' ')[0]);
+    head in heads ? (groups[heads[head]] += ' ' + spec) : ((heads[head] = groups.length), groups.push(spec));
+  });
+  return groups;
+};
+// Word tables, built as lexicon.py's _build: earlier tables win (allergen, always, diet, kinds in
+// file order: base, then v2; synonym groups); "_" joins a two-word phrase.
+var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
+(() => {
+  var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
+  // The first entry for a word wins (an allergen word collects all its codes).
+  var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
+  each(merged(L.allergen, L.ext.allergen), (w, k) => put(w, 'allergen', []).p.push(k));
+  each(L.always, (w, k) => put(w, 'always', [k]));
+  each(merged(L.diet, L.ext.diet), (w, k) => put(w, 'diet', k));
+  each(L.kinds, put);
+  each(L.ext.kinds, put);
+  each(L.ext.ordinals, (w, pos) => put(w, 'ord', +pos));
+  synGroups().forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
+  each(L.free, (w, k) => (FREE_DIETS[w] = k));
+})();
+var PRONOUNS = new Set(split(L.ext.pron));
+// Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
+var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always diet term pre both cheap dear max min').includes(UNIGRAMS[w].k));
+
+// lexicon.py's ALLERGY_SUFFIXES + FREE_SUFFIXES ("nötallergi", "glutenfri"): Python constants,
+// not yet in lexicon.json, so tests/widget checks this copy against them.
+var COMPOUND_SUFFIXES = split('allergiker allergisk allergier allergi allergy allergic intolerant intolerans free fritt fria fri');
+// (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
+var tokenizePairs = (text) => {
+  var out = [];
+  normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
+    for (var s of COMPOUND_SUFFIXES) {
+      var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
+      if (tok.endsWith(s) && head[1] && e?.k == 'allergen' && !UNIGRAMS[stem(tok)]) return out.push([head, stem(head)], [s, s]);
+    }
+    out.push([tok, stem(tok)]);
+  });
+  return out;
+};
+var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
+
+// language.py: which language a diner wrote in, from words that mark one language (ext.lang).
+var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, SV_SUFFIXES = split(L.lang.suffix_sv);
+var detect = (message) => {
+  var score = { en: 0, sv: 0 };
+  for (var w of normalize(message).replace(/[^a-zåäöéü]+/g, ' ').split(' ').filter(Boolean)) {
+    var en = LANG_WORDS.en.has(w), sv = LANG_WORDS.sv.has(w) || /[åäö]/.test(w) || (w.length > 6 && SV_SUFFIXES.some((x) => w.endsWith(x)));
+    if (en && !sv) score.en++;
+    else if (sv && !en) score.sv++;
+  }
+  return score.en == score.sv ? null : score.en > score.sv ? 'en' : 'sv';
+};
+var localeOf = (locale) => (typeof locale == 'string' && /^(en|sv)$/.test((locale = locale.toLowerCase().replace('_', '-').split('-')[0])) ? locale : null);
+var replyLanguage = (message, hint, previous, restaurant) => detect(message) || localeOf(hint) || localeOf(previous) || localeOf(restaurant) || 'en';
+
+// replies.py: templates, money, lists.
+// tpl(key, {name: value, …}) fills named slots; tpl(key, value) fills a template's one slot.
+var tpl = (key, v) => (typeof v == 'object' ? Object.keys(v).reduce((text, k) => text.replaceAll('{' + k + '}', v[k]), T[key]) : T[key].replace(/{\w+}/, () => v));
+var suggestions = () => T.sug.split('|');
+// replies.py's money: kronor drop the decimals of whole amounts and take a decimal comma in
+// Swedish; other currencies always show cents.
+var KRONOR = split('SEK NOK DKK');
+var money = (amount, currency) => {
+  var cur = (currency || 'EUR').toUpperCase(), kronor = KRONOR.includes(cur), text = amount.toFixed(kronor && amount % 1 == 0 ? 0 : 2);
+  if (LANG == 'sv' && kronor) text = text.replace('.', ',');
+  return (L.money[cur] || '# ' + cur).replace('#', text);
+};
+var joinWords = (w, conj) => (w[1] ? w.slice(0, -1).join(', ') + ' ' + T[conj] + ' ' + w.at(-1) : w[0]);
+// Diets an item may be called by: explicit tags (vegan implies vegetarian), minus contradicted ones.
+// (Vegan contradicted, e.g. a "vegan" sauce with egg white, implies nothing.)
+var contradicted = (item, diet) => (item.allergens || []).some((c) => split(L.conflict[diet]).includes(c));
+var itemDiets = (item, tags = item.tags || []) => DIETS.filter((d) => (tags.includes(d) || (d == 'vegetarian' && tags.includes('vegan') && !contradicted(item, 'vegan'))) && !contradicted(item, d));
+var itemAllergens = (item) => ALLERGENS.filter((c) => (item.allergens || []).includes(c));
+var lower = (code) => label(code).toLowerCase();
+// replies.py's constraint_names and standing_line: "vegan, without nuts and peanuts".
+var constraintNames = (diets, excluded) => diets.map(lower).concat(excluded.length ? tpl('without', joinWords(excluded.map(lower), 'and')) : []).join(', ');
+var standingLine = (diets, excluded) => tpl('standing', { s: constraintNames(diets, excluded) });
+// match.py's DIET_TRACES, derived: a diet whose conflicts are one allergen ("gluten-free": gluten)
+// also leaves out the dishes that may contain traces of it.
+var DIET_TRACES = dict();
+DIETS.forEach((d) => split(L.conflict[d])[1] || (DIET_TRACES[d] = L.conflict[d]));
+var MAX_LISTED = 6;
+// An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
+var result = (lines, items, intent, remind, suggest, answered = true, flagged = []) => ({
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered, flagged,
+});
+var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
+
+// One menu's engine: the index (index.py's build_index) and a function answering one message.
+var engine = (menu) => {
+  var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [];
+  var byCode = dict(), byTrace = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
+  var add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
+  items.forEach((item, i) => {
+    var b = bit(i), tags = item.tags || [], allergens = item.allergens || [];
+    if (item.available !== false) avail |= b;
+    // Undeclared allergen information cannot vouch for "without X" (the menu API says so; older
+    // menus without the field: an empty list means "not declared").
+    if (item.allergensDeclared === false || (item.allergensDeclared == null && !allergens[0])) noInfo |= b;
+    allergens.forEach((c) => add(byCode, c, b));
+    (item.mayContain || []).forEach((c) => add(byTrace, c, b));
+    itemDiets(item, tags.map(normalize)).forEach((d) => add(byDiet, d, b));
+    // Diet tags are matched as diets, never as free text (so "gluten" alone is not "gluten-free").
+    var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
+    tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(vocab, w, b));
+    // Name words: what names a dish (cue and frame words never do).
+    nameWords.push([...new Set(tokenize(item.name).filter((w) => ![...SKIP, 'join'].includes(UNIGRAMS[w]?.k)))]);
+  });
+  // Items whose text has any of these words.
+  var any = (ws) => ws.reduce((m, w) => m | (vocab[w] || 0n), 0n);
+  for (var g in SYN_GROUPS) byGroup[g] = any(SYN_GROUPS[g]);
+  var menuWords = Object.keys(vocab).filter((w) => !isNumber(w));
+  // Menu words matching `w`: itself if present, else all menu words at the smallest distance.
+  var vocabMatches = (w) => (w in vocab ? [w] : (fuzzy[w] ||= nearest(w, menuWords)));
+  var termMask = (t) => {
+    var mask = any(t.m);
+    // A positive allergen word ("with peanuts") matches menu text, else the items containing it.
+    if (t.k == 'allergen') mask || t.p.forEach((c) => (mask |= byCode[c] || 0n));
+    else mask |= byGroup[t.p] || 0n;
+    return mask;
+  };
+  var done = (lines, ids, ...rest) => result(lines, ids.map((i) => items[i]), ...rest);
+  var available = (i) => items[i].available !== false;
+  // match.py's conflicts_of: the codes item i contains, may contain or cannot vouch for, then
+  // the diets it is not (validly) tagged with.
+  var conflictsOf = (i, diets, codes) => {
+    var item = items[i], b = bit(i), out = codes.filter((c) => (item.allergens || []).includes(c) || (item.mayContain || []).includes(c) || noInfo & b);
+    diets.forEach((d) => (!(byDiet[d] & b) || (item.mayContain || []).includes(DIET_TRACES[d])) && out.push(d));
+    return out;
+  };
+  var allergenNames = (codes) => codes.map(lower);
+  var itemLine = (item) => '- ' + item.name + ' (' + money(+item.price, r.currency) + ')';
+  // replies.py's _allergen_facts, allergen_lines, conflict_lines and detail_lines.
+  var allergenFacts = (item, i) => {
+    var name = item.name, codes = itemAllergens(item), traces = ALLERGENS.filter((c) => (item.mayContain || []).includes(c)), lines = [];
+    if (codes[0]) lines.push(tpl('allergens', { name, x: joinWords(allergenNames(codes), 'and') }));
+    if (noInfo & bit(i)) lines.push(tpl('undeclared_all', { name }));
+    else if (!codes[0]) lines.push(tpl('allfree', { name }));
+    if (traces[0]) lines.push(tpl('maycontain', { name, x: joinWords(allergenNames(traces), 'or') }));
+    return lines;
+  };
+  var allergenLines = (item, i, codes, diets) => {
+    var name = item.name, lines = [], all = item.allergens || [], may = item.mayContain || [];
+    diets.forEach((d) => {
+      var ok = byDiet[d] & bit(i), trace = DIET_TRACES[d];
+      lines.push(tpl(ok ? 'is' : 'isnot', { name, d: lower(d) }));
+      if (ok && trace && may.includes(trace)) lines.push(tpl('maycontain', { name, x: lower(trace) }));
+    });
+    if (codes[0]) {
+      var has = codes.filter((c) => all.includes(c)), traces = codes.filter((c) => !all.includes(c) && may.includes(c)), rest = codes.filter((c) => !has.includes(c) && !traces.includes(c));
+      if (has[0]) lines.push(tpl('contains', { name, x: joinWords(allergenNames(has), 'and') }));
+      if (traces[0]) lines.push(tpl('maycontain', { name, x: joinWords(allergenNames(traces), 'or') }));
+      if (rest[0]) lines.push(tpl(noInfo & bit(i) ? 'undeclared' : 'hasnot', { name, x: joinWords(allergenNames(rest), 'or') }));
+    } else if (!diets[0]) lines.push(...allergenFacts(item, i));
+    return lines;
+  };
+  var conflictLines = (item, conflicts) => (conflicts[0] ? [tpl('conflict', { name: item.name, x: joinWords(conflicts.map(lower), 'and') })] : []);
+  var detailLines = (item, i) => {
+    var head = item.name + ' (' + money(+item.price, r.currency) + ')' + ((item.description || '').trim() ? ': ' + item.description.trim() : '');
+    var marks = itemDiets(item).map(lower).concat((item.tags || []).filter((t) => !DIETS.includes(t)).sort());
+    return [head, ...allergenFacts(item, i), ...(marks[0] ? [tpl('marked', { x: marks.join(', ') })] : [])];
+  };
+  // intents.py's about: one-dish answers for each dish named; fitting dishes are the items,
+  // the others are flagged with their conflicts.
+  // replies.py's property_lines: "is it spicy?", yes or no for each word, from the dish's own text.
+  var propertyLines = (item, i, props) => props.map((g) => tpl(g.some((t) => termMask(t) & bit(i)) ? 'prop_yes' : 'prop_no', { name: item.name, x: joinWords(g.map((t) => t.s), 'or') }));
+  var about = (refs, intent, standing, asked, diets, props) => {
+    var codes = [...new Set([...asked, ...standing.excluded])], lines = [], fits = [], flagged = [], shown = 0;
+    diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
+    refs.forEach((i) => {
+      var item = items[i];
+      if (!available(i)) return lines.push(tpl('gone', { name: item.name }));
+      var conflicts = conflictsOf(i, diets, codes);
+      conflicts[0] ? flagged.push({ ...item, conflicts }) : fits.push(i);
+      if (++shown > MAX_LISTED) return;
+      if (intent == 'allergen_check') lines.push(...allergenLines(item, i, codes, diets));
+      else if (intent == 'price_check') lines.push(itemLine(item), ...conflictLines(item, conflicts));
+      else lines.push(...(props ? propertyLines(item, i, props) : detailLines(item, i)), ...conflictLines(item, conflicts));
+    });
+    if (shown > MAX_LISTED) lines.push(tpl('more', shown - MAX_LISTED));
+    var kept = refs.some(available);
+    if (kept) standing.focus = refs.filter(available).map((i) => items[i].id);
+    standing.topic = intent;
+    var remind = (intent != 'price_check' && kept && (intent == 'allergen_check' || !props || codes[0])) || (intent == 'price_check' && flagged[0]);
+    return done(lines, fits, intent, remind, 0, true, flagged);
+  };
+
+  return (message, standing) => {
+    var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
+    for (i = 0; i < p.length; i++) {
+      w = p[i][1];
+      if (p[i + 1] && (e = BIGRAMS[w + ' ' + p[i + 1][1]])) toks.push({ ...e, s: p[i][0] + ' ' + p[i + 1][0], w: w + ' ' + p[++i][1], m: [] });
+      else if (isNumber(w)) toks.push({ k: 'num', s: w, w, m: [] });
+      else {
+        if (!(e = UNIGRAMS[w]) && !(w in vocab)) e = UNIGRAMS[w in fuzzyCache ? fuzzyCache[w] : (fuzzyCache[w] = nearest(w, FUZZY_WORDS)[0])];
+        m = !e || e.k == 'term' || e.k == 'allergen' ? vocabMatches(w) : [];
+        toks.push({ k: m[0] ? 'term' : 'unk', ...e, s: p[i][0], w, m });
+      }
+    }
+    if (!toks[0] || toks[80]) return refuse(); // nothing, or too long to be a question
+
+    // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
+    var consumed = new Set(), dietSet = new Set(), excl = new Set(), terms = [], neg = [], unknown = [], lim = {}, sort, at;
+    var has = (kinds) => toks.some((t) => split(kinds).includes(t.k)); // any token of these kinds
+    // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
+    var number = (j) => {
+      while (/^(stop|cur)$/.test(toks[j]?.k)) j++;
+      at = j;
+      return toks[j]?.k == 'num' ? +toks[j].w.replace(',', '.') : null;
+    };
+    var exclude = (i, t = toks[i]) => {
+      consumed.add(i);
+      t.k == 'term' || t.k == 'unk' ? neg.push(t) : t.p.forEach((c) => excl.add(c)); // allergen, always
+    };
+    // "nut and egg free" / "shellfish allergy": apply to the words before the trigger.
+    var applyBack = (i, free) => {
+      for (var applied = false, want = true, j = i - 1; j >= 0; j--) {
+        var t = toks[j];
+        if (SKIP.includes(t.k)) continue;
+        // "free" also applies to plain words ("sugar free"); "allergic" only to allergen words.
+        if (want && !consumed.has(j) && (free ? CONTENT.includes(t.k) : t.k == 'allergen')) {
+          if (free && t.k == 'allergen' && FREE_DIETS[t.w]) dietSet.add(FREE_DIETS[t.w]), consumed.add(j);
+          else exclude(j);
+          applied = true;
+          want = false;
+        } else if (!want && JOIN.includes(t.k)) want = true;
+        else break;
+      }
+      return applied;
+    };
+    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded
+    // word, 7 a word after the joiner ("eggs or milk, any starters"): only allergens stay excluded.
+    toks.forEach((t, i) => {
+      var k = t.k, open = scope & 1;
+      if (SKIP.includes(k)) return scope == 3 && (scope = 7);
+      if (k == 'always') return exclude(i);
+      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
+      else if (k == 'pre') scope = 1;
+      // A joiner after an opener with nothing excluded yet ("not allergic to anything, just
+      // vegetarian") closes it: what follows is not negated.
+      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope == 1 ? 0 : scope;
+      else if (CONTENT.includes(k)) scope = open && (scope < 7 || k == 'allergen') && (exclude(i), 2);
+      else {
+        if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
+        scope = 0;
+      }
+    });
+    // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
+    var positive = (j) => !consumed.has(j) && (toks[j].k == 'allergen' || toks[j].k == 'term');
+    toks.forEach((t, i) => {
+      var k = t.k, j;
+      if (!SKIP.includes(k) && k != 'or' && !positive(i)) orPending = false;
+      if (consumed.has(i)) return;
+      if (k == 'diet') dietSet.add(t.p);
+      else if (positive(i)) orPending && terms[0] ? terms.at(-1).push(t) : terms.push([t]), (orPending = false);
+      else if (k == 'or') {
+        for (j = i - 1; j >= 0 && SKIP.includes(toks[j].k); j--);
+        if (terms[0] && j >= 0 && positive(j)) orPending = true;
+      } else if (k == 'unk') unknown.push(t);
+      else if ((k == 'cheap' || k == 'dear') && !sort) sort = k;
+      else if (k == 'max' || k == 'min') (j = number(i + 1)) != null && (lim[k] = j);
+      else if (k == 'between') {
+        var low = number(i + 1), high = toks[at + 1]?.k == 'join' && number(at + 2);
+        if (low != null && high === +high) (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
+      }
+    });
+    var diets = DIETS.filter((d) => dietSet.has(d)), excluded = ALLERGENS.filter((c) => excl.has(c));
+    var bounded = diets[0] || excluded[0] || Object.keys(lim)[0], filtered = bounded || terms[0] || neg[0];
+    // conversation.py's Context.add: what this message states holds from now on.
+    var earlier = standing.diets[0] || standing.excluded[0];
+    standing.diets = DIETS.filter((d) => dietSet.has(d) || standing.diets.includes(d));
+    standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
+    asked = diets[0] || excluded[0] || has('allergen');
+
+    // match.py's dish_refs: the items with the best (key words, name words) score, where key words
+    // are name words that are not lexicon words, so "pizza" alone names no dish and "Kids Pasta" is
+    // found by search, never singled out.
+    var ws = new Set(toks.flatMap((t) => (SKIP.includes(t.k) || t.k == 'num' ? [] : t.m[0] ? t.m : t.w in vocab ? [t.w] : [])));
+    // Ties go to the name with the fewest words left unsaid ("lax nigiri" is not "lax nigiri deluxe").
+    var scores = nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length * 100 - (n.length - hit.length));
+    var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
+    // A token's menu words: its matches, else itself.
+    var wordsOf = (t) => (t.m[0] ? t.m : [t.w]);
+    // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
+    var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || wordsOf(t).some((w) => names.has(w)));
+    // Withdrawals, restarts and references to the last list: not offline.
+    if (has('forget reset those')) return refuse(OFFLINE_ONLY[LANG]);
+    // intents.py's dish_question, for the decisions ported: allergen, price and detail
+    // questions about the dishes the message names.
+    // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
+    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !wordsOf(t).some((w) => names.has(w))));
+    // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
+    var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
+    // ("har kimchi jjigae skaldjur?": one dish and an allergen asks about the dish, no cue needed.)
+    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0])))) {
+      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => wordsOf(t).some((w) => names.has(w)) || t.k == 'allergen'));
+      if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
+      if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
+        standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
+        return about(refs, 'allergen_check', standing, askedCodes, diets);
+      }
+      if (has('priceq')) return about(refs, 'price_check', standing, askedCodes, diets);
+      if (props[0] && has('q')) return about(refs, 'dish_details', standing, askedCodes, diets, props);
+      if (!props[0] && (has('detq q') || (onlyNames() && !refs[1]))) return about(refs, 'dish_details', standing, askedCodes, diets);
+    }
+    // intents.py's pointed: the dish the message points at ("the second one", "does it have
+    // sesame?", "how much?"): one of the last list, or the dish in focus.
+    if (!refs.length && !unknown[0] && !has('hours address phone')) {
+      var index = (ids) => ids.map((id) => items.findIndex((item) => item.id === id)).filter((i) => i >= 0 && available(i));
+      var last = index(standing.last), focus = index(standing.focus), ord = toks.find((t) => t.k == 'ord'), target = [], pronoun = toks.some((t) => PRONOUNS.has(t.w));
+      if (ord && last[0] >= 0) (v = ord.p < 0 ? last.length + ord.p : ord.p), v >= 0 && v < last.length && (target = [last[v]]);
+      else if (pronoun && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
+      else if (has('priceq') && focus.length == 1 && !(terms[0] || diets[0] || excluded[0])) target = focus;
+      if (target[0] >= 0 && (has('allq') || askedCodes[0] || diets[0])) return about(target, 'allergen_check', standing, askedCodes, diets);
+      if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
+      if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
+      // "does it contain fish?" with no dish in focus here: never a list of fish dishes.
+      if (pronoun && has('allq detq priceq')) return refuse(OFFLINE_ONLY[LANG]);
+    }
+    // Other questions about a named dish (is it spicy?): not offline.
+    if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
+      return refuse(OFFLINE_ONLY[LANG]);
+    if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
+    if (filtered || sort || has('frame')) {
+      // intents.py's search: the matching items, with the question echoed back.
+      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, item;
+      var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
+      for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
+      if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
+      phrase = phrase.join(' ');
+      if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
+      // Apply every constraint; unavailable items never survive.
+      standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
+      standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
+      terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
+      neg.forEach((t) => (mask &= ~termMask(t)));
+      bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
+      // match.py's select: dishes that may contain traces of an excluded allergen (or of a
+      // diet's one allergen) are left out, and under an exclusion so are undeclared ones.
+      var traceCodes = [...new Set([...standing.excluded, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
+      var traced = traceCodes.reduce((m, c) => m | (byTrace[c] || 0n), 0n) & mask, undeclared = 0n;
+      mask &= ~traced;
+      if (standing.excluded[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
+      traceCodes = ALLERGENS.filter((c) => traceCodes.includes(c) && traced & (byTrace[c] || 0n));
+      // match.py's extreme: the dishes at the lowest or highest price (ties kept).
+      if (sort) {
+        var prices = bits(mask).map((i) => +items[i].price), target = Math[sort == 'cheap' ? 'min' : 'max'](...prices);
+        bits(mask).forEach((i) => +items[i].price != target && (mask &= ~bit(i)));
+      }
+      var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.everything) : sort ? tpl(sort, phrase && ' ' + phrase) : phrase ? tpl('found', phrase) : T.all];
+      // At most six item lines, then "…and N more".
+      lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
+      if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
+      // replies.py's left_out: how many dishes were left out for each reason.
+      if ((v = bits(traced).length)) lines.push(tpl(v == 1 ? 'traces_1' : 'traces_n', { n: v, x: joinWords(allergenNames(traceCodes), 'or') }));
+      if ((v = bits(undeclared).length)) lines.push(tpl(v == 1 ? 'undeclared_1' : 'undeclared_n', { n: v }));
+      if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
+      // A search that finds nothing is not an answer (staff see it among unanswered questions).
+      var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
+      standing.last = ids.map((i) => items[i].id);
+      standing.focus = ids[1] ? [] : standing.last;
+      standing.topic = intent;
+      return done(lines, ids, intent, asked || standing.excluded[0], !ids.length, ids.length > 0);
+    }
+    for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
+    if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
+    return refuse();
+  };
+};
+
+var engines = new WeakMap();
+
+// conversation.py's load, for the parts the local engine continues: the reply language, the
+// standing diets and exclusions, the last list and the dish in focus (item ids). Anything that is
+// not a known code or an id is dropped, never trusted.
+var loadContext = (raw) => {
+  var ok = raw && typeof raw == 'object' && raw.v == 2, list = (v, known) => (ok && Array.isArray(v) ? known.filter((c) => v.includes(c)) : []);
+  var ids = (v) => (ok && Array.isArray(v) ? v.filter(Number.isInteger).slice(0, 500) : []);
+  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: ok && typeof raw.topic == 'string' ? raw.topic : '' };
+};
+
+// answer(menu, message, locale, context): menu is the menu API's JSON ({restaurant, items}),
+// context the last one the server (or this engine) returned. The answer has the chat API's shape.
+// Never throws: an internal error answers "unknown" with no items, which is always safe.
+var answer = (menu, message, locale, context) => {
+  message = typeof message == 'string' ? message : '';
+  var standing = loadContext(context), reply;
+  LANG = replyLanguage(message, locale, standing.lang, menu.restaurant?.locale);
+  T = L.t[LANG];
+  try {
+    reply = (engines.get(menu) || engines.set(menu, engine(menu)).get(menu))(message, standing);
+  } catch (e) {
+    reply = refuse();
+  }
+  var { diets, excluded, last, focus, topic } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic };
+  return { ...reply, language: LANG, context: next };
+};
