@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from menu.importing import MenuRow, name_key
+from menu.importing import COLUMNS, MenuRow, name_key
 from menu.models import MenuItem
 from menu.vocabulary import clean_tags, diet_conflicts, normalise_tags
 from tenants.models import Restaurant
@@ -69,17 +69,7 @@ def menu_items_remove_tag(*, items: Iterable[MenuItem], tag: str) -> int:
 # A whole-menu write bumps the menu version exactly once: rows are written with bulk_create /
 # bulk_update and deleted with one queryset delete, then the version is bumped.
 
-_ROW_FIELDS = (
-    "name",
-    "description",
-    "price",
-    "category",
-    "allergens",
-    "may_contain",
-    "allergens_declared",
-    "tags",
-    "available",
-)
+_ROW_FIELDS = COLUMNS  # a row's fields are the import format's columns
 _LIST_FIELDS = ("allergens", "may_contain", "tags")
 
 
