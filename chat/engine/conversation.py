@@ -14,7 +14,6 @@ from typing import Any
 
 from .index import MenuIndex
 from .lexicon import ALLERGENS, DIET_TAGS
-from .match import bits
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +121,4 @@ def _strings(values: object, allowed: tuple[str, ...]) -> list[str]:
     return list(values)
 
 
-def mask_of(indices: list[int]) -> int:
-    mask = 0
-    for i in indices:
-        mask |= 1 << i
-    return mask
-
-
-__all__ = ["Context", "bits", "load", "mask_of"]
+__all__ = ["Context", "load"]
