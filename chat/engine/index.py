@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from .lexicon import (
+    BASE_STOP,
     CONFLICTS,
     DIET_TAGS,
     SYN_GROUPS,
@@ -257,7 +258,7 @@ def build_index(menu: Menu) -> MenuIndex:
             frozenset(forms(w))
             for w in plain
             if not set(forms(w)) & section_words
-            and ((e := lookup(w)) is None or e.kind in ("term", "diet"))
+            and ((e := lookup(w)) is None or e.kind in ("term", "diet") or not _is_filler(w))
         )
         for plain in name_lists
     ]
@@ -321,8 +322,11 @@ _FILLER_KINDS = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "
 
 
 def _is_filler(word: str) -> bool:
+    """A word a dish's name can do without: function words, cue words."""
     entry = lookup(word)
-    return entry is not None and entry.kind in _FILLER_KINDS
+    if entry is None or entry.kind not in _FILLER_KINDS:
+        return False
+    return entry.kind != "stop" or word in BASE_STOP
 
 
 def _is_term(word: str) -> bool:

@@ -253,6 +253,9 @@ def lookup(word: str) -> Entry | None:
 LANG_WORDS: dict[str, frozenset[str]] = {
     loc: frozenset(normalize(w) for w in spec.split()) for loc, spec in _EXT["lang"].items()
 }
+# The base tables' stop words: function words ("the", "with", "med"). The v2 stop list also holds
+# words that can be part of a dish's name ("Banh Mi Special", "House Salad").
+BASE_STOP: frozenset[str] = frozenset(_words(_RAW["kinds"]["stop"]))
 # Words that make an allergy a statement about someone at the table ("my son can't have
 # eggs"), not a filter on the list in view ("without eggs").
 STATEMENT_WORDS: frozenset[str] = frozenset(normalize(w) for w in _EXT["statement"].split())

@@ -10,6 +10,7 @@ from .lexicon import (
     ALLERGEN,
     ALLERGENS,
     ALWAYS,
+    BASE_STOP,
     BIGRAMS,
     DATE,
     DAY,
@@ -153,7 +154,11 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     butter chicken nut free?", "the fish taco" for "Baja Fish Taco"), mark those words as the
     dish's, and return the items. Whole names win over parts; longer matches win over shorter
     ones ("chicken tikka masala" over "chicken tikka")."""
-    pos = [i for i, t in enumerate(toks) if t.kind not in NAME_FILLER]
+    pos = [
+        i
+        for i, t in enumerate(toks)
+        if t.kind not in NAME_FILLER or (t.kind == "stop" and t.word not in BASE_STOP)
+    ]
     seen = [frozenset(forms(toks[i].word)) | toks[i].words for i in pos]
     best: dict[int, tuple[int, bool, int, int]] = {}  # item -> (length, whole, start, end)
     for start, words in enumerate(seen):
