@@ -23,6 +23,7 @@ from .lexicon import (
     fuzzy_limit,
     lookup,
     normalize,
+    stem,
     tokenize,
 )
 from .model import Menu, MenuItem, RestaurantInfo
@@ -59,6 +60,7 @@ class MenuIndex:
     position: dict[int, int] = field(default_factory=dict)  # item id -> index
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
+    _written: dict[str, str] = field(default_factory=dict)  # plural as written -> its stem
     _fuzzy_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def vocab_matches(self, word: str) -> frozenset[str]:
@@ -84,7 +86,7 @@ class MenuIndex:
                         continue
                     if d < best:
                         best, found = d, []
-                    found.append(cand)
+                    found.append(self._written.get(cand, cand))
         if not found and len(word) >= 5:
             # letters dropped ("halumi" for "halloumi"): the diner's word inside a menu word
             # two letters longer, first letter kept
@@ -285,7 +287,14 @@ def build_index(menu: Menu) -> MenuIndex:
                     mask |= vocab.get(f, 0)
         by_group[canon] = mask
     vocab_by_len: dict[int, list[str]] = {}
-    for w in typo_words:
+    # Plurals as the menu writes them are typo candidates too ("tibbs" is a typo of "Tibs",
+    # whose stem "tib" is too short to compare with); a match stands for the stem.
+    written_forms: dict[str, str] = {}
+    for item in items:
+        for raw in re.findall(r"[^\W\d_]+", normalize(f"{item.name} {item.category}")):
+            if raw.endswith("s") and stem(raw) != raw and stem(raw) in vocab:
+                written_forms[raw] = stem(raw)
+    for w in [*typo_words, *sorted(written_forms)]:
         if not w[:1].isdigit():
             vocab_by_len.setdefault(len(w), []).append(w)
     return MenuIndex(
@@ -314,6 +323,7 @@ def build_index(menu: Menu) -> MenuIndex:
         ),
         position={item.id: i for i, item in enumerate(items)},
         _vocab_by_len=vocab_by_len,
+        _written=written_forms,
         _long_words=tuple(w for w in typo_words if len(w) >= 7 and w.isalpha()),
     )
 

@@ -182,6 +182,7 @@ var buildPanel = (widget) => {
     scrollTo(show(mine));
     var typing = h('div', { class: 'm typing' }, h('span'), h('span'), h('span'), h('span', { class: 'sr', text: S.typing }));
     log.append(typing);
+    await fetchMenu(); // features.serverChat decides whether the server is asked at all
     var res = menu?.features?.serverChat === false || Date.now() < retryAt || blocked ? { fallback: retryAt > Date.now() ? fill(S.busy, Math.ceil((retryAt - Date.now()) / 1e3)) : S.own } : await askServer(text);
     if (res.fallback && !blocked) {
       var note = res.fallback;
