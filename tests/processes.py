@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -76,3 +77,24 @@ class SecondProcess:
     def __exit__(self, *exc_info) -> None:
         self.process.kill()
         self.process.wait()
+
+
+class LocalTcpServer:
+    """A TCP server on a free localhost port that serves each connection in its own thread;
+    subclasses say what serving is (``_serve``). Daemon threads: it dies with the test run."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        raise NotImplementedError

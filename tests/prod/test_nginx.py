@@ -7,13 +7,13 @@ import http.client
 import json
 import os
 import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from bench.harness import NGINX_BIN, Nginx, free_port
+from tests.processes import LocalTcpServer
 
 pytestmark = pytest.mark.skipif(
     not Path(NGINX_BIN).exists() and not os.environ.get("STJARNA_REQUIRE_NGINX"),
@@ -21,23 +21,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class RecordingUpstream:
+class RecordingUpstream(LocalTcpServer):
     """A minimal HTTP/1.1 server: records each request (head, body, time it arrived whole) and
     answers a small JSON body."""
 
     def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
         self.requests: list[dict] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _serve(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb") as stream:

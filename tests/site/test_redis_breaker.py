@@ -11,26 +11,17 @@ import redis
 from django_redis.cache import RedisCache
 
 from stjarna_site import breaker
+from tests.processes import LocalTcpServer
 
 
-class SilentServer:
+class SilentServer(LocalTcpServer):
     """A TCP server that accepts connections and reads every byte but never answers: a Redis
     that stopped (SIGSTOP) looks exactly like this from the client's side."""
 
     def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
         self.received = 0
         self.answering = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _serve(self, conn: socket.socket) -> None:
         with conn:
