@@ -158,7 +158,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # A server that is up but stopped answering (SIGSTOP, a stuck disk) still ACKs every packet, so
 # no socket option notices it: stjarna_site.deadlines cuts a request's connection after this many
 # seconds (an API request needs milliseconds; the first cut opens the worker's database breaker).
-DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=1.5)
+DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=3.0)
 # The admin's imports and exports may legitimately take longer; still below gunicorn's timeout.
 DATABASE_ADMIN_REQUEST_DEADLINE = env.float("DATABASE_ADMIN_REQUEST_DEADLINE", default=25.0)
 # After such a cut or a connect timeout the worker skips PostgreSQL this long (503 at once).
