@@ -298,6 +298,7 @@ class Turn:
 
     def withdraw(self, q: Query) -> Answer:
         ctx = self.ctx
+        standing = set(ctx.diets)
         codes: set[str] = set(q.withdrawn) or set(q.excluded)
         if q.denied and not q.withdrawn:
             codes = set(ctx.excluded)  # "actually no allergy": every exclusion goes
@@ -329,6 +330,10 @@ class Turn:
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
         q.excluded, q.asked, q.neg_terms, q.unknown = [], [], [], []
+        # a standing diet named here was withdrawn ("forget the vegan thing, what starters…");
+        # another one is asked for ("actually no allergy, just show me vegan options")
+        if not (q.withdrawn or q.denied):
+            q.diets = [d for d in q.diets if d not in standing]
         if q.terms or q.diets or q.max_price is not None or q.min_price is not None:
             return self.search(q, head=[head])
         if ctx.query and "reset" not in q.kinds:

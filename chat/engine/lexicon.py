@@ -214,6 +214,14 @@ SYN_GROUPS: dict[str, frozenset[str]] = {}
 for _group in SYN_SPECS:
     _members = _words(_group)
     SYN_GROUPS[_members[0]] = frozenset(_members)
+# Allergen words that name one kind within their allergen ("salmon" is fish, "cashew" tree nuts):
+# searched for, they match menu text only, never every dish with the allergen (match.term_mask).
+SPECIFIC: frozenset[str] = frozenset(f for w in _words(_EXT["specific"]) for f in forms(w))
+# The same food in English and Swedish ("walnuts" finds the menu's "valnötter"): stem -> the
+# other words of its pair (parse._classify widens an allergen word's menu words with them).
+PAIRS: dict[str, tuple[str, ...]] = {
+    w: tuple(o for o in _words(pair) if o != w) for pair in _EXT["pairs"] for w in _words(pair)
+}
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(

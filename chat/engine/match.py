@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, forms
+from .lexicon import ALLERGEN, SPECIFIC, forms
 from .parse import Query, Tok
 
 
@@ -24,11 +24,12 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
     """Items a positive/negative word refers to: menu text matches plus its synonym group.
 
     An allergen word used positively ("with peanuts") matches menu text first; only when the
-    text has no match does it fall back to items containing any of its allergen codes.
+    text has no match does it fall back to items containing any of its allergen codes, and
+    never for a word that names one kind ("salmon?" is not every fish dish).
     """
     mask = index.items_for_words(t.words)
     if t.kind == ALLERGEN:
-        if not mask:
+        if not mask and not (t.word in SPECIFIC or set(forms(t.raw.lower())) & SPECIFIC):
             for code in t.payload:  # type: ignore[union-attr]
                 mask |= index.by_code.get(code, 0)
     elif t.payload is not None:

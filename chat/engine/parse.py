@@ -19,6 +19,7 @@ from .lexicon import (
     FREE_DIETS,
     MONTHS,
     ORD,
+    PAIRS,
     PRONOUNS,
     TERM,
     UNIGRAMS,
@@ -128,6 +129,8 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             # A correctly spelt lexicon word matches menu words by its forms only: "beef" is
             # not a typo of "beer".
             words = index.form_matches(word) if exact else index.vocab_matches(word)
+            for other in PAIRS.get(word, ()) if entry.kind == ALLERGEN else ():
+                words |= index.form_matches(other)
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
