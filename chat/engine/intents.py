@@ -10,7 +10,7 @@ from . import replies as r
 from .conversation import Context
 from .index import MenuIndex, prepare
 from .language import locale_of, reply_language
-from .lexicon import ALLERGEN, ALWAYS, CONFLICTS, DIET_TAGS, STATEMENT_WORDS
+from .lexicon import ALLERGEN, ALLERGENS, ALWAYS, CONFLICTS, DIET_TAGS, STATEMENT_WORDS
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
 from .parse import Query, parse
@@ -139,8 +139,9 @@ class Turn:
         if q.too_long or not q.toks:
             return self.unknown()
         kinds = q.kinds
-        if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded):
-            return self.withdraw(q)
+        restated = self._restated(q)
+        if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded) or restated:
+            return self.withdraw(q, restated)
         if not (q.diets or q.excluded) and (
             "hours" in kinds
             or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
@@ -296,11 +297,24 @@ class Turn:
 
     # --- standing constraints ---------------------------------------------------------------
 
-    def withdraw(self, q: Query) -> Answer:
+    def _restated(self, q: Query) -> bool:
+        """The diner restates an allergy without "forget": "she's fine with sesame, just
+        peanuts", "actually only peanuts" (after "can't have nuts"), "hon klarar sesam"."""
+        allows = set(q.allowed) & set(self.ctx.excluded)
+        return bool(allows or (q.only and (self.ctx.excluded or q.allowed or q.withdrawn)))
+
+    def withdraw(self, q: Query, restated: bool = False) -> Answer:
         ctx = self.ctx
         standing = set(ctx.diets)
         codes: set[str] = set(q.withdrawn) or set(q.excluded)
-        if q.denied and not q.withdrawn:
+        added: list[str] = []
+        if restated and not q.kinds & {"forget", "reset"}:
+            # what the diner can eat goes, and "only X" keeps X alone; new exclusions stand
+            codes = set(q.withdrawn) | (set(q.allowed) & set(ctx.excluded))
+            if q.only:
+                codes |= set(ctx.excluded) - set(q.only)
+            added = [*q.excluded, *q.only]
+        elif q.denied and not q.withdrawn:
             codes = set(ctx.excluded)  # "actually no allergy": every exclusion goes
         elif not q.withdrawn:
             for t in q.toks:
@@ -311,22 +325,29 @@ class Turn:
         for diet, conflict in CONFLICTS.items():
             if diet in ctx.diets and conflict & codes and diet in ("gluten-free", "dairy-free"):
                 diets.add(diet)
-        if "reset" in q.kinds or not (codes or diets):
+        names = ""
+        if restated and not (codes or diets):
+            dropped_all = False  # "actually only peanuts" when peanuts alone stood
+        elif "reset" in q.kinds or not (codes or diets):
             dropped_all = True
             ctx.diets, ctx.excluded = [], []
             if "reset" in q.kinds:
                 ctx.last, ctx.focus, ctx.query = [], [], ""
         else:
             dropped_all = False
-            names = r.constraint_names(
-                [d for d in DIET_TAGS if d in diets], sorted(codes), self.lang
+            names = r.withdrawn_names(
+                [d for d in DIET_TAGS if d in diets], [c for c in ALLERGENS if c in codes], self.lang
             )
             ctx.diets = [d for d in ctx.diets if d not in diets]
             ctx.excluded = [c for c in ctx.excluded if c not in codes]
+        ctx.add(excluded=added)
         self.earlier = (list(ctx.diets), list(ctx.excluded))
-        head = (
-            r.tpl(self.lang, "forgot_all") if dropped_all else r.tpl(self.lang, "forgot", x=names)
-        )
+        if dropped_all:
+            head = r.tpl(self.lang, "forgot_all")
+        elif names:
+            head = r.tpl(self.lang, "forgot", x=names)
+        else:
+            head = r.standing_line(ctx.diets, ctx.excluded, self.lang)
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
         q.excluded, q.asked, q.neg_terms, q.unknown = [], [], [], []

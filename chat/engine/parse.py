@@ -43,6 +43,9 @@ _POSSESSIVES = frozenset({"my", "mitt", "min", "mina", "our", "vår", "vårt", "
 # Words skipped when matching a dish's whole name.
 NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
 JOIN = frozenset({"join", "or"})
+# First words of a question: "is the octopus ok?" asks, "tree nuts are fine" tells.
+_ASKING = frozenset({"is", "are", "am", "does", "do", "can", "could", "will", "would", "är", "kan"})
+_ONLY = frozenset({"only", "just", "bara"})  # "but" words that restate ("actually only peanuts")
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
 MAX_TOKENS = 80
@@ -80,6 +83,10 @@ class Query:
     excluded_words: list[str] = field(default_factory=list)  # the diner's words for `excluded`
     withdrawn: list[str] = field(default_factory=list)  # codes of a denied allergy
     denied: bool = False  # "actually no allergy", "not allergic": an allergy denied
+    allowed: list[str] = field(default_factory=list)  # codes the diner can eat ("fine with sesame")
+    # codes right after "only"/"just"/"bara" ("actually only peanuts"): a restated allergy when
+    # one stands or this message allows or withdraws one (intents.Turn.respond decides)
+    only: list[str] = field(default_factory=list)
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -349,6 +356,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         k = t.kind
         if i in denied_cue:
             continue
+        if t.word in _ONLY:
+            nxt = next((j for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
+            if nxt is not None and toks[nxt].kind in (ALLERGEN, ALWAYS):
+                scope = "only"  # "just peanuts", "bara jordnötter"
+                continue
         if k in SKIP:
             if scope == "joined":
                 scope = "gap"
@@ -358,8 +370,14 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             continue
         if scope in ("allow", "deny") and k in (ALLERGEN, ALWAYS, TERM, UNK):
             consumed.add(i)
-            if scope == "deny" and k in (ALLERGEN, ALWAYS):
-                q.withdrawn.extend(c for c in t.payload if c not in q.withdrawn)  # type: ignore[union-attr]
+            if k in (ALLERGEN, ALWAYS):
+                into = q.withdrawn if scope == "deny" else q.allowed
+                into.extend(c for c in t.payload if c not in into)  # type: ignore[union-attr]
+            continue
+        if scope == "only" and k in (ALLERGEN, ALWAYS):
+            q.only.extend(c for c in t.payload if c not in q.only)  # type: ignore[union-attr]
+            continue
+        if scope == "only" and k in JOIN:
             continue
         if k == "but":
             scope = None
@@ -371,10 +389,16 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             j = i - 1
             while j >= 0 and (toks[j].kind in SKIP or toks[j].kind in JOIN):
                 j -= 1
+            before = j
+            asking = bool(toks) and toks[0].raw in _ASKING  # "is the octopus ok?"
             while j >= 0 and toks[j].kind in (ALLERGEN, *JOIN) and j not in consumed:
+                if toks[j].kind == ALLERGEN and not asking:
+                    q.allowed.extend(c for c in toks[j].payload if c not in q.allowed)  # type: ignore[union-attr]
                 consumed.add(j)
                 j -= 1
-            scope = None
+            # "she's fine with sesame": nothing before it, so the words after "with" are allowed
+            with_next = i + 1 < len(toks) and toks[i + 1].raw in ("with", "med")
+            scope = "allow" if j == before and with_next else None
             continue
         if k == ALWAYS:
             exclude(i)

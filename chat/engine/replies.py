@@ -88,6 +88,11 @@ def constraint_names(diets: list[str], excluded: list[str], loc: str) -> str:
     return ", ".join(parts)
 
 
+def withdrawn_names(diets: list[str], codes: list[str], loc: str) -> str:
+    """'vegan and sesame': what "forget …" stops taking into account."""
+    return join_words([diet_label(d, loc) for d in diets] + allergen_names(codes, loc), loc)
+
+
 def standing_line(diets: list[str], excluded: list[str], loc: str) -> str:
     return tpl(loc, "standing", s=constraint_names(diets, excluded, loc))
 
