@@ -74,9 +74,30 @@ _EMOJI_RE = re.compile("|".join(re.escape(e) for e in sorted(_EMOJI, key=len, re
 _SHORTHAND = re.compile(r"(?<![^\W\d_])w/o(?![^\W\d_])")
 
 
+# Letters folded to what a diner without that keyboard types ("tavuk sis" is "Tavuk Şiş",
+# "kisir" "Kısır"); å, ä and ö are Swedish letters and stay (Danish ø and æ become ö and ä).
+_FOLD = str.maketrans({"ı": "i", "ø": "ö", "æ": "ä", "ß": "ss", "ł": "l", "đ": "d"})
+
+
+def _fold(text: str) -> str:
+    out = []
+    for ch in text.translate(_FOLD):
+        if ch < "\x80" or ch in "åäö":
+            out.append(ch)
+        else:
+            out.append(
+                "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+            )
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
-    """NFC, lower case, drop apostrophes ("can't" -> "cant"), "w/o" -> "without"."""
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).lower())
+    """NFC, lower case, foreign accents folded ("jalapeño" -> "jalapeno"), drop apostrophes
+    ("can't" -> "cant"), "w/o" -> "without"."""
+    text = unicodedata.normalize("NFC", text).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _fold(text))
+    text = _APOSTROPHES.sub("", text)
     return _SHORTHAND.sub(" without ", text) if "w/o" in text else text
 
 
