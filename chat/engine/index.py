@@ -28,6 +28,9 @@ from .lexicon import (
 )
 from .model import Menu, MenuItem, RestaurantInfo
 
+# Synonym groups naming sections that hold every kind of dish: a kids' pad thai "with rice
+# noodles" is one of the noodles.
+_MIXED_GROUPS = ("kid", "lunch", "breakfast")
 # Lexicon kinds whose words are never menu "key" words when naming a dish.
 _NOT_KEY_KINDS = frozenset({"stop", "frame", "q", "detq", "allq", "priceq", "join", "cur"})
 
@@ -45,6 +48,11 @@ class MenuIndex:
     by_diet: dict[str, int]  # diet tag -> items satisfying it (explicit tag, no conflicts)
     vocab: dict[str, int]  # stemmed word (name/description/category/tags) -> items
     by_group: dict[str, int]  # synonym group canonical -> items mentioning any member
+    # The same two for words in names, categories and tags only (not descriptions): a section
+    # word asks for the section, not every dish "served with salad" (match.term_mask).
+    named_vocab: dict[str, int]
+    named_group: dict[str, int]
+    mixed_sections: int  # items in sections of every kind of dish (kids, lunch, brunch)
     names: dict[str, int]  # stemmed name word -> items whose name contains it
     sections: dict[str, int]  # word form of a category name -> items in that category
     name_seqs: list[tuple[frozenset[str], ...]]  # per item: forms of each name word, in order
@@ -123,6 +131,17 @@ class MenuIndex:
             # "sorbet" inside the menu's "citronsorbet"
             found = {w for w in self._long_words if w.endswith(word) or w.startswith(word)}
         return frozenset(found)
+
+    def in_section(self, t: object) -> int:
+        """Items in a category that token `t` (a parse.Tok) names by a word or its group."""
+        mask = 0
+        words = set(t.words)  # type: ignore[attr-defined]
+        if t.payload is not None:  # type: ignore[attr-defined]
+            words |= SYN_GROUPS.get(str(t.payload), frozenset())  # type: ignore[attr-defined]
+        for w in words:
+            for f in forms(w):
+                mask |= self.sections.get(f, 0)
+        return mask
 
     def items_for_words(self, words: frozenset[str]) -> int:
         """Union bitset of items mentioning any of `words`."""
@@ -248,9 +267,20 @@ def build_index(menu: Menu) -> MenuIndex:
             if w not in naming and w not in leading and set(forms(part)) & set(sections):
                 continue
             vocab[part] = vocab.get(part, 0) | vocab[w]
-    for w in list(vocab):
-        for f in forms(w)[1:]:
-            vocab[f] = vocab.get(f, 0) | vocab[w]
+    named_vocab: dict[str, int] = {}
+    for i, item in enumerate(items):
+        tags = " ".join(t.replace("-", " ") for t in item.tags)
+        # (and the word a description opens with: "Glasnudlar med grönsaker" are noodles)
+        for w in [
+            *tokenize(f"{item.name} {item.category} {tags}"),
+            *tokenize(item.description)[:1],
+        ]:
+            for part in (w, *compounds.get(w, ())):
+                named_vocab[part] = named_vocab.get(part, 0) | 1 << i
+    for table in (vocab, named_vocab):
+        for w in list(table):
+            for f in forms(w)[1:]:
+                table[f] = table.get(f, 0) | table[w]
     # Section words name no single dish: "Sushi platter" is named by "platter", not "sushi".
     section_words = set(sections)
     key_plain = [[w for w in k if not set(forms(w)) & section_words] for k in key_words]
@@ -276,16 +306,23 @@ def build_index(menu: Menu) -> MenuIndex:
                 mask &= ~(1 << i)
         by_diet[diet] = mask
     written = set(typo_words)  # the menu's words as written (plural-s stems), not their stems
-    by_group = {}
+    by_group: dict[str, int] = {}
+    named_group: dict[str, int] = {}
     for canon, members in SYN_GROUPS.items():
-        mask = 0
-        for w in members:
-            if len(w) <= 3 and w not in written:
-                continue  # "pud" calls the dessert group; it is no stem of "pudding" here
+        for table, groups in ((vocab, by_group), (named_vocab, named_group)):
+            mask = 0
+            for w in members:
+                if len(w) <= 3 and w not in written:
+                    continue  # "pud" calls the dessert group; it is no stem of "pudding" here
+                for f in forms(w):
+                    if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
+                        mask |= table.get(f, 0)
+            groups[canon] = mask
+    mixed = 0
+    for canon in _MIXED_GROUPS:
+        for w in SYN_GROUPS.get(canon, ()):
             for f in forms(w):
-                if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
-                    mask |= vocab.get(f, 0)
-        by_group[canon] = mask
+                mixed |= sections.get(f, 0)
     vocab_by_len: dict[int, list[str]] = {}
     # Plurals as the menu writes them are typo candidates too ("tibbs" is a typo of "Tibs",
     # whose stem "tib" is too short to compare with); a match stands for the stem.
@@ -307,6 +344,9 @@ def build_index(menu: Menu) -> MenuIndex:
         by_diet=by_diet,
         vocab=vocab,
         by_group=by_group,
+        named_vocab=named_vocab,
+        named_group=named_group,
+        mixed_sections=mixed,
         names=name_vocab,
         sections=sections,
         name_seqs=name_seqs,

@@ -336,7 +336,9 @@ class Turn:
         else:
             dropped_all = False
             names = r.withdrawn_names(
-                [d for d in DIET_TAGS if d in diets], [c for c in ALLERGENS if c in codes], self.lang
+                [d for d in DIET_TAGS if d in diets],
+                [c for c in ALLERGENS if c in codes],
+                self.lang,
             )
             ctx.diets = [d for d in ctx.diets if d not in diets]
             ctx.excluded = [c for c in ctx.excluded if c not in codes]

@@ -32,8 +32,17 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
         if not mask and not (t.word in SPECIFIC or set(forms(t.raw.lower())) & SPECIFIC):
             for code in t.payload:  # type: ignore[union-attr]
                 mask |= index.by_code.get(code, 0)
-    elif t.payload is not None:
-        mask |= index.by_group.get(str(t.payload), 0)
+    else:
+        named = 0
+        for w in t.words:
+            named |= index.named_vocab.get(w, 0)
+        if t.payload is not None:
+            mask |= index.by_group.get(str(t.payload), 0)
+            named |= index.named_group.get(str(t.payload), 0)
+        # "salads?" is the Salads section and dishes named so, not every dish "served with
+        # salad"; a word that names no section still finds descriptions ("anything with lamb")
+        if named & index.in_section(t):
+            mask &= named | index.mixed_sections
     return mask
 
 
