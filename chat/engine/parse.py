@@ -216,21 +216,24 @@ def _lexicon_head(word: str) -> str | None:
 
 
 def tokens(index: MenuIndex, message: str) -> list[Tok]:
-    """Classify the message's tokens, merging known two-word phrases first."""
+    """Classify the message's tokens, merging known three- and two-word phrases first
+    ("new years eve" before "new years")."""
     pairs = tokenize_pairs(message)
     out: list[Tok] = []
     i = 0
     while i < len(pairs):
-        if i + 1 < len(pairs):
-            phrase = f"{pairs[i][1]} {pairs[i + 1][1]}"
-            entry = BIGRAMS.get(phrase)
-            if entry is not None:
-                raw = f"{pairs[i][0]} {pairs[i + 1][0]}"
-                out.append(Tok(raw, phrase, entry.kind, entry.payload))
-                i += 2
-                continue
-        out.append(_classify(index, *pairs[i]))
-        i += 1
+        for n in (3, 2):
+            if i + n <= len(pairs):
+                phrase = " ".join(p[1] for p in pairs[i : i + n])
+                entry = BIGRAMS.get(phrase)
+                if entry is not None:
+                    raw = " ".join(p[0] for p in pairs[i : i + n])
+                    out.append(Tok(raw, phrase, entry.kind, entry.payload))
+                    i += n
+                    break
+        else:
+            out.append(_classify(index, *pairs[i]))
+            i += 1
     return out
 
 
