@@ -17,6 +17,7 @@ from .lexicon import (
     BASE_STOP,
     CONFLICTS,
     DIET_TAGS,
+    EXACT,
     SYN_GROUPS,
     UNIGRAMS,
     forms,
@@ -30,7 +31,7 @@ from .model import Menu, MenuItem, RestaurantInfo
 
 # Synonym groups naming sections that hold every kind of dish: a kids' pad thai "with rice
 # noodles" is one of the noodles.
-_MIXED_GROUPS = ("kid", "lunch", "breakfast")
+_MIXED_GROUPS = ("kid", "breakfast")
 # Lexicon kinds whose words are never menu "key" words when naming a dish.
 _NOT_KEY_KINDS = frozenset({"stop", "frame", "q", "detq", "allq", "priceq", "join", "cur"})
 
@@ -52,7 +53,7 @@ class MenuIndex:
     # word asks for the section, not every dish "served with salad" (match.term_mask).
     named_vocab: dict[str, int]
     named_group: dict[str, int]
-    mixed_sections: int  # items in sections of every kind of dish (kids, lunch, brunch)
+    mixed_sections: int  # items in sections of every kind of dish (kids, breakfast)
     names: dict[str, int]  # stemmed name word -> items whose name contains it
     sections: dict[str, int]  # word form of a category name -> items in that category
     name_seqs: list[tuple[frozenset[str], ...]]  # per item: forms of each name word, in order
@@ -314,7 +315,7 @@ def build_index(menu: Menu) -> MenuIndex:
             for w in members:
                 if len(w) <= 3 and w not in written:
                     continue  # "pud" calls the dessert group; it is no stem of "pudding" here
-                for f in forms(w):
+                for f in (w,) if w in EXACT else forms(w):
                     if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
                         mask |= table.get(f, 0)
             groups[canon] = mask

@@ -238,6 +238,9 @@ for _group in SYN_SPECS:
 # Allergen words that name one kind within their allergen ("salmon" is fish, "cashew" tree nuts):
 # searched for, they match menu text only, never every dish with the allergen (match.term_mask).
 SPECIFIC: frozenset[str] = frozenset(f for w in _words(_EXT["specific"]) for f in forms(w))
+# Words matched as written, never by their Snowball stem: "kryddig" (spicy) shares "krydd" with
+# "kryddad" (seasoned).
+EXACT: frozenset[str] = frozenset(_words(_EXT["exact"]))
 # The same food in English and Swedish ("walnuts" finds the menu's "valnötter"): stem -> the
 # other words of its pair (parse._classify widens an allergen word's menu words with them).
 PAIRS: dict[str, tuple[str, ...]] = {
