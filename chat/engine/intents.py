@@ -10,7 +10,16 @@ from . import replies as r
 from .conversation import Context
 from .index import MenuIndex, prepare
 from .language import locale_of, reply_language
-from .lexicon import ALLERGEN, ALLERGENS, ALWAYS, CONFLICTS, DIET_TAGS, STATEMENT_WORDS
+from .lexicon import (
+    ALLERGEN,
+    ALLERGENS,
+    ALWAYS,
+    BOOKED,
+    BOOKING,
+    CONFLICTS,
+    DIET_TAGS,
+    STATEMENT_WORDS,
+)
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
 from .parse import Query, parse
@@ -168,7 +177,7 @@ class Turn:
             return self.search(q)
         if not (q.diets or q.excluded or q.max_price is not None or q.min_price is not None):
             for t in q.toks:
-                if t.kind in _FACTS:
+                if t.kind in _FACTS and not (t.word in BOOKING and _books_else(q)):
                     value = getattr(index.restaurant, _FACTS[t.kind]).strip()
                     text = (
                         r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
@@ -612,6 +621,11 @@ class Turn:
 def _states(q: Query) -> bool:
     """Does the message speak of someone at the table (I, my son, vi …)?"""
     return any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split())
+
+
+def _books_else(q: Query) -> bool:
+    """ "book me an uber", "boka en taxi": a booking of something the restaurant does not do."""
+    return any(t.word not in BOOKED for t in q.unknown_terms)
 
 
 def _asked_besides(q: Query, via: int) -> list[str]:

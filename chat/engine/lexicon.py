@@ -238,6 +238,10 @@ for _group in SYN_SPECS:
 # Allergen words that name one kind within their allergen ("salmon" is fish, "cashew" tree nuts):
 # searched for, they match menu text only, never every dish with the allergen (match.term_mask).
 SPECIFIC: frozenset[str] = frozenset(f for w in _words(_EXT["specific"]) for f in forms(w))
+# Words that make a booking a phone question ("can I book a table?"), unless what is booked is
+# a word the menu and lexicon do not know ("book me an uber").
+BOOKING: frozenset[str] = frozenset(_words(_EXT["booking"]))
+BOOKED: frozenset[str] = frozenset(_words(_EXT["booked"]))  # what a table booking names
 # Words matched as written, never by their Snowball stem: "kryddig" (spicy) shares "krydd" with
 # "kryddad" (seasoned).
 EXACT: frozenset[str] = frozenset(_words(_EXT["exact"]))
