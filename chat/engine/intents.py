@@ -17,6 +17,7 @@ from .lexicon import (
     BOOKED,
     BOOKING,
     CONFLICTS,
+    DIET,
     DIET_TAGS,
     STATEMENT_WORDS,
 )
@@ -217,7 +218,15 @@ class Turn:
                 # the word finds more dishes: a search
                 return None
         constrained = bool(q.diets or q.excluded) and not kinds & {"q", "allq"}
-        if constrained and ((len(items) > 1 and not q.named) or (q.named and "frame" in kinds)):
+        names = set().union(*(index.name_words[i] for i in items))
+        # "vegan takoyaki", "finns det vegansk baklava": a diet said of the dish's name asks
+        # for such a version of it, a search
+        adjectival = any(
+            a.kind == DIET and (b.words | {b.word}) & names for a, b in zip(q.toks, q.toks[1:])
+        )
+        if constrained and (
+            (len(items) > 1 and not q.named) or (q.named and "frame" in kinds) or adjectival
+        ):
             # "any gf naan?", "pad thai options for a peanut allergy": a search, the dish's
             # words read as filters again
             return self.search(parse(index, self.message, names=False))
@@ -225,7 +234,6 @@ class Turn:
             return self.about(q, items, "allergen_check")
         if "priceq" in kinds and q.sort is None:
             return self.about(q, items, "price_check")
-        names = set().union(*(index.name_words[i] for i in items))
         props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
         if props and "q" in kinds and q.sort is None:
             q.terms = props  # "is the tonkotsu ramen spicy?"
