@@ -64,6 +64,7 @@ class MenuIndex:
     name_counts: list[int]  # per item: how many distinct words its name has
     key_counts: list[int]  # per item: how many distinctive (key) words its name has
     name_specific: list[tuple[frozenset[str], ...]]  # per item: non-section name words (forms)
+    name_diets: list[frozenset[str]]  # per item: diet tags its name says ("Vegansk Köfte")
     ids: tuple[int, ...] = ()  # item ids in menu order
     name_tokens: frozenset[str] = frozenset()  # words of dish names, neutral for the language
     position: dict[int, int] = field(default_factory=dict)  # item id -> index
@@ -346,6 +347,14 @@ def build_index(menu: Menu) -> MenuIndex:
         vocab=vocab,
         by_group=by_group,
         named_vocab=named_vocab,
+        name_diets=[
+            frozenset(
+                str(e.payload)
+                for w in tokenize(item.name)
+                if (e := lookup(w)) is not None and e.kind == "diet"
+            )
+            for item in items
+        ],
         named_group=named_group,
         mixed_sections=mixed,
         names=name_vocab,

@@ -23,7 +23,7 @@ from .lexicon import (
 )
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
-from .parse import Query, parse
+from .parse import ASKING, Query, parse
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ class Turn:
         names = set().union(*(index.name_words[i] for i in items))
         # "vegan takoyaki", "finns det vegansk baklava": a diet said of the dish's name asks
         # for such a version of it, a search
-        adjectival = any(
+        adjectival = q.toks[0].raw not in ASKING and any(
             a.kind == DIET and (b.words | {b.word}) & names for a, b in zip(q.toks, q.toks[1:])
         )
         if constrained and (

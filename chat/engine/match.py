@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, SPECIFIC, forms
+from .lexicon import ALLERGEN, DIET, SPECIFIC, forms
 from .parse import Query, Tok
 
 
@@ -188,6 +188,11 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
         return _by_determiner(index, q)
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
+    # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
+    # diet the diner said
+    said_diets = {a.payload for a, b in zip(q.toks, q.toks[1:]) if a.kind == DIET and b.words}
+    if len(items) > 1 and said_diets:
+        items = [i for i in items if said_diets & index.name_diets[i]] or items
     # The dishes with no distinctive name word left unsaid: "margherita" is the Pizza
     # Margherita (and a Gluten-Free Margherita), not the Pizza Margherita Bufala.
     said = [t.words | {t.word} for t in content]

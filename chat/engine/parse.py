@@ -44,7 +44,7 @@ _POSSESSIVES = frozenset({"my", "mitt", "min", "mina", "our", "vår", "vårt", "
 NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
 JOIN = frozenset({"join", "or"})
 # First words of a question: "is the octopus ok?" asks, "tree nuts are fine" tells.
-_ASKING = frozenset({"is", "are", "am", "does", "do", "can", "could", "will", "would", "är", "kan"})
+ASKING = frozenset({"is", "are", "am", "does", "do", "can", "could", "will", "would", "är", "kan"})
 _ONLY = frozenset({"only", "just", "bara"})  # "but" words that restate ("actually only peanuts")
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
@@ -393,7 +393,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             while j >= 0 and (toks[j].kind in SKIP or toks[j].kind in JOIN):
                 j -= 1
             before = j
-            asking = bool(toks) and toks[0].raw in _ASKING  # "is the octopus ok?"
+            asking = bool(toks) and toks[0].raw in ASKING  # "is the octopus ok?"
             while j >= 0 and toks[j].kind in (ALLERGEN, *JOIN) and j not in consumed:
                 if toks[j].kind == ALLERGEN and not asking:
                     q.allowed.extend(c for c in toks[j].payload if c not in q.allowed)  # type: ignore[union-attr]
