@@ -415,6 +415,12 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 denied_cue.add(nxt)  # "isn't allergic to", "inte allergisk mot"
                 scope = "deny"
                 q.denied = True
+                continue
+            if nxt is not None and toks[nxt].kind == "okeat":
+                denied_cue.add(nxt)  # "som inte tål nötter", "can't eat": still a "no"
+                nxt = next((j for j in range(nxt + 1, len(toks)) if toks[j].kind not in SKIP), None)
+            if (nxt is None or toks[nxt].word == ",") and apply_back(i, free=False):
+                scope = None  # "det är mjölk hon inte tål", "dairy she can't have"
             else:
                 scope = "open"
         elif k in JOIN:
