@@ -446,7 +446,15 @@ class Turn:
         ids = bits(mask)
         phrase = r.describe(q, diets, excluded, self.earlier, self.cur, lang)
         lines = list(head)
-        if not ids:
+        gone = []
+        sections = any(index.in_section(t) for g in q.terms for t in g)
+        if not ids and q.terms and q.sort is None and not (narrowing or sections):
+            # "octopus?", "har ni ostron": the dish the words find is sold out today (a
+            # section asked for, "efterrätter?", found nothing that fits)
+            gone = bits(select(index, q, diets=diets, excluded=excluded, sold_out=True).mask)
+        if gone and len(gone) <= r.MAX_LISTED:
+            lines += [r.tpl(lang, "gone", name=index.items[i].name) for i in gone]
+        elif not ids:
             lines.append(r.tpl(lang, "none", q=phrase or r.tpl(lang, "everything")))
         elif q.sort is not None:
             lines.append(r.tpl(lang, q.sort, q=" " + phrase if phrase else ""))
@@ -471,7 +479,8 @@ class Turn:
         ctx.focus = ids if len(ids) == 1 else []
         ctx.topic = intent
         remind = bool(excluded or diets or q.asked)
-        return self.done(lines, ids, intent, remind=remind, suggest=not ids, answered=bool(ids))
+        answered = bool(ids or gone)
+        return self.done(lines, ids, intent, remind=remind, suggest=not ids, answered=answered)
 
     # --- one dish ---------------------------------------------------------------------------
 

@@ -74,10 +74,13 @@ def select(
     diets: list[str],
     excluded: list[str],
     within: int | None = None,
+    sold_out: bool = False,
 ) -> Selection:
     """Apply `diets`, `excluded` and the words and prices of `q`; unavailable items never
-    survive. `within` limits the result to a bitset (the last list, for "which of those")."""
-    mask = index.available if within is None else index.available & within
+    survive (with `sold_out`, only they do: "octopus?" when the pulpo is sold out). `within`
+    limits the result to a bitset (the last list, for "which of those")."""
+    pool = ((1 << len(index.items)) - 1) & ~index.available if sold_out else index.available
+    mask = pool if within is None else pool & within
     for group in q.terms:
         alternatives = 0
         for t in group:
