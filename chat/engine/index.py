@@ -18,6 +18,7 @@ from .lexicon import (
     CONFLICTS,
     DIET_TAGS,
     EXACT,
+    SYN_EN,
     SYN_GROUPS,
     UNIGRAMS,
     forms,
@@ -310,7 +311,10 @@ def build_index(menu: Menu) -> MenuIndex:
     written = set(typo_words)  # the menu's words as written (plural-s stems), not their stems
     by_group: dict[str, int] = {}
     named_group: dict[str, int] = {}
+    english = not _swedish(menu)
     for canon, members in SYN_GROUPS.items():
+        if english:
+            members = members | SYN_EN.get(canon, frozenset())
         for table, groups in ((vocab, by_group), (named_vocab, named_group)):
             mask = 0
             for w in members:
