@@ -420,6 +420,7 @@ class Turn:
                 q.neg_terms = [*before.neg_terms, *q.neg_terms]
             if q.max_price is None and q.min_price is None:
                 q.max_price, q.min_price = before.max_price, before.min_price
+                q.below = before.below
         ctx.add(diets=q.diets, excluded=q.excluded)
         diets, excluded = ctx.diets, ctx.excluded
         sel = select(index, q, diets=diets, excluded=excluded)

@@ -240,9 +240,9 @@ for _group in SYN_SPECS:
 SPECIFIC: frozenset[str] = frozenset(f for w in _words(_EXT["specific"]) for f in forms(w))
 # Synonym-group members on menus that are not Swedish only: a UK "Puddings" section holds the
 # desserts, a Swedish "Laxpudding" is a main (index.build_index).
-SYN_EN: dict[str, frozenset[str]] = {
-    (ws := _words(g))[0]: frozenset(ws) for g in _EXT["syn_en"]
-}
+SYN_EN: dict[str, frozenset[str]] = {(ws := _words(g))[0]: frozenset(ws) for g in _EXT["syn_en"]}
+# Price limits that leave the limit out ("under £6" is not £6.00); "max", "up to", "högst" keep it.
+STRICT_MAX: frozenset[str] = frozenset(_words(_EXT["strict"]))
 # Words that make a booking a phone question ("can I book a table?"), unless what is booked is
 # a word the menu and lexicon do not know ("book me an uber").
 BOOKING: frozenset[str] = frozenset(_words(_EXT["booking"]))

@@ -93,9 +93,10 @@ def select(
     if q.max_price is not None or q.min_price is not None:
         for i in bits(mask):
             price = index.items[i].price
-            if (q.max_price is not None and price > q.max_price) or (
-                q.min_price is not None and price < q.min_price
-            ):
+            if (
+                q.max_price is not None
+                and (price > q.max_price or q.below and price == q.max_price)
+            ) or (q.min_price is not None and price < q.min_price):
                 mask &= ~(1 << i)
     for diet in diets:
         mask &= index.by_diet.get(diet, 0)

@@ -21,6 +21,7 @@ from .lexicon import (
     ORD,
     PAIRS,
     PRONOUNS,
+    STRICT_MAX,
     TERM,
     UNIGRAMS,
     forms,
@@ -76,6 +77,7 @@ class Query:
     neg_terms: list[Tok] = field(default_factory=list)  # excluded non-allergen words
     unknown: list[Tok] = field(default_factory=list)
     max_price: Decimal | None = None
+    below: bool = False  # max_price itself is left out ("under 6")
     min_price: Decimal | None = None
     sort: str | None = None  # "cheap" | "dear"
     kinds: set[str] = field(default_factory=set)  # every kind seen
@@ -470,6 +472,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             if value is not None:
                 if t.kind == "max":
                     q.max_price = value
+                    q.below = t.word in STRICT_MAX
                 else:
                     q.min_price = value
         elif t.kind == "between":

@@ -200,11 +200,15 @@ def test_prices_are_shown_in_the_restaurant_currency(
     assert expected in answer(m, message, locale).reply
 
 
-def test_price_limits_are_inclusive() -> None:
+def test_under_leaves_the_limit_out_and_max_keeps_it() -> None:
+    # Three conformance writers read "under £6" as leaving out a £6.00 dish; "max" keeps it.
     m = menu(item(1, "A", "gluten", price="10"), item(2, "B", "gluten", price="10.50"))
-    assert answer(m, "under 10").item_ids == (1,)
+    assert answer(m, "under 10").item_ids == ()
+    assert answer(m, "under 10.5").item_ids == (1,)
+    assert answer(m, "max 10").item_ids == (1,)
+    assert answer(m, "högst 10 kr").item_ids == (1,)
     assert answer(m, "over 10.5").item_ids == (2,)
-    assert answer(m, "less than 10,50 euros").item_ids == (1, 2)
+    assert answer(m, "less than 10,50 euros").item_ids == (1,)
 
 
 def test_empty_restaurant_facts_are_admitted_honestly() -> None:
