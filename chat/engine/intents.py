@@ -330,7 +330,8 @@ class Turn:
             codes = set(q.withdrawn) | (set(q.allowed) & set(ctx.excluded))
             if q.only:
                 codes |= set(ctx.excluded) - set(q.only)
-            added = [*q.excluded, *q.only]
+            # "bara sesam han inte tål, inte mjölk": with "only", a standing one named again goes
+            added = [*q.only, *(c for c in q.excluded if not q.only or c not in ctx.excluded)]
         elif q.denied and not q.withdrawn:
             codes = set(ctx.excluded)  # "actually no allergy": every exclusion goes
         elif not q.withdrawn:
