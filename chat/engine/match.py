@@ -195,8 +195,11 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
     # diet the diner said
     said_diets = {a.payload for a, b in zip(q.toks, q.toks[1:]) if a.kind == DIET and b.words}
+    by_diet = False
     if len(items) > 1 and said_diets:
-        items = [i for i in items if said_diets & index.name_diets[i]] or items
+        narrowed = [i for i in items if said_diets & index.name_diets[i]]
+        by_diet = bool(narrowed) and len(narrowed) < len(items)
+        items = narrowed or items
     # The dishes with no distinctive name word left unsaid: "margherita" is the Pizza
     # Margherita (and a Gluten-Free Margherita), not the Pizza Margherita Bufala.
     said = [t.words | {t.word} for t in content]
@@ -226,7 +229,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
-    return DishRefs(items, only, exact=exact, key_forms=frozenset(key_forms))
+    return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
 
 
 _DETERMINERS = frozenset({"the", "den", "det"})
