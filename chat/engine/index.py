@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -55,6 +56,7 @@ class MenuIndex:
     named_vocab: dict[str, int]
     named_group: dict[str, int]
     mixed_sections: int  # items in sections of every kind of dish (kids, breakfast)
+    group_sections: dict[str, int]  # synonym group canonical -> items in a section it names
     names: dict[str, int]  # stemmed name word -> items whose name contains it
     sections: dict[str, int]  # word form of a category name -> items in that category
     name_seqs: list[tuple[frozenset[str], ...]]  # per item: forms of each name word, in order
@@ -137,11 +139,8 @@ class MenuIndex:
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""
-        mask = 0
-        words = set(t.words)  # type: ignore[attr-defined]
-        if t.payload is not None:  # type: ignore[attr-defined]
-            words |= SYN_GROUPS.get(str(t.payload), frozenset())  # type: ignore[attr-defined]
-        for w in words:
+        mask = self.group_sections.get(str(t.payload), 0)  # type: ignore[attr-defined]
+        for w in t.words:  # type: ignore[attr-defined]
             for f in forms(w):
                 mask |= self.sections.get(f, 0)
         return mask
@@ -152,6 +151,13 @@ class MenuIndex:
         for w in words:
             mask |= self.vocab.get(w, 0)
         return mask
+
+
+def _or(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -361,6 +367,11 @@ def build_index(menu: Menu) -> MenuIndex:
         ],
         named_group=named_group,
         mixed_sections=mixed,
+        group_sections={
+            canon: mask
+            for canon, members in SYN_GROUPS.items()
+            if (mask := _or(sections.get(f, 0) for w in members for f in forms(w)))
+        },
         names=name_vocab,
         sections=sections,
         name_seqs=name_seqs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import datetime, timedelta
 
@@ -222,7 +223,7 @@ class Turn:
         # "vegan takoyaki", "finns det vegansk baklava": a diet said of the dish's name asks
         # for such a version of it, a search
         adjectival = q.toks[0].raw not in ASKING and any(
-            a.kind == DIET and (b.words | {b.word}) & names for a, b in zip(q.toks, q.toks[1:])
+            a.kind == DIET and (b.words | {b.word}) & names for a, b in itertools.pairwise(q.toks)
         )
         if constrained and (
             (len(items) > 1 and not q.named) or (q.named and "frame" in kinds) or adjectival

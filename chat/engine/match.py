@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
@@ -95,7 +96,7 @@ def select(
             price = index.items[i].price
             if (
                 q.max_price is not None
-                and (price > q.max_price or q.below and price == q.max_price)
+                and (price > q.max_price or (q.below and price == q.max_price))
             ) or (q.min_price is not None and price < q.min_price):
                 mask &= ~(1 << i)
     for diet in diets:
@@ -194,7 +195,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
     # diet the diner said
-    said_diets = {a.payload for a, b in zip(q.toks, q.toks[1:]) if a.kind == DIET and b.words}
+    said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
     by_diet = False
     if len(items) > 1 and said_diets:
         narrowed = [i for i in items if said_diets & index.name_diets[i]]
