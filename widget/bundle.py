@@ -28,6 +28,7 @@ import zopfli.gzip
 from django.conf import settings
 
 import chat.engine
+from chat.engine.lexicon import FUZZY_KINDS, SYN_SPECS, _merged, stem
 
 SOURCE_DIR = Path(__file__).with_name("src")
 LOADER_SOURCE = SOURCE_DIR / "loader.js"
@@ -60,14 +61,17 @@ PROJECTION_ORDER = (
     "allergen",
     "always",
     "kinds",
+    "kinds_v2",
     "syn",
-    "ext",
+    "ordinals",
+    "pron",
     "labels",
     "money",
     "lang",
     "t",
 )
-# The v2 word tables (lexicon.json "ext") the local engine reads.
+# The v2 word tables (lexicon.json "ext") the local engine reads: merged into the base tables
+# here, once, as lexicon.py merges them (the panel ships no "ext").
 EXT_TABLES = ("allergen", "diet", "kinds", "syn", "ordinals", "pron")
 
 
@@ -108,6 +112,52 @@ def language_words(ext: dict) -> dict[str, str]:
     return {**words, "suffix_sv": " ".join(suffixes)}
 
 
+def _key(word: str) -> str:
+    """A table word as lexicon.py's ``_words`` reads it: "_" joins a phrase, each part stemmed."""
+    return " ".join(stem(part) for part in word.split("_"))
+
+
+def _unique(spec: str, seen: set[str]) -> str:
+    """``spec`` without the words whose lookup key is in ``seen`` (adding the rest to it)."""
+    kept = []
+    for word in spec.split():
+        if _key(word) not in seen:
+            seen.add(_key(word))
+            kept.append(word)
+    return " ".join(kept)
+
+
+def merged_word_tables(lexicon: dict) -> dict:
+    """The word tables as lexicon.py's ``_build`` reads them, merged once: v2 words appended to
+    the base list of the same key (``_merged``), synonym groups as ``SYN_SPECS``, and every word
+    that can never win left out: earlier tables win (allergen, always, diet, then the kinds), so a
+    kinds word already in one of them, or listed twice, is dead weight. Allergen and diet words
+    are only deduplicated within their own code (an allergen word collects every code)."""
+    ext = lexicon["ext"]
+    allergen = {
+        c: _unique(spec, set()) for c, spec in _merged(lexicon["allergen"], ext["allergen"]).items()
+    }
+    diet = {d: _unique(spec, set()) for d, spec in _merged(lexicon["diet"], ext["diet"]).items()}
+    earlier = (allergen, lexicon["always"], diet)
+    seen = {_key(w) for table in earlier for spec in table.values() for w in spec.split()}
+    # Each kinds word keeps the kind it has in lexicon.py (base kinds first, then the v2 kinds, in
+    # file order: "dem" is a v2 "those" word before it is a v2 "stop" word), then the lists merge.
+    # The v2 words of typo-matched kinds stay apart and come after all the kinds ("kinds_v2"):
+    # fuzzy ties go to the earliest word, so their place in the table order is behaviour.
+    base = {k: _unique(spec, seen) for k, spec in lexicon["kinds"].items()}
+    v2 = {k: _unique(spec, seen) for k, spec in ext["kinds"].items()}
+    kinds = _merged(base, {k: spec for k, spec in v2.items() if k not in FUZZY_KINDS})
+    return {
+        "allergen": allergen,
+        "diet": diet,
+        "kinds": {k: " ".join(spec.split()) for k, spec in kinds.items() if spec.strip()},
+        "kinds_v2": {k: spec for k, spec in v2.items() if k in FUZZY_KINDS and spec},
+        "syn": [_unique(group, set()) for group in SYN_SPECS],
+        "ordinals": ext["ordinals"],
+        "pron": ext["pron"],
+    }
+
+
 def local_lexicon() -> dict:
     """The part of ``chat/engine/lexicon.json`` the panel inlines: every v1 word table, the
     LOCAL_TEMPLATES and EXT_TEMPLATES in both languages, the v2 word tables in EXT_TABLES and the
@@ -125,8 +175,7 @@ def local_lexicon() -> dict:
         for loc, templates in lexicon["t"].items()
     }
     lexicon["lang"] = language_words(ext)
-    # The v2 words, merged in the engine as lexicon.py merges them (_merged, _syn_groups).
-    lexicon["ext"] = {key: ext.get(key, {}) for key in EXT_TABLES}
+    lexicon.update(merged_word_tables(lexicon))
     # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
     # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
     codes = lexicon.pop("allergens").split()

@@ -51,39 +51,25 @@ var nearest = (w, list) => {
   return found;
 };
 
-// lexicon.py's _merged: base word lists with the v2 words appended, key by key (base keys first).
-var merged = (base, ext) => {
-  var out = { ...base };
-  for (var k in ext) out[k] = k in out ? out[k] + ' ' + ext[k] : ext[k];
-  return out;
-};
-// lexicon.py's _syn_groups: v2 words join the base group with the same head.
-var synGroups = () => {
-  var groups = [...L.syn], heads = dict();
-  groups.forEach((g, i) => (heads[stem(g.split(' ')[0])] = i));
-  L.ext.syn.forEach((spec, head) => {
-    head = stem(spec.split(' ')[0]);
-    head in heads ? (groups[heads[head]] += ' ' + spec) : ((heads[head] = groups.length), groups.push(spec));
-  });
-  return groups;
-};
-// Word tables, built as lexicon.py's _build: earlier tables win (allergen, always, diet, kinds in
-// file order: base, then v2; synonym groups); "_" joins a two-word phrase.
+// Word tables, built as lexicon.py's _build from the tables widget/bundle.py merged once (v2 words
+// appended, synonym groups as SYN_SPECS, words that can never win left out): earlier tables win
+// (allergen, always, diet, kinds, the v2 words of typo-matched kinds, ordinals, synonym groups);
+// "_" joins a two-word phrase.
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
 (() => {
   var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
   // The first entry for a word wins (an allergen word collects all its codes).
   var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
-  each(merged(L.allergen, L.ext.allergen), (w, k) => put(w, 'allergen', []).p.push(k));
+  each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
   each(L.always, (w, k) => put(w, 'always', [k]));
-  each(merged(L.diet, L.ext.diet), (w, k) => put(w, 'diet', k));
+  each(L.diet, (w, k) => put(w, 'diet', k));
   each(L.kinds, put);
-  each(L.ext.kinds, put);
-  each(L.ext.ordinals, (w, pos) => put(w, 'ord', +pos));
-  synGroups().forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
+  each(L.kinds_v2, put);
+  each(L.ordinals, (w, pos) => put(w, 'ord', +pos));
+  L.syn.forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
-var PRONOUNS = new Set(split(L.ext.pron));
+var PRONOUNS = new Set(split(L.pron));
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always diet term pre both cheap dear max min').includes(UNIGRAMS[w].k));
 
