@@ -28,7 +28,10 @@ import zopfli.gzip
 from django.conf import settings
 
 import chat.engine
+from chat.engine.conversation import MAX_QUERY
 from chat.engine.lexicon import FUZZY_KINDS, SYN_SPECS, _merged, stem
+from chat.engine.parse import MAX_TOKENS
+from chat.engine.replies import MAX_LISTED
 
 SOURCE_DIR = Path(__file__).with_name("src")
 LOADER_SOURCE = SOURCE_DIR / "loader.js"
@@ -52,23 +55,25 @@ LOCAL_TEMPLATES = frozenset(
     | {"undeclared_all", "allfree", "conflict", "marked", "prop_yes", "prop_no"}
 )
 # From the v2 templates (lexicon.json "ext.t"): the line that names standing constraints.
-EXT_TEMPLATES = frozenset({"standing"})
-PROJECTION_ORDER = (
+EXT_TEMPLATES = frozenset({"standing", "forgot", "forgot_all"})
+PROJECTION_ORDER = (  # the order changes nothing but the gzipped size (measured)
+    "syn",
     "conflict",
     "diet",
     "diets",
-    "free",
     "allergen",
+    "lang",
     "always",
     "kinds",
-    "kinds_v2",
-    "syn",
+    "statement",
     "ordinals",
     "pron",
-    "labels",
-    "money",
-    "lang",
     "t",
+    "money",
+    "free",
+    "kinds_v2",
+    "labels",
+    "limits",
 )
 # The v2 word tables (lexicon.json "ext") the local engine reads: merged into the base tables
 # here, once, as lexicon.py merges them (the panel ships no "ext").
@@ -155,7 +160,52 @@ def merged_word_tables(lexicon: dict) -> dict:
         "syn": [_unique(group, set()) for group in SYN_SPECS],
         "ordinals": ext["ordinals"],
         "pron": ext["pron"],
+        "statement": ext["statement"],
     }
+
+
+# ext.lang's and ext.statement's words that a word table already holds are marked there
+# instead of listed twice: list (a key of the projection, "lang.en" a key of its "lang") -> mark.
+MARKS = {"en": "+", "sv": "*", "statement": "!"}
+_MARKED_TABLES = ("allergen", "diet", "kinds", "kinds_v2")
+
+
+def _strip_marks(word: str) -> str:
+    return word.rstrip("".join(MARKS.values()))
+
+
+def mark_language_words(local: dict) -> None:
+    """Move each ``lang`` (and ``statement``) word that a word table holds (as written, not a
+    phrase) into that table as a mark on its first occurrence ("the+" English, "och*" Swedish,
+    "my!" a statement word): the panel reads the marks, so the same words count, carried once."""
+    for name, mark in MARKS.items():
+        table, key = (local, name) if name == "statement" else (local["lang"], name)
+        table[key] = " ".join(w for w in table[key].split() if not _mark_first(local, w, mark))
+
+
+def _mark_first(local: dict, word: str, mark: str) -> bool:
+    specs = [(table, key) for table in _MARKED_TABLES for key in local[table]]
+    specs += [("syn", n) for n in range(len(local["syn"]))]
+    for table, key in specs:
+        parts = local[table][key].split()
+        for n, part in enumerate(parts):
+            if _strip_marks(part) == word:
+                parts[n] += mark
+                local[table][key] = " ".join(parts)
+                return True
+    return False
+
+
+def language_words_of(local: dict) -> dict[str, set[str]]:
+    """The words that mark each language (and a statement) in the projection: its ``lang`` lists
+    (``statement``) and the marks."""
+    out = {n: set((local if n == "statement" else local["lang"])[n].split()) for n in MARKS}
+    tables = [*(s for t in _MARKED_TABLES for s in local[t].values()), *local["syn"]]
+    for part in " ".join(tables).split():
+        for loc, mark in MARKS.items():
+            if mark in part:
+                out[loc].add(_strip_marks(part))
+    return out
 
 
 def local_lexicon() -> dict:
@@ -176,6 +226,12 @@ def local_lexicon() -> dict:
     }
     lexicon["lang"] = language_words(ext)
     lexicon.update(merged_word_tables(lexicon))
+    # The engine's own limits (Python constants, so the JS port cannot drift from them).
+    lexicon["limits"] = {"listed": MAX_LISTED, "tokens": MAX_TOKENS, "query": MAX_QUERY}
+    words = json.dumps([lexicon[t] for t in (*_MARKED_TABLES, "syn", "lang", "statement")])
+    if any(m in words for m in MARKS.values()):
+        raise RuntimeError("lexicon.json: a word holds a language mark character")
+    mark_language_words(lexicon)
     # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
     # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
     codes = lexicon.pop("allergens").split()

@@ -19,8 +19,10 @@ from widget.bundle import (
     LOCAL_TEMPLATES,
     PANEL_BUDGET,
     PANEL_NAME,
+    _strip_marks,
     build_widget,
     current_widget,
+    language_words_of,
     local_lexicon,
 )
 
@@ -65,6 +67,8 @@ def test_loader_holds_no_engine_no_storage_and_no_api_call():
 def _strings(value):
     if isinstance(value, str):
         yield value
+    elif isinstance(value, int):
+        return
     elif isinstance(value, dict):
         for v in value.values():
             yield from _strings(v)
@@ -96,7 +100,7 @@ def _tables_as_the_panel_builds_them(local: dict) -> tuple[dict, dict]:
     bi: dict = {}
 
     def key(word):
-        return " ".join(stem(p) for p in word.split("_"))
+        return " ".join(stem(p) for p in _strip_marks(word).split("_"))
 
     def put(word, kind, payload):
         return (bi if "_" in word else uni).setdefault(key(word), [kind, payload])
@@ -148,13 +152,16 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
     # to the server), never edited; the language words are ext.lang's.
     unmerged = ("conflict", "diets", "free", "always", "labels", "money")
     assert {k: local[k] for k in unmerged} == {k: lexicon[k] for k in unmerged}
-    assert not set(local) - {*unmerged, "t", "lang", *EXT_TABLES, "kinds_v2"}
-    # The Swedish words language.py recognises by their letters or suffix anyway are left out.
+    assert not set(local) - {*unmerged, "t", "lang", *EXT_TABLES, "kinds_v2", "statement", "limits"}
+    # The language and statement words: listed, or marked where a word table holds them; the
+    # Swedish words language.py recognises by their letters or suffix anyway are left out.
     from chat.engine.language import detect
 
-    assert local["lang"]["en"] == lexicon["ext"]["lang"]["en"]
+    marking = language_words_of(local)
+    assert marking["en"] == set(lexicon["ext"]["lang"]["en"].split())
+    assert marking["statement"] == set(lexicon["ext"]["statement"].split())
     assert local["lang"]["suffix_sv"] == lexicon["ext"]["lang_suffix_sv"]
-    kept = set(local["lang"]["sv"].split())
+    kept = marking["sv"]
     assert kept <= set(lexicon["ext"]["lang"]["sv"].split())
     for word in set(lexicon["ext"]["lang"]["sv"].split()) - kept:
         assert detect(word) == "sv" or word in lexicon["ext"]["lang"]["en"].split()
