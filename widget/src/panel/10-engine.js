@@ -269,8 +269,9 @@ var engine = (menu) => {
     return toks;
   };
 
-  // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), allowed
-  // and denied allergies, terms, prices, the sort.
+  // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), denied
+  // allergies, terms, prices, the sort. (Not yet ported, for bytes: the "allow" scope, "i can eat
+  // dairy", and the "but"/"fine" words, "peanuts but tree nuts are fine".)
   var parse = (message) => {
     var toks = tokens(message), consumed = new Set(), dietSet = new Set(), excl = new Set(), deniedCue = new Set();
     var q = { toks, consumed, terms: [], neg: [], unknown: [], lim: {} };
@@ -306,10 +307,10 @@ var engine = (menu) => {
     };
     // The scope states: null, "open" (after "without"/"allergic to"), "after" (an excluded word),
     // "joined" (then "and"/"or"), "gap" (a joiner, then another word: "can't eat eggs or milk,
-    // any starters?" — only allergen words continue the list after the gap), "allow" ("i can eat
-    // dairy": no constraint) and "deny" ("my son isn't allergic to shellfish": withdrawn).
+    // any starters?" — only allergen words continue the list after the gap) and "deny" ("my son
+    // isn't allergic to shellfish": those words are no constraint).
     toks.forEach((t, i) => {
-      var k = t.k, j, held = scope == 'allow' || scope == 'deny', opened = scope == 'open' || scope == 'joined';
+      var k = t.k, j, held = scope == 'deny', opened = scope == 'open' || scope == 'joined';
       if (deniedCue.has(i)) return;
       if (SKIP.includes(k)) return scope == 'joined' && (scope = 'gap');
       if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
