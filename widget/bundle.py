@@ -155,7 +155,12 @@ def merged_word_tables(lexicon: dict) -> dict:
     return {
         "allergen": allergen,
         "diet": diet,
-        "kinds": {k: " ".join(spec.split()) for k, spec in kinds.items() if spec.strip()},
+        # Within a kind that is not typo-matched the order means nothing: sorted, it gzips better.
+        "kinds": {
+            k: " ".join(spec.split() if k in FUZZY_KINDS else sorted(spec.split()))
+            for k, spec in kinds.items()
+            if spec.strip()
+        },
         "kinds_v2": {k: spec for k, spec in v2.items() if k in FUZZY_KINDS and spec},
         "syn": [_unique(group, set()) for group in SYN_SPECS],
         "ordinals": ext["ordinals"],
@@ -180,7 +185,8 @@ def mark_language_words(local: dict) -> None:
     "my!" a statement word): the panel reads the marks, so the same words count, carried once."""
     for name, mark in MARKS.items():
         table, key = (local, name) if name == "statement" else (local["lang"], name)
-        table[key] = " ".join(w for w in table[key].split() if not _mark_first(local, w, mark))
+        kept = (w for w in table[key].split() if not _mark_first(local, w, mark))
+        table[key] = " ".join(sorted(kept))  # sets of words: sorted, they gzip better
 
 
 def _mark_first(local: dict, word: str, mark: str) -> bool:

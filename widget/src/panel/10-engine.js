@@ -14,14 +14,14 @@ var LANG = 'en', T = L.t.en;
 var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
-var INTENTS = split('greeting thanks help search cheapest most_expensive allergen_check price_check dish_details hours address phone unknown');
 var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
 // parse.py's SKIP: kinds that carry no constraint, skipped when scoping "without …" / "… free".
 var SKIP = split('stop frame cur allq detq q priceq forget reset those shift now today tomorrow late week ord');
 // Swedish definite endings (Snowball's Swedish step 1 has them among its suffixes).
 var DEFINITE = split('erna arna orna na en et n t');
-// Kinds whose words never name a dish (cue and frame words).
-var FILLER = split('stop frame cur allq detq q priceq join');
+// Kinds whose words never name a dish: parse.py's first seven SKIP kinds (cue and frame words)
+// and joiners.
+var FILLER = SKIP.slice(0, 7).concat('join');
 // intents.py's _LIST_INTENTS.
 var LIST_INTENTS = split('search cheapest most_expensive');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
@@ -119,7 +119,6 @@ var replyLanguage = (message, hint, previous, restaurant) => detect(message) || 
 // replies.py: templates, money, lists.
 // tpl(key, {name: value, …}) fills named slots; tpl(key, value) fills a template's one slot.
 var tpl = (key, v) => (typeof v == 'object' ? Object.keys(v).reduce((text, k) => text.replaceAll('{' + k + '}', v[k]), T[key]) : T[key].replace(/{\w+}/, () => v));
-var suggestions = () => T.sug.split('|');
 // replies.py's money: kronor drop the decimals of whole amounts and take a decimal comma in
 // Swedish; other currencies always show cents.
 var KRONOR = split('SEK NOK DKK');
@@ -146,7 +145,7 @@ DIETS.forEach((d) => split(L.conflict[d])[1] || (DIET_TRACES[d] = L.conflict[d])
 var MAX_LISTED = L.limits.listed;
 // An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
 var result = (lines, items, intent, remind, suggest, answered = true, flagged = []) => ({
-  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered, flagged,
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? T.sug.split('|') : [], answered, flagged,
 });
 var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 
@@ -355,13 +354,33 @@ var engine = (menu) => {
     q.states = toks.some((t) => t.w.split(' ').some((w) => STATEMENT_WORDS.has(w)));
     return q;
   };
-  var priced = (q) => 'max' in q.lim || 'min' in q.lim;
+  var priced = (q) => Object.keys(q.lim)[0];
   // intents.py's _words_of: the message's words again, for re-reading the search later.
   var wordsOf = (q) => q.toks.map((t) => t.s).join(' ');
 
-  // intents.py's withdraw ("forget the nuts", "börja om", "my son isn't allergic to shellfish"):
-  // left to the server for now (ported, it costs 271 gzipped bytes the panel does not have).
-  var withdraw = () => refuse(OFFLINE_ONLY[LANG]);
+  // intents.py's withdraw: "forget the nuts", "glöm det", "börja om" (the codes and diets it
+  // names go; none named, or a restart: all of them).
+  var withdraw = (q, standing) => {
+    var codes = new Set(q.excluded), diets = new Set(q.diets), reset = q.has('reset'), head;
+    q.toks.forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
+    if (reset || !(codes.size || diets.size)) {
+      // Words it does not understand may name what to forget: offline, nothing goes on a guess.
+      if (!reset && q.toks.some((t) => t.k == 'unk' || t.k == 'term')) return refuse(OFFLINE_ONLY[LANG]);
+      head = T.forgot_all;
+      standing.diets = standing.excluded = [];
+      if (reset) (standing.last = standing.focus = []), (standing.query = '');
+    } else {
+      head = tpl('forgot', { x: constraintNames(DIETS.filter((d) => diets.has(d)), [...codes].sort()) });
+      standing.diets = standing.diets.filter((d) => !diets.has(d));
+      standing.excluded = standing.excluded.filter((c) => !codes.has(c));
+    }
+    earlier = standing.diets[0] || standing.excluded[0];
+    // "forget the sesame, what wraps do you have?": the rest of the message is the search.
+    q.terms = q.terms.map((g) => g.filter((t) => t.k != 'allergen')).filter((g) => g[0]);
+    q.excluded = q.neg = q.unknown = [];
+    if (q.terms[0] || q.diets[0] || priced(q)) return search(q, standing, [head]);
+    return done([head], [], 'help', 0, 1);
+  };
 
   // intents.py's search: list answers (search, cheapest, most expensive) and the follow-ups on
   // the last list, which re-read the last search (never its stored ids, so a dish sold out
@@ -382,7 +401,7 @@ var engine = (menu) => {
     for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
     if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
     phrase = phrase.join(' ');
-    if (!(diets[0] || excluded[0] || terms[0] || neg[0] || 'max' in lim || 'min' in lim) && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
+    if (!(diets[0] || excluded[0] || terms[0] || neg[0] || Object.keys(lim)[0]) && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
     // Apply every constraint; unavailable items never survive.
     standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
     standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
