@@ -44,9 +44,9 @@ PANEL_NAME = re.compile(r"widget-panel\.[0-9a-f]{16}\.js")
 LOADER_BUDGET = 4 * 1024
 PANEL_BUDGET = 16 * 1024
 
-# Reply templates the local engine uses, in both reply languages; the rest (follow-ups on the
-# last list, withdrawals, opening hours against the clock) belong to what the local engine leaves
-# to the server (docs/widget.md, "Local engine").
+# Reply templates the local engine uses, in both reply languages; the rest (opening hours against
+# the clock, "any cheaper?", unknown words named) belong to what the local engine leaves to the
+# server (docs/widget.md, "The local engine").
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}

@@ -1,11 +1,12 @@
-/* The local answer engine: a port of chat/engine (docs/engine.md) for a SUBSET of its intents
-   (INTENTS below; docs/widget.md "Local engine"), over the same word tables: the projection of
+/* The local answer engine: a port of chat/engine (docs/engine.md) for most of its intents
+   (docs/widget.md "The local engine"), over the same word tables: the projection of
    chat/engine/lexicon.json that widget/bundle.py inlines. It understands English and Swedish words
    and replies in the diner's language (language.py's reply_language). It continues a conversation
-   from the context the server returned: standing diets and exclusions hold offline. Questions it
-   does not support offline (one dish's allergens, price or details; cheapest; most expensive) get
-   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item). The index and the parse are locals of
-   closures so the minifier can shorten every name.
+   from the context the server returned: standing diets and exclusions hold offline, and the last
+   search ("which of those…") is read again from its words. What it does not answer offline gets
+   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets
+   (bit i = i-th item). The index and the parse are locals of closures so the minifier can
+   shorten every name.
    Tokens and lexicon entries: {k: kind, p: payload, s: surface text, w: stemmed word,
    m: matching menu words}. */
 var L = __LEXICON__;
