@@ -12,7 +12,6 @@
 var L = __LEXICON__;
 // The reply language of the message being answered, and its templates (set by answer()).
 var LANG = 'en', T = L.t.en;
-var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
 var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
@@ -269,9 +268,9 @@ var engine = (menu) => {
     return toks;
   };
 
-  // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), denied
-  // allergies, terms, prices, the sort. (Not yet ported, for bytes: the "allow" scope, "i can eat
-  // dairy", and the "but"/"fine" words, "peanuts but tree nuts are fine".)
+  // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), allowed
+  // and denied allergies, terms, prices, the sort. (Not yet ported, for bytes: the "fine" words,
+  // "peanuts but tree nuts are fine".)
   var parse = (message) => {
     var toks = tokens(message), consumed = new Set(), dietSet = new Set(), excl = new Set(), deniedCue = new Set();
     var q = { toks, consumed, terms: [], neg: [], unknown: [], lim: {} };
@@ -307,14 +306,16 @@ var engine = (menu) => {
     };
     // The scope states: null, "open" (after "without"/"allergic to"), "after" (an excluded word),
     // "joined" (then "and"/"or"), "gap" (a joiner, then another word: "can't eat eggs or milk,
-    // any starters?" — only allergen words continue the list after the gap) and "deny" ("my son
-    // isn't allergic to shellfish": those words are no constraint).
+    // any starters?" — only allergen words continue the list after the gap), "allow" ("i can eat
+    // dairy") and "deny" ("my son isn't allergic to shellfish"): their words are no constraint.
     toks.forEach((t, i) => {
-      var k = t.k, j, held = scope == 'deny', opened = scope == 'open' || scope == 'joined';
+      var k = t.k, j, held = scope == 'allow' || scope == 'deny', opened = scope == 'open' || scope == 'joined';
       if (deniedCue.has(i)) return;
       if (SKIP.includes(k)) return scope == 'joined' && (scope = 'gap');
       if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
       if (held && (CONTENT.includes(k) || k == 'always')) return consumed.add(i);
+      if (k == 'but') return (scope = null);
+      if (k == 'okeat') return (scope = 'allow');
       if (k == 'always') return exclude(i);
       if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
       else if (k == 'pre') {
@@ -366,7 +367,7 @@ var engine = (menu) => {
     q.toks.forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
     if (reset || !(codes.size || diets.size)) {
       // Words it does not understand may name what to forget: offline, nothing goes on a guess.
-      if (!reset && q.toks.some((t) => t.k == 'unk' || t.k == 'term')) return refuse(OFFLINE_ONLY[LANG]);
+      if (!reset && q.toks.some((t) => t.k == 'unk' || t.k == 'term')) return refuse();
       head = T.forgot_all;
       standing.diets = standing.excluded = [];
       if (reset) (standing.last = standing.focus = []), (standing.query = '');
@@ -475,8 +476,12 @@ var engine = (menu) => {
     // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
     // ("har kimchi jjigae skaldjur?": one dish and an allergen asks about the dish, no cue needed.)
-    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0])))) {
-      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => tokenWords(t).some((w) => names.has(w)) || t.k == 'allergen'));
+    // "what about the kladdkaka?", "and the mushroom rice?": another dish, asked the same
+    var shifted = has('shift') || toks[0].k == 'join';
+    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0] || shifted)))) {
+      // intents.py's _asks_allergens: also "is the yellow curry ok?" while an allergy or diet
+      // stands, and a shift after an allergen question or under a standing constraint.
+      var asksDiet = askedCodes[0] || diets[0] || excluded[0] || ((standing.diets[0] || standing.excluded[0] || standing.topic == 'allergen_check') && (has('q') || shifted) && !has('detq priceq')), props = terms.filter((g) => !g.some((t) => tokenWords(t).some((w) => names.has(w)) || t.k == 'allergen'));
       if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
       if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
         standing.excluded = ALLERGENS.filter((c) => excluded.includes(c) || standing.excluded.includes(c));
@@ -499,11 +504,11 @@ var engine = (menu) => {
       if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
       if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
       // "does it contain fish?" with no dish in focus here: never a list of fish dishes.
-      if (pronoun && has('allq detq priceq')) return refuse(OFFLINE_ONLY[LANG]);
+      if (pronoun && has('allq detq priceq')) return refuse();
     }
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
-      return refuse(OFFLINE_ONLY[LANG]);
+      return refuse();
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
