@@ -28,6 +28,10 @@ import zopfli.gzip
 from django.conf import settings
 
 import chat.engine
+from chat.engine.conversation import MAX_QUERY
+from chat.engine.lexicon import FUZZY_KINDS, SYN_SPECS, _merged, stem
+from chat.engine.parse import MAX_TOKENS
+from chat.engine.replies import MAX_LISTED
 
 SOURCE_DIR = Path(__file__).with_name("src")
 LOADER_SOURCE = SOURCE_DIR / "loader.js"
@@ -40,9 +44,9 @@ PANEL_NAME = re.compile(r"widget-panel\.[0-9a-f]{16}\.js")
 LOADER_BUDGET = 4 * 1024
 PANEL_BUDGET = 16 * 1024
 
-# Reply templates the local engine uses, in both reply languages; the rest (follow-ups on the
-# last list, withdrawals, opening hours against the clock) belong to what the local engine leaves
-# to the server (docs/widget.md, "Local engine").
+# Reply templates the local engine uses, in both reply languages; the rest (opening hours against
+# the clock, "any cheaper?", unknown words named) belong to what the local engine leaves to the
+# server (docs/widget.md, "The local engine").
 LOCAL_TEMPLATES = frozenset(
     {"greet", "thanks", "help", "unknown", "found", "all", "none", "more", "max", "min"}
     | {"without", "and", "or", "hours", "address", "phone", "nofact", "remind", "sug"}
@@ -51,23 +55,28 @@ LOCAL_TEMPLATES = frozenset(
     | {"undeclared_all", "allfree", "conflict", "marked", "prop_yes", "prop_no"}
 )
 # From the v2 templates (lexicon.json "ext.t"): the line that names standing constraints.
-EXT_TEMPLATES = frozenset({"standing"})
-PROJECTION_ORDER = (
+EXT_TEMPLATES = frozenset({"standing", "forgot", "forgot_all"})
+PROJECTION_ORDER = (  # the order changes nothing but the gzipped size (measured)
+    "syn",
     "conflict",
     "diet",
     "diets",
-    "free",
     "allergen",
+    "lang",
     "always",
     "kinds",
-    "syn",
-    "ext",
-    "labels",
-    "money",
-    "lang",
+    "statement",
+    "ordinals",
+    "pron",
     "t",
+    "money",
+    "free",
+    "kinds_v2",
+    "labels",
+    "limits",
 )
-# The v2 word tables (lexicon.json "ext") the local engine reads.
+# The v2 word tables (lexicon.json "ext") the local engine reads: merged into the base tables
+# here, once, as lexicon.py merges them (the panel ships no "ext").
 EXT_TABLES = ("allergen", "diet", "kinds", "syn", "ordinals", "pron")
 
 
@@ -108,6 +117,103 @@ def language_words(ext: dict) -> dict[str, str]:
     return {**words, "suffix_sv": " ".join(suffixes)}
 
 
+def _key(word: str) -> str:
+    """A table word as lexicon.py's ``_words`` reads it: "_" joins a phrase, each part stemmed."""
+    return " ".join(stem(part) for part in word.split("_"))
+
+
+def _unique(spec: str, seen: set[str]) -> str:
+    """``spec`` without the words whose lookup key is in ``seen`` (adding the rest to it)."""
+    kept = []
+    for word in spec.split():
+        if _key(word) not in seen:
+            seen.add(_key(word))
+            kept.append(word)
+    return " ".join(kept)
+
+
+def merged_word_tables(lexicon: dict) -> dict:
+    """The word tables as lexicon.py's ``_build`` reads them, merged once: v2 words appended to
+    the base list of the same key (``_merged``), synonym groups as ``SYN_SPECS``, and every word
+    that can never win left out: earlier tables win (allergen, always, diet, then the kinds), so a
+    kinds word already in one of them, or listed twice, is dead weight. Allergen and diet words
+    are only deduplicated within their own code (an allergen word collects every code)."""
+    ext = lexicon["ext"]
+    allergen = {
+        c: _unique(spec, set()) for c, spec in _merged(lexicon["allergen"], ext["allergen"]).items()
+    }
+    diet = {d: _unique(spec, set()) for d, spec in _merged(lexicon["diet"], ext["diet"]).items()}
+    earlier = (allergen, lexicon["always"], diet)
+    seen = {_key(w) for table in earlier for spec in table.values() for w in spec.split()}
+    # Each kinds word keeps the kind it has in lexicon.py (base kinds first, then the v2 kinds, in
+    # file order: "dem" is a v2 "those" word before it is a v2 "stop" word), then the lists merge.
+    # The v2 words of typo-matched kinds stay apart and come after all the kinds ("kinds_v2"):
+    # fuzzy ties go to the earliest word, so their place in the table order is behaviour.
+    base = {k: _unique(spec, seen) for k, spec in lexicon["kinds"].items()}
+    v2 = {k: _unique(spec, seen) for k, spec in ext["kinds"].items()}
+    kinds = _merged(base, {k: spec for k, spec in v2.items() if k not in FUZZY_KINDS})
+    return {
+        "allergen": allergen,
+        "diet": diet,
+        # Within a kind that is not typo-matched the order means nothing: sorted, it gzips better.
+        "kinds": {
+            k: " ".join(spec.split() if k in FUZZY_KINDS else sorted(spec.split()))
+            for k, spec in kinds.items()
+            if spec.strip()
+        },
+        "kinds_v2": {k: spec for k, spec in v2.items() if k in FUZZY_KINDS and spec},
+        "syn": [_unique(group, set()) for group in SYN_SPECS],
+        "ordinals": ext["ordinals"],
+        "pron": ext["pron"],
+        "statement": ext["statement"],
+    }
+
+
+# ext.lang's and ext.statement's words that a word table already holds are marked there
+# instead of listed twice: list (a key of the projection, "lang.en" a key of its "lang") -> mark.
+MARKS = {"en": "+", "sv": "*", "statement": "!"}
+_MARKED_TABLES = ("allergen", "diet", "kinds", "kinds_v2")
+
+
+def _strip_marks(word: str) -> str:
+    return word.rstrip("".join(MARKS.values()))
+
+
+def mark_language_words(local: dict) -> None:
+    """Move each ``lang`` (and ``statement``) word that a word table holds (as written, not a
+    phrase) into that table as a mark on its first occurrence ("the+" English, "och*" Swedish,
+    "my!" a statement word): the panel reads the marks, so the same words count, carried once."""
+    for name, mark in MARKS.items():
+        table, key = (local, name) if name == "statement" else (local["lang"], name)
+        kept = (w for w in table[key].split() if not _mark_first(local, w, mark))
+        table[key] = " ".join(sorted(kept))  # sets of words: sorted, they gzip better
+
+
+def _mark_first(local: dict, word: str, mark: str) -> bool:
+    specs = [(table, key) for table in _MARKED_TABLES for key in local[table]]
+    specs += [("syn", n) for n in range(len(local["syn"]))]
+    for table, key in specs:
+        parts = local[table][key].split()
+        for n, part in enumerate(parts):
+            if _strip_marks(part) == word:
+                parts[n] += mark
+                local[table][key] = " ".join(parts)
+                return True
+    return False
+
+
+def language_words_of(local: dict) -> dict[str, set[str]]:
+    """The words that mark each language (and a statement) in the projection: its ``lang`` lists
+    (``statement``) and the marks."""
+    out = {n: set((local if n == "statement" else local["lang"])[n].split()) for n in MARKS}
+    tables = [*(s for t in _MARKED_TABLES for s in local[t].values()), *local["syn"]]
+    for part in " ".join(tables).split():
+        for loc, mark in MARKS.items():
+            if mark in part:
+                out[loc].add(_strip_marks(part))
+    return out
+
+
 def local_lexicon() -> dict:
     """The part of ``chat/engine/lexicon.json`` the panel inlines: every v1 word table, the
     LOCAL_TEMPLATES and EXT_TEMPLATES in both languages, the v2 word tables in EXT_TABLES and the
@@ -125,8 +231,13 @@ def local_lexicon() -> dict:
         for loc, templates in lexicon["t"].items()
     }
     lexicon["lang"] = language_words(ext)
-    # The v2 words, merged in the engine as lexicon.py merges them (_merged, _syn_groups).
-    lexicon["ext"] = {key: ext.get(key, {}) for key in EXT_TABLES}
+    lexicon.update(merged_word_tables(lexicon))
+    # The engine's own limits (Python constants, so the JS port cannot drift from them).
+    lexicon["limits"] = {"listed": MAX_LISTED, "tokens": MAX_TOKENS, "query": MAX_QUERY}
+    words = json.dumps([lexicon[t] for t in (*_MARKED_TABLES, "syn", "lang", "statement")])
+    if any(m in words for m in MARKS.values()):
+        raise RuntimeError("lexicon.json: a word holds a language mark character")
+    mark_language_words(lexicon)
     # Parts the widget derives instead of carrying twice (checked here, so they cannot drift):
     # the allergen codes are the allergen table's keys, and English labels are capitalised codes.
     codes = lexicon.pop("allergens").split()

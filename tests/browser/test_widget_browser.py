@@ -285,8 +285,68 @@ def test_a_long_answer_reads_from_its_first_line_at_phone_and_desktop_sizes(
     if width < 480:  # a phone: the panel is the whole screen
         assert facts["panel"]["width"] == width and facts["panel"]["height"] == height
     page.locator("stjarna-widget >> button.more").last.click()
+    # "Show all N" adds the rest below; the reply's first line stays in view (it used to scroll
+    # away on a desktop, to the fourth card).
+    shown = page.evaluate(LAYOUT_FACTS)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-show-all.png"))
+    assert shown["firstLineVisible"], shown
+    assert shown["cards"] == len(item_names(tag="vegetarian")) and shown["showAll"] is None
+    assert shown["overflow"] <= 0
     context.close()
+
+
+CHIP_FACTS = """() => {
+  const root = document.querySelector('stjarna-widget').shadowRoot;
+  const panel = root.querySelector('.p').getBoundingClientRect(), box = root.querySelector('.c');
+  const inside = (r, o) => r.left >= o.left - 0.5 && r.right <= o.right + 0.5 &&
+    r.top >= o.top - 0.5 && r.bottom <= o.bottom + 0.5;
+  return {
+    chips: [...box.children].map((c) => ({
+      text: c.textContent,
+      inPanel: inside(c.getBoundingClientRect(), panel),
+      inRow: inside(c.getBoundingClientRect(), box.getBoundingClientRect()),
+      clipped: c.scrollWidth > c.clientWidth,
+    })),
+    sideways: box.scrollWidth - box.clientWidth,
+  };
+}"""
+
+UNKNOWN_ANSWER = {
+    "reply": "Sorry, I couldn't find that on the menu.",
+    "items": [],
+    "flagged": [],
+    "intent": "unknown",
+    "answered": False,
+    "suggestions": ["Vegan dishes", "Without nuts", "Desserts", "Opening hours"],
+    "language": "en",
+    "context": {"v": 2},
+    "sessionToken": "x",
+}
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_every_suggestion_chip_is_fully_visible_at_phone_and_desktop_sizes(
+    browser, demo, live_server, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    open_widget(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    opening = page.evaluate(CHIP_FACTS)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-chips.png"))
+    # Not understood: the four suggestions and the tap-to-call chip, the longest row there is.
+    page.route("**/api/chat?*", lambda r: r.fulfill(status=200, json=UNKNOWN_ANSWER))
+    ask(page, "qwxz?")
+    expect(page.locator("stjarna-widget >> .c a")).to_have_count(1)
+    handoff = page.evaluate(CHIP_FACTS)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-chips-call.png"))
+    context.close()
+    assert [c["text"] for c in opening["chips"]] == UNKNOWN_ANSWER["suggestions"]
+    assert len(handoff["chips"]) == 5
+    for facts in (opening, handoff):
+        assert facts["sideways"] <= 0, facts  # chips wrap: no row that scrolls sideways
+        assert all(c["inPanel"] and c["inRow"] and not c["clipped"] for c in facts["chips"]), facts
 
 
 V2_ANSWER = {
@@ -312,6 +372,43 @@ V2_ANSWER = {
     "context": {"v": 2, "excluded": ["peanuts"]},
     "sessionToken": "x",
 }
+
+
+WARNING_HEADING = "stjarna-widget >> .k.warn strong"
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_a_warning_card_says_not_suitable_only_for_the_diners_own_constraint(
+    browser, demo, live_server, width, height
+):
+    """Asked about a dish with no allergy stated, the card says what is known ("Contains:
+    Peanuts"); "Not suitable for you" only once the diner's own allergy makes it so."""
+    answers = [
+        {**V2_ANSWER, "context": {"v": 2, "lang": "en"}},
+        {**V2_ANSWER, "language": "sv", "context": {"v": 2, "lang": "sv"}},
+        {**V2_ANSWER, "context": {"v": 2, "lang": "en", "excluded": ["peanuts"]}},
+    ]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    page.route("**/api/chat?*", lambda r: r.fulfill(status=200, json=answers.pop(0)))
+    page.goto(live_server.url + "/")
+    open_widget(page)
+    ask(page, "does the pad thai have peanuts?")
+    heading = page.locator(WARNING_HEADING)
+    expect(heading).to_have_text("⚠ Contains: Peanuts")
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-flagged-asked.png"))
+    ask(page, "har pad thai jordnötter?")
+    expect(heading.last).to_have_text("⚠ Innehåller: Jordnötter")
+    ask(page, "I'm allergic to peanuts, can I have the pad thai?", field_name="Fråga om menyn")
+    expect(heading.last).to_have_text("⚠ Not suitable for you: Contains: Peanuts")
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-flagged-allergy.png"))
+    # After a reload each card still knows whose constraint it was.
+    page.reload()
+    open_widget(page)
+    expect(heading).to_have_count(3)
+    expect(heading.first).to_have_text("⚠ Contains: Peanuts")
+    expect(heading.last).to_have_text("⚠ Not suitable for you: Contains: Peanuts")
+    context.close()
 
 
 def test_flagged_dishes_render_as_warnings_and_chips_follow_the_answer(page, demo, live_server):

@@ -33,7 +33,7 @@ RUN_FILE = """
       return shape(a);
     });
   });
-  return JSON.stringify({cases, conversations, intents: Stjarna.intents});
+  return JSON.stringify({cases, conversations});
 }
 """
 

@@ -19,8 +19,10 @@ from widget.bundle import (
     LOCAL_TEMPLATES,
     PANEL_BUDGET,
     PANEL_NAME,
+    _strip_marks,
     build_widget,
     current_widget,
+    language_words_of,
     local_lexicon,
 )
 
@@ -65,6 +67,8 @@ def test_loader_holds_no_engine_no_storage_and_no_api_call():
 def _strings(value):
     if isinstance(value, str):
         yield value
+    elif isinstance(value, int):
+        return
     elif isinstance(value, dict):
         for v in value.values():
             yield from _strings(v)
@@ -81,30 +85,83 @@ def _without_derived(lexicon: dict) -> dict:
     return lexicon
 
 
-def test_panel_inlines_every_word_table_of_the_engine_lexicon():
-    lexicon = _without_derived(json.loads(LEXICON_PATH.read_text("utf-8")))
+def test_panel_inlines_the_projection():
     raw = current_widget().panel.raw.decode()
-    tables = {k: v for k, v in lexicon.items() if k not in ("t", "money", "ext")}
-    tables["lang"] = local_lexicon()["lang"]  # ext.lang less what detect() derives (below)
-    missing = [s for s in _strings(tables) if s not in raw]
+    missing = [s for s in _strings(local_lexicon()) if s not in raw]
     assert missing == []
+
+
+def _tables_as_the_panel_builds_them(local: dict) -> tuple[dict, dict]:
+    """word -> (kind, payload) for single words and phrases, built from the projection the way
+    10-engine.js builds UNIGRAMS and BIGRAMS (first entry wins; an allergen word collects codes)."""
+    from chat.engine.lexicon import stem
+
+    uni: dict = {}
+    bi: dict = {}
+
+    def key(word):
+        return " ".join(stem(p) for p in _strip_marks(word).split("_"))
+
+    def put(word, kind, payload):
+        return (bi if "_" in word else uni).setdefault(key(word), [kind, payload])
+
+    for code, spec in local["allergen"].items():
+        for w in spec.split():
+            put(w, "allergen", set())[1].add(code)
+    for code, spec in local["always"].items():
+        for w in spec.split():
+            put(w, "always", {code})
+    for diet, spec in local["diet"].items():
+        for w in spec.split():
+            put(w, "diet", diet)
+    for kind, spec in [*local["kinds"].items(), *local["kinds_v2"].items()]:
+        for w in spec.split():
+            put(w, kind, None)
+    for pos, spec in local["ordinals"].items():
+        for w in spec.split():
+            put(w, "ord", int(pos))
+    for group in local["syn"]:
+        head = key(group.split()[0])
+        for w in group.split():
+            put(w, "term", head)
+    return uni, bi
+
+
+def test_merged_word_tables_mean_exactly_what_lexicon_py_builds():
+    """The panel ships v1 and v2 word tables merged once (no "ext"): every word has the kind and
+    payload lexicon.py gives it, and the typo candidates keep lexicon.py's order (ties go to the
+    earliest). Days and holidays are left to the server (opening hours against the clock)."""
+    from chat.engine import lexicon as engine
+
+    uni, bi = _tables_as_the_panel_builds_them(local_lexicon())
+    for mine, theirs in ((uni, engine.UNIGRAMS), (bi, engine.BIGRAMS)):
+        expected = {
+            w: [e.kind, set(e.payload) if isinstance(e.payload, frozenset) else e.payload]
+            for w, e in theirs.items()
+            if e.kind not in (engine.DAY, engine.DATE)
+        }
+        assert {w: [k, p] for w, (k, p) in mine.items()} == expected
+    fuzzy = [w for w, (k, _) in uni.items() if len(w) >= 4 and k in engine.FUZZY_KINDS]
+    assert fuzzy == [w for w in engine._FUZZY_WORDS if engine.UNIGRAMS[w].kind != engine.DAY]
 
 
 def test_inlined_lexicon_is_a_projection_of_the_one_source():
     lexicon = _without_derived(json.loads(LEXICON_PATH.read_text("utf-8")))
     local = local_lexicon()
-    # Every word table unchanged; templates only dropped (for intents left to the server), never
-    # edited; the language words are ext.lang's.
-    assert {k: v for k, v in local.items() if k not in ("t", "lang", "ext")} == {
-        k: v for k, v in lexicon.items() if k not in ("t", "ext")
-    }
-    assert local["ext"] == {k: lexicon["ext"][k] for k in EXT_TABLES}
-    # The Swedish words language.py recognises by their letters or suffix anyway are left out.
+    # The tables the panel does not merge are unchanged; templates only dropped (for intents left
+    # to the server), never edited; the language words are ext.lang's.
+    unmerged = ("conflict", "diets", "free", "always", "labels", "money")
+    assert {k: local[k] for k in unmerged} == {k: lexicon[k] for k in unmerged}
+    assert not set(local) - {*unmerged, "t", "lang", *EXT_TABLES, "kinds_v2", "statement", "limits"}
+    # The language and statement words: listed, or marked where a word table holds them; the
+    # Swedish words language.py recognises by their letters or suffix anyway are left out.
     from chat.engine.language import detect
 
-    assert local["lang"]["en"] == lexicon["ext"]["lang"]["en"]
+    marking = language_words_of(local)
+    assert marking["en"] == set(lexicon["ext"]["lang"]["en"].split())
+    assert marking["statement"] == set(lexicon["ext"]["statement"].split())
     assert local["lang"]["suffix_sv"] == lexicon["ext"]["lang_suffix_sv"]
-    kept = set(local["lang"]["sv"].split())
+    kept = marking["sv"]
     assert kept <= set(lexicon["ext"]["lang"]["sv"].split())
     for word in set(lexicon["ext"]["lang"]["sv"].split()) - kept:
         assert detect(word) == "sv" or word in lexicon["ext"]["lang"]["en"].split()

@@ -1,22 +1,29 @@
-/* The local answer engine: a port of chat/engine (docs/engine.md) for a SUBSET of its intents
-   (INTENTS below; docs/widget.md "Local engine"), over the same word tables: the projection of
+/* The local answer engine: a port of chat/engine (docs/engine.md) for most of its intents
+   (docs/widget.md "The local engine"), over the same word tables: the projection of
    chat/engine/lexicon.json that widget/bundle.py inlines. It understands English and Swedish words
    and replies in the diner's language (language.py's reply_language). It continues a conversation
-   from the context the server returned: standing diets and exclusions hold offline. Questions it
-   does not support offline (one dish's allergens, price or details; cheapest; most expensive) get
-   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets (bit i = i-th item). The index and the parse are locals of
-   closures so the minifier can shorten every name.
+   from the context the server returned: standing diets and exclusions hold offline, and the last
+   search ("which of those…") is read again from its words. What it does not answer offline gets
+   an honest "only simple questions offline" answer with no items. Item sets are BigInt bitsets
+   (bit i = i-th item). The index and the parse are locals of closures so the minifier can
+   shorten every name.
    Tokens and lexicon entries: {k: kind, p: payload, s: surface text, w: stemmed word,
    m: matching menu words}. */
 var L = __LEXICON__;
 // The reply language of the message being answered, and its templates (set by answer()).
 var LANG = 'en', T = L.t.en;
-var OFFLINE_ONLY = { en: 'Offline I can only answer simple questions.', sv: 'Utan uppkoppling kan jag bara svara på enkla frågor.' };
 var split = (s) => (s ? s.split(' ') : []);
 var dict = () => Object.create(null); // no prototype: a diner typing "constructor" finds nothing
-var INTENTS = split('greeting thanks help search cheapest most_expensive allergen_check price_check dish_details hours address phone unknown');
 var ALLERGENS = Object.keys(L.allergen), DIETS = split(L.diets), CODES = ALLERGENS.concat(DIETS);
-var SKIP = split('stop frame cur allq detq q priceq');
+// parse.py's SKIP: kinds that carry no constraint, skipped when scoping "without …" / "… free".
+var SKIP = split('stop frame cur allq detq q priceq forget reset those shift now today tomorrow late week ord');
+// Swedish definite endings (Snowball's Swedish step 1 has them among its suffixes).
+var DEFINITE = split('erna arna orna na en et n t');
+// Kinds whose words never name a dish: parse.py's first seven SKIP kinds (cue and frame words)
+// and joiners.
+var FILLER = SKIP.slice(0, 7).concat('join');
+// intents.py's _LIST_INTENTS.
+var LIST_INTENTS = split('search cheapest most_expensive');
 var CONTENT = split('allergen term unk'), JOIN = split('join or');
 var bit = (i) => 1n << BigInt(i);
 // lexicon.py's normalize: NFC, lower case, no apostrophes, "w/o" -> "without".
@@ -24,7 +31,12 @@ var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g,
 var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
 var isNumber = (w) => /^\d/.test(w);
 var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
-var words = (spec) => split(spec).map((w) => w.split('_').map(stem).join(' '));
+// language.py's words that mark a language (ext.lang) and lexicon.py's STATEMENT_WORDS ("my son
+// can't have eggs" speaks of someone at the table): listed, or marked where a word table holds
+// them ("the+" English, "och*" Swedish, "my!" a statement word; widget/bundle.py moves them).
+var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, STATEMENT_WORDS = new Set(split(L.statement));
+var MARKS = { '+': LANG_WORDS.en, '*': LANG_WORDS.sv, '!': STATEMENT_WORDS };
+var words = (spec) => split(spec).map((w) => w.replace(/[+*!]/g, (m) => (MARKS[m].add(w.replace(/[+*!]/g, '')), '')).split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
   return out;
@@ -51,39 +63,25 @@ var nearest = (w, list) => {
   return found;
 };
 
-// lexicon.py's _merged: base word lists with the v2 words appended, key by key (base keys first).
-var merged = (base, ext) => {
-  var out = { ...base };
-  for (var k in ext) out[k] = k in out ? out[k] + ' ' + ext[k] : ext[k];
-  return out;
-};
-// lexicon.py's _syn_groups: v2 words join the base group with the same head.
-var synGroups = () => {
-  var groups = [...L.syn], heads = dict();
-  groups.forEach((g, i) => (heads[stem(g.split(' ')[0])] = i));
-  L.ext.syn.forEach((spec, head) => {
-    head = stem(spec.split(' ')[0]);
-    head in heads ? (groups[heads[head]] += ' ' + spec) : ((heads[head] = groups.length), groups.push(spec));
-  });
-  return groups;
-};
-// Word tables, built as lexicon.py's _build: earlier tables win (allergen, always, diet, kinds in
-// file order: base, then v2; synonym groups); "_" joins a two-word phrase.
+// Word tables, built as lexicon.py's _build from the tables widget/bundle.py merged once (v2 words
+// appended, synonym groups as SYN_SPECS, words that can never win left out): earlier tables win
+// (allergen, always, diet, kinds, the v2 words of typo-matched kinds, ordinals, synonym groups);
+// "_" joins a two-word phrase.
 var UNIGRAMS = dict(), BIGRAMS = dict(), FREE_DIETS = dict(), SYN_GROUPS = dict(), fuzzyCache = dict();
 (() => {
   var k, each = (t, f) => { for (k in t) words(t[k]).forEach((w) => f(w, k)); };
   // The first entry for a word wins (an allergen word collects all its codes).
   var put = (w, k, p, t = w.includes(' ') ? BIGRAMS : UNIGRAMS) => (t[w] ||= { k, p });
-  each(merged(L.allergen, L.ext.allergen), (w, k) => put(w, 'allergen', []).p.push(k));
+  each(L.allergen, (w, k) => put(w, 'allergen', []).p.push(k));
   each(L.always, (w, k) => put(w, 'always', [k]));
-  each(merged(L.diet, L.ext.diet), (w, k) => put(w, 'diet', k));
+  each(L.diet, (w, k) => put(w, 'diet', k));
   each(L.kinds, put);
-  each(L.ext.kinds, put);
-  each(L.ext.ordinals, (w, pos) => put(w, 'ord', +pos));
-  synGroups().forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
+  each(L.kinds_v2, put);
+  each(L.ordinals, (w, pos) => put(w, 'ord', +pos));
+  L.syn.forEach((g) => (g = words(g)).forEach((w) => put(w, 'term', g[0]), (SYN_GROUPS[g[0]] = g)));
   each(L.free, (w, k) => (FREE_DIETS[w] = k));
 })();
-var PRONOUNS = new Set(split(L.ext.pron));
+var PRONOUNS = new Set(split(L.pron));
 // Typo-matched lexicon words: only these kinds (fuzzy cue or greeting words made false intents).
 var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always diet term pre both cheap dear max min').includes(UNIGRAMS[w].k));
 
@@ -105,7 +103,7 @@ var tokenizePairs = (text) => {
 var tokenize = (text) => tokenizePairs(text).map((p) => p[1]);
 
 // language.py: which language a diner wrote in, from words that mark one language (ext.lang).
-var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, SV_SUFFIXES = split(L.lang.suffix_sv);
+var SV_SUFFIXES = split(L.lang.suffix_sv);
 var detect = (message) => {
   var score = { en: 0, sv: 0 };
   for (var w of normalize(message).replace(/[^a-zåäöéü]+/g, ' ').split(' ').filter(Boolean)) {
@@ -121,7 +119,6 @@ var replyLanguage = (message, hint, previous, restaurant) => detect(message) || 
 // replies.py: templates, money, lists.
 // tpl(key, {name: value, …}) fills named slots; tpl(key, value) fills a template's one slot.
 var tpl = (key, v) => (typeof v == 'object' ? Object.keys(v).reduce((text, k) => text.replaceAll('{' + k + '}', v[k]), T[key]) : T[key].replace(/{\w+}/, () => v));
-var suggestions = () => T.sug.split('|');
 // replies.py's money: kronor drop the decimals of whole amounts and take a decimal comma in
 // Swedish; other currencies always show cents.
 var KRONOR = split('SEK NOK DKK');
@@ -144,16 +141,18 @@ var standingLine = (diets, excluded) => tpl('standing', { s: constraintNames(die
 // also leaves out the dishes that may contain traces of it.
 var DIET_TRACES = dict();
 DIETS.forEach((d) => split(L.conflict[d])[1] || (DIET_TRACES[d] = L.conflict[d]));
-var MAX_LISTED = 6;
+// replies.py's MAX_LISTED (and parse.py's MAX_TOKENS, conversation.py's MAX_QUERY: L.limits).
+var MAX_LISTED = L.limits.listed;
 // An answer: reply lines (+ the staff reminder), items, intent, suggestions or none, answered.
 var result = (lines, items, intent, remind, suggest, answered = true, flagged = []) => ({
-  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? suggestions() : [], answered, flagged,
+  reply: lines.concat(remind ? T.remind : []).join('\n'), items, intent, suggestions: suggest ? T.sug.split('|') : [], answered, flagged,
 });
 var refuse = (reply = T.unknown) => result([reply], [], 'unknown', 0, 1, false);
 
 // One menu's engine: the index (index.py's build_index) and a function answering one message.
 var engine = (menu) => {
-  var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [];
+  // `earlier`: the message's standing constraints before it (after a withdrawal: what is left).
+  var items = menu.items, r = menu.restaurant || {}, avail = 0n, noInfo = 0n, nameWords = [], earlier;
   var byCode = dict(), byTrace = dict(), byDiet = dict(), vocab = dict(), byGroup = dict(), fuzzy = dict();
   var add = (table, key, b) => (table[key] = (table[key] || 0n) | b);
   items.forEach((item, i) => {
@@ -169,7 +168,7 @@ var engine = (menu) => {
     var free = tags.filter((t) => !DIETS.includes(t)).map((t) => t.replace(/-/g, ' '));
     tokenize([item.name, item.description, item.category, ...free].join(' ')).forEach((w) => add(vocab, w, b));
     // Name words: what names a dish (cue and frame words never do).
-    nameWords.push([...new Set(tokenize(item.name).filter((w) => ![...SKIP, 'join'].includes(UNIGRAMS[w]?.k)))]);
+    nameWords.push([...new Set(tokenize(item.name).filter((w) => !FILLER.includes(UNIGRAMS[w]?.k)))]);
   });
   // Items whose text has any of these words.
   var any = (ws) => ws.reduce((m, w) => m | (vocab[w] || 0n), 0n);
@@ -250,23 +249,33 @@ var engine = (menu) => {
     return done(lines, fits, intent, remind, 0, true, flagged);
   };
 
-  return (message, standing) => {
-    var p = tokenizePairs(message), toks = [], i, e, w, m, t, v, scope, orPending, asked;
-    for (i = 0; i < p.length; i++) {
+  // parse.py's tokens: known two-word phrases first, then each word classified (exact, menu
+  // word, typo of a lexicon word).
+  var tokens = (message) => {
+    for (var p = tokenizePairs(message), toks = [], i = 0, e, w, m; i < p.length; i++) {
       w = p[i][1];
       if (p[i + 1] && (e = BIGRAMS[w + ' ' + p[i + 1][1]])) toks.push({ ...e, s: p[i][0] + ' ' + p[i + 1][0], w: w + ' ' + p[++i][1], m: [] });
       else if (isNumber(w)) toks.push({ k: 'num', s: w, w, m: [] });
       else {
+        // A Swedish definite form ("glöggen", "mjölken", "nötterna") is read as its base word
+        // when only that is known, as lexicon.py's forms read it through Snowball's stems.
+        if (!UNIGRAMS[w] && !(w in vocab)) w = DEFINITE.map((x) => w.endsWith(x) && w.slice(0, -x.length)).find((b) => b[2] && (UNIGRAMS[b] || b in vocab)) || w;
         if (!(e = UNIGRAMS[w]) && !(w in vocab)) e = UNIGRAMS[w in fuzzyCache ? fuzzyCache[w] : (fuzzyCache[w] = nearest(w, FUZZY_WORDS)[0])];
         m = !e || e.k == 'term' || e.k == 'allergen' ? vocabMatches(w) : [];
         toks.push({ k: m[0] ? 'term' : 'unk', ...e, s: p[i][0], w, m });
       }
     }
-    if (!toks[0] || toks[80]) return refuse(); // nothing, or too long to be a question
+    return toks;
+  };
 
-    // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), terms, prices.
-    var consumed = new Set(), dietSet = new Set(), excl = new Set(), terms = [], neg = [], unknown = [], lim = {}, sort, at;
-    var has = (kinds) => toks.some((t) => split(kinds).includes(t.k)); // any token of these kinds
+  // parse.py's parse: diets, excluded allergens (scoped by "without"/"free"/"allergic"), allowed
+  // and denied allergies, terms, prices, the sort. (Not yet ported, for bytes: the "fine" words,
+  // "peanuts but tree nuts are fine".)
+  var parse = (message) => {
+    var toks = tokens(message), consumed = new Set(), dietSet = new Set(), excl = new Set(), deniedCue = new Set();
+    var q = { toks, consumed, terms: [], neg: [], unknown: [], lim: {} };
+    var has = (q.has = (kinds) => toks.some((t) => split(kinds).includes(t.k))); // any token of these kinds
+    var scope = null, orPending, at;
     // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
     var number = (j) => {
       while (/^(stop|cur)$/.test(toks[j]?.k)) j++;
@@ -275,45 +284,56 @@ var engine = (menu) => {
     };
     var exclude = (i, t = toks[i]) => {
       consumed.add(i);
-      t.k == 'term' || t.k == 'unk' ? neg.push(t) : t.p.forEach((c) => excl.add(c)); // allergen, always
+      t.k == 'term' || t.k == 'unk' ? q.neg.push(t) : t.p.forEach((c) => excl.add(c)); // allergen, always
     };
     // "nut and egg free" / "shellfish allergy": apply to the words before the trigger.
     var applyBack = (i, free) => {
-      for (var applied = false, want = true, j = i - 1; j >= 0; j--) {
+      // After a comma only allergen words are listed ("grilled stuff, dairy free" leaves the
+      // grilled dishes alone).
+      for (var applied = false, want = true, afterComma = false, j = i - 1; j >= 0; j--) {
         var t = toks[j];
         if (SKIP.includes(t.k)) continue;
         // "free" also applies to plain words ("sugar free"); "allergic" only to allergen words.
-        if (want && !consumed.has(j) && (free ? CONTENT.includes(t.k) : t.k == 'allergen')) {
+        if (want && !consumed.has(j) && (free && !afterComma ? CONTENT.includes(t.k) : t.k == 'allergen')) {
           if (free && t.k == 'allergen' && FREE_DIETS[t.w]) dietSet.add(FREE_DIETS[t.w]), consumed.add(j);
           else exclude(j);
           applied = true;
           want = false;
-        } else if (!want && JOIN.includes(t.k)) want = true;
+        } else if (!want && JOIN.includes(t.k)) (want = true), (afterComma ||= t.w == ',');
         else break;
       }
       return applied;
     };
-    // scope: 1 open (after "without"/"allergic"), 3 open again after "and"/"or", 2 after an excluded
-    // word, 7 a word after the joiner ("eggs or milk, any starters"): only allergens stay excluded.
+    // The scope states: null, "open" (after "without"/"allergic to"), "after" (an excluded word),
+    // "joined" (then "and"/"or"), "gap" (a joiner, then another word: "can't eat eggs or milk,
+    // any starters?" — only allergen words continue the list after the gap), "allow" ("i can eat
+    // dairy") and "deny" ("my son isn't allergic to shellfish"): their words are no constraint.
     toks.forEach((t, i) => {
-      var k = t.k, open = scope & 1;
-      if (SKIP.includes(k)) return scope == 3 && (scope = 7);
+      var k = t.k, j, held = scope == 'allow' || scope == 'deny', opened = scope == 'open' || scope == 'joined';
+      if (deniedCue.has(i)) return;
+      if (SKIP.includes(k)) return scope == 'joined' && (scope = 'gap');
+      if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
+      if (held && (CONTENT.includes(k) || k == 'always')) return consumed.add(i);
+      if (k == 'but') return (scope = null);
+      if (k == 'okeat') return (scope = 'allow');
       if (k == 'always') return exclude(i);
-      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both';
-      else if (k == 'pre') scope = 1;
-      // A joiner after an opener with nothing excluded yet ("not allergic to anything, just
-      // vegetarian") closes it: what follows is not negated.
-      else if (JOIN.includes(k)) scope = scope == 2 ? 3 : scope == 1 ? 0 : scope;
-      else if (CONTENT.includes(k)) scope = open && (scope < 7 || k == 'allergen') && (exclude(i), 2);
+      if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
+      else if (k == 'pre') {
+        j = toks.findIndex((u, n) => n > i && !SKIP.includes(u.k));
+        // "isn't allergic to", "inte allergisk mot": an allergy denied
+        if (toks[j]?.k == 'both') deniedCue.add(j), (scope = 'deny'), (q.denied = 1);
+        else scope = 'open';
+      } else if (JOIN.includes(k)) scope == 'after' && (scope = t.w == ',' ? 'gap' : 'joined');
+      else if (CONTENT.includes(k)) scope = opened || (scope == 'gap' && k == 'allergen') ? (exclude(i), 'after') : null;
       else {
-        if (k == 'diet' && open) consumed.add(i); // "not vegan": drop the diet rather than guess
-        scope = 0;
+        if (k == 'diet' && opened) consumed.add(i); // "not vegan": drop the diet rather than guess
+        scope = null;
       }
     });
     // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
     var positive = (j) => !consumed.has(j) && (toks[j].k == 'allergen' || toks[j].k == 'term');
     toks.forEach((t, i) => {
-      var k = t.k, j;
+      var k = t.k, j, terms = q.terms, lim = q.lim;
       if (!SKIP.includes(k) && k != 'or' && !positive(i)) orPending = false;
       if (consumed.has(i)) return;
       if (k == 'diet') dietSet.add(t.p);
@@ -321,21 +341,122 @@ var engine = (menu) => {
       else if (k == 'or') {
         for (j = i - 1; j >= 0 && SKIP.includes(toks[j].k); j--);
         if (terms[0] && j >= 0 && positive(j)) orPending = true;
-      } else if (k == 'unk') unknown.push(t);
-      else if ((k == 'cheap' || k == 'dear') && !sort) sort = k;
+      } else if (k == 'unk') q.unknown.push(t);
+      else if ((k == 'cheap' || k == 'dear') && !q.sort) q.sort = k;
       else if (k == 'max' || k == 'min') (j = number(i + 1)) != null && (lim[k] = j);
       else if (k == 'between') {
         var low = number(i + 1), high = toks[at + 1]?.k == 'join' && number(at + 2);
         if (low != null && high === +high) (lim.min = Math.min(low, high)), (lim.max = Math.max(low, high));
       }
     });
-    var diets = DIETS.filter((d) => dietSet.has(d)), excluded = ALLERGENS.filter((c) => excl.has(c));
-    var bounded = diets[0] || excluded[0] || Object.keys(lim)[0], filtered = bounded || terms[0] || neg[0];
+    q.diets = DIETS.filter((d) => dietSet.has(d));
+    q.excluded = ALLERGENS.filter((c) => excl.has(c));
+    // intents.py's _states: the message speaks of someone at the table (I, my son, vi …).
+    q.asked = has('allergen');
+    q.states = toks.some((t) => t.w.split(' ').some((w) => STATEMENT_WORDS.has(w)));
+    return q;
+  };
+  var priced = (q) => Object.keys(q.lim)[0];
+  // intents.py's _words_of: the message's words again, for re-reading the search later.
+  var wordsOf = (q) => q.toks.map((t) => t.s).join(' ');
+
+  // intents.py's withdraw: "forget the nuts", "glöm det", "börja om" (the codes and diets it
+  // names go; none named, or a restart: all of them).
+  var withdraw = (q, standing) => {
+    var codes = new Set(q.excluded), diets = new Set(q.diets), reset = q.has('reset'), head;
+    q.toks.forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
+    if (reset || !(codes.size || diets.size)) {
+      // Words it does not understand may name what to forget: offline, nothing goes on a guess.
+      if (!reset && q.toks.some((t) => t.k == 'unk' || t.k == 'term')) return refuse();
+      head = T.forgot_all;
+      standing.diets = standing.excluded = [];
+      if (reset) (standing.last = standing.focus = []), (standing.query = '');
+    } else {
+      head = tpl('forgot', { x: constraintNames(DIETS.filter((d) => diets.has(d)), [...codes].sort()) });
+      standing.diets = standing.diets.filter((d) => !diets.has(d));
+      standing.excluded = standing.excluded.filter((c) => !codes.has(c));
+    }
+    earlier = standing.diets[0] || standing.excluded[0];
+    // "forget the sesame, what wraps do you have?": the rest of the message is the search.
+    q.terms = q.terms.map((g) => g.filter((t) => t.k != 'allergen')).filter((g) => g[0]);
+    q.excluded = q.neg = q.unknown = [];
+    if (q.terms[0] || q.diets[0] || priced(q)) return search(q, standing, [head]);
+    return done([head], [], 'help', 0, 1);
+  };
+
+  // intents.py's search: list answers (search, cheapest, most expensive) and the follow-ups on
+  // the last list, which re-read the last search (never its stored ids, so a dish sold out
+  // since is seen): "which of those are gluten free?", "under 70?", "vad är billigast av dem?".
+  var search = (q, standing, head = [], remember = true) => {
+    var { diets, excluded, sort, has } = q, terms = q.terms, neg = q.neg, lim = q.lim, unknown = q.unknown;
+    var bare = !(terms[0] || neg[0] || diets[0] || excluded[0] || unknown[0] || priced(q));
+    var constraintOnly = (diets[0] || excluded[0] || priced(q)) && !(terms[0] || neg[0] || unknown[0] || sort);
+    var narrowing = standing.query && (has('those') || (constraintOnly && !q.states && LIST_INTENTS.includes(standing.topic)));
+    var sortWithin = sort && bare && standing.query, shift = standing.query && (has('shift') || q.toks[0].k == 'join');
+    if (narrowing || sortWithin || shift) {
+      var before = parse(standing.query);
+      if (narrowing || sortWithin) (terms = before.terms.concat(terms)), (neg = before.neg.concat(neg));
+      if (!priced(q)) lim = before.lim;
+    }
+    var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, item, v;
+    var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
+    for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
+    if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
+    phrase = phrase.join(' ');
+    if (!(diets[0] || excluded[0] || terms[0] || neg[0] || Object.keys(lim)[0]) && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
+    // Apply every constraint; unavailable items never survive.
+    standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
+    standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
+    terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
+    neg.forEach((t) => (mask &= ~termMask(t)));
+    bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
+    // match.py's select: dishes that may contain traces of an excluded allergen (or of a
+    // diet's one allergen) are left out, and under an exclusion so are undeclared ones.
+    var traceCodes = [...new Set([...standing.excluded, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
+    var traced = traceCodes.reduce((m, c) => m | (byTrace[c] || 0n), 0n) & mask, undeclared = 0n;
+    mask &= ~traced;
+    if (standing.excluded[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
+    traceCodes = ALLERGENS.filter((c) => traceCodes.includes(c) && traced & (byTrace[c] || 0n));
+    // match.py's extreme: the dishes at the lowest or highest price (ties kept).
+    if (sort) {
+      var prices = bits(mask).map((i) => +items[i].price), target = Math[sort == 'cheap' ? 'min' : 'max'](...prices);
+      bits(mask).forEach((i) => +items[i].price != target && (mask &= ~bit(i)));
+    }
+    var ids = bits(mask), lines = [...head, !ids.length ? tpl('none', phrase || T.everything) : sort ? tpl(sort, phrase && ' ' + phrase) : phrase ? tpl('found', phrase) : T.all];
+    // At most six item lines, then "…and N more".
+    lines.push(...ids.slice(0, MAX_LISTED).map((i) => itemLine(items[i])));
+    if (ids[MAX_LISTED] >= 0) lines.push(tpl('more', ids.length - MAX_LISTED));
+    // replies.py's left_out: how many dishes were left out for each reason.
+    if ((v = bits(traced).length)) lines.push(tpl(v == 1 ? 'traces_1' : 'traces_n', { n: v, x: joinWords(allergenNames(traceCodes), 'or') }));
+    if ((v = bits(undeclared).length)) lines.push(tpl(v == 1 ? 'undeclared_1' : 'undeclared_n', { n: v }));
+    if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
+    // A search that finds nothing is not an answer (staff see it among unanswered questions).
+    var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
+    if (remember) {
+      if (narrowing) standing.query = (standing.query + ' ' + wordsOf(q)).trim().slice(-L.limits.query);
+      else if (!sort || !bare) standing.query = wordsOf(q);
+    }
+    // "which is the cheapest?" keeps the list it chose from
+    if (!sortWithin) standing.last = ids.map((i) => items[i].id);
+    standing.focus = ids[1] ? [] : ids.map((i) => items[i].id);
+    standing.topic = intent;
+    return done(lines, ids, intent, diets[0] || excluded[0] || q.asked || standing.excluded[0], !ids.length, ids.length > 0);
+  };
+
+  return (message, standing) => {
+    var q = parse(message), toks = q.toks, consumed = q.consumed, terms = q.terms, neg = q.neg, unknown = q.unknown, sort = q.sort, diets = q.diets, excluded = q.excluded, has = q.has, t, v;
+    if (!toks[0] || toks[L.limits.tokens]) return refuse(); // nothing, or too long to be a question
+    earlier = standing.diets[0] || standing.excluded[0];
+    if (has('forget reset')) return withdraw(q, standing);
+    var bounded = diets[0] || excluded[0] || priced(q), filtered = bounded || terms[0] || neg[0];
     // conversation.py's Context.add: what this message states holds from now on.
-    var earlier = standing.diets[0] || standing.excluded[0];
-    standing.diets = DIETS.filter((d) => dietSet.has(d) || standing.diets.includes(d));
-    standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
-    asked = diets[0] || excluded[0] || has('allergen');
+    standing.diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
+    standing.excluded = ALLERGENS.filter((c) => excluded.includes(c) || standing.excluded.includes(c));
+    var asked = diets[0] || excluded[0] || q.asked;
+    // A denied allergy ("my son isn't allergic to shellfish") is no constraint (what else it states holds); until withdraw is
+    // ported, what was excluded before stays excluded (the safe side, said in the reply) and the
+    // last search is read again under it.
+    if (q.denied && standing.query) return search(parse(standing.query), standing, [], false);
 
     // match.py's dish_refs: the items with the best (key words, name words) score, where key words
     // are name words that are not lexicon words, so "pizza" alone names no dish and "Kids Pasta" is
@@ -345,23 +466,25 @@ var engine = (menu) => {
     var scores = nameWords.map((n, hit) => (hit = n.filter((w) => ws.has(w))).filter((w) => !UNIGRAMS[w]).length * 1e4 + hit.length * 100 - (n.length - hit.length));
     var best = Math.max(1e4, ...scores), refs = scores.flatMap((s, i) => (s == best ? [i] : [])), names = new Set(refs.flatMap((i) => nameWords[i]));
     // A token's menu words: its matches, else itself.
-    var wordsOf = (t) => (t.m[0] ? t.m : [t.w]);
+    var tokenWords = (t) => (t.m[0] ? t.m : [t.w]);
     // "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
-    var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || wordsOf(t).some((w) => names.has(w)));
-    // Withdrawals, restarts and references to the last list: not offline.
-    if (has('forget reset those')) return refuse(OFFLINE_ONLY[LANG]);
+    var onlyNames = () => toks.every((t) => ['stop', 'join', 'or'].includes(t.k) || tokenWords(t).some((w) => names.has(w)));
     // intents.py's dish_question, for the decisions ported: allergen, price and detail
     // questions about the dishes the message names.
     // Allergens asked about by words other than the dish's own name ("does the pad thai have peanuts?").
-    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !wordsOf(t).some((w) => names.has(w))));
+    var askedCodes = ALLERGENS.filter((c) => toks.some((t, j) => t.k == 'allergen' && !consumed.has(j) && t.p.includes(c) && !tokenWords(t).some((w) => names.has(w))));
     // (Several dishes and a diet, "do you do a gluten free naan": which of them fit is a search.)
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
     // ("har kimchi jjigae skaldjur?": one dish and an allergen asks about the dish, no cue needed.)
-    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0])))) {
-      var asksDiet = askedCodes[0] || diets[0] || excluded[0], props = terms.filter((g) => !g.some((t) => wordsOf(t).some((w) => names.has(w)) || t.k == 'allergen'));
+    // "what about the kladdkaka?", "and the mushroom rice?": another dish, asked the same
+    var shifted = has('shift') || toks[0].k == 'join';
+    if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0] || shifted)))) {
+      // intents.py's _asks_allergens: also "is the yellow curry ok?" while an allergy or diet
+      // stands, and a shift after an allergen question or under a standing constraint.
+      var asksDiet = askedCodes[0] || diets[0] || excluded[0] || ((standing.diets[0] || standing.excluded[0] || standing.topic == 'allergen_check') && (has('q') || shifted) && !has('detq priceq')), props = terms.filter((g) => !g.some((t) => tokenWords(t).some((w) => names.has(w)) || t.k == 'allergen'));
       if (!refs.some(available)) return about(refs, has('priceq') ? 'price_check' : has('allq') || asksDiet ? 'allergen_check' : 'dish_details', standing, askedCodes, diets);
       if (has('allq') && !(has('detq') && !asksDiet && !toks.some((t) => t.w.startsWith('allerg'))) || asksDiet) {
-        standing.excluded = ALLERGENS.filter((c) => excl.has(c) || standing.excluded.includes(c));
+        standing.excluded = ALLERGENS.filter((c) => excluded.includes(c) || standing.excluded.includes(c));
         return about(refs, 'allergen_check', standing, askedCodes, diets);
       }
       if (has('priceq')) return about(refs, 'price_check', standing, askedCodes, diets);
@@ -374,59 +497,20 @@ var engine = (menu) => {
       var index = (ids) => ids.map((id) => items.findIndex((item) => item.id === id)).filter((i) => i >= 0 && available(i));
       var last = index(standing.last), focus = index(standing.focus), ord = toks.find((t) => t.k == 'ord'), target = [], pronoun = toks.some((t) => PRONOUNS.has(t.w));
       if (ord && last[0] >= 0) (v = ord.p < 0 ? last.length + ord.p : ord.p), v >= 0 && v < last.length && (target = [last[v]]);
-      else if (pronoun && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
+      // ("e dom glutenfria?": them, the dishes just asked about)
+      else if ((pronoun || (has('those') && !LIST_INTENTS.includes(standing.topic))) && focus[0] >= 0 && (has('q detq allq priceq pre post both') || askedCodes[0] || diets[0] || terms[0])) !sort && (target = focus);
       else if (has('priceq') && focus.length == 1 && !(terms[0] || diets[0] || excluded[0])) target = focus;
       if (target[0] >= 0 && (has('allq') || askedCodes[0] || diets[0])) return about(target, 'allergen_check', standing, askedCodes, diets);
       if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
       if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
       // "does it contain fish?" with no dish in focus here: never a list of fish dishes.
-      if (pronoun && has('allq detq priceq')) return refuse(OFFLINE_ONLY[LANG]);
+      if (pronoun && has('allq detq priceq')) return refuse();
     }
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
-      return refuse(OFFLINE_ONLY[LANG]);
+      return refuse();
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
-    if (filtered || sort || has('frame')) {
-      // intents.py's search: the matching items, with the question echoed back.
-      var cur = r.currency, x = excluded.map(lower).concat(neg.map((t) => t.s)), mask = avail, item;
-      var phrase = diets.map(lower).concat(terms.map((g) => joinWords(g.map((t) => t.s), 'or')));
-      for (v of ['min', 'max']) v in lim && phrase.push(tpl(v, money(lim[v], cur)));
-      if (x[0]) phrase.push(tpl('without', joinWords(x, 'and')));
-      phrase = phrase.join(' ');
-      if (!filtered && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
-      // Apply every constraint; unavailable items never survive.
-      standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
-      standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
-      terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
-      neg.forEach((t) => (mask &= ~termMask(t)));
-      bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
-      // match.py's select: dishes that may contain traces of an excluded allergen (or of a
-      // diet's one allergen) are left out, and under an exclusion so are undeclared ones.
-      var traceCodes = [...new Set([...standing.excluded, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
-      var traced = traceCodes.reduce((m, c) => m | (byTrace[c] || 0n), 0n) & mask, undeclared = 0n;
-      mask &= ~traced;
-      if (standing.excluded[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
-      traceCodes = ALLERGENS.filter((c) => traceCodes.includes(c) && traced & (byTrace[c] || 0n));
-      // match.py's extreme: the dishes at the lowest or highest price (ties kept).
-      if (sort) {
-        var prices = bits(mask).map((i) => +items[i].price), target = Math[sort == 'cheap' ? 'min' : 'max'](...prices);
-        bits(mask).forEach((i) => +items[i].price != target && (mask &= ~bit(i)));
-      }
-      var ids = bits(mask), lines = [!ids.length ? tpl('none', phrase || T.everything) : sort ? tpl(sort, phrase && ' ' + phrase) : phrase ? tpl('found', phrase) : T.all];
-      // At most six item lines, then "…and N more".
-      lines.push(...ids.slice(0, 6).map((i) => '- ' + (item = items[i]).name + ' (' + money(+item.price, cur) + ')'));
-      if (ids[6] >= 0) lines.push(tpl('more', ids.length - 6));
-      // replies.py's left_out: how many dishes were left out for each reason.
-      if ((v = bits(traced).length)) lines.push(tpl(v == 1 ? 'traces_1' : 'traces_n', { n: v, x: joinWords(allergenNames(traceCodes), 'or') }));
-      if ((v = bits(undeclared).length)) lines.push(tpl(v == 1 ? 'undeclared_1' : 'undeclared_n', { n: v }));
-      if (earlier) lines.push(standingLine(standing.diets, standing.excluded));
-      // A search that finds nothing is not an answer (staff see it among unanswered questions).
-      var intent = sort ? (sort == 'cheap' ? 'cheapest' : 'most_expensive') : 'search';
-      standing.last = ids.map((i) => items[i].id);
-      standing.focus = ids[1] ? [] : standing.last;
-      standing.topic = intent;
-      return done(lines, ids, intent, asked || standing.excluded[0], !ids.length, ids.length > 0);
-    }
+    if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
     if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);
     return refuse();
@@ -441,7 +525,8 @@ var engines = new WeakMap();
 var loadContext = (raw) => {
   var ok = raw && typeof raw == 'object' && raw.v == 2, list = (v, known) => (ok && Array.isArray(v) ? known.filter((c) => v.includes(c)) : []);
   var ids = (v) => (ok && Array.isArray(v) ? v.filter(Number.isInteger).slice(0, 500) : []);
-  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: ok && typeof raw.topic == 'string' ? raw.topic : '' };
+  var text = (v) => (ok && typeof v == 'string' && v.length <= L.limits.query ? v : '');
+  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: text(raw?.topic), query: text(raw?.query) };
 };
 
 // answer(menu, message, locale, context): menu is the menu API's JSON ({restaurant, items}),
@@ -457,6 +542,6 @@ var answer = (menu, message, locale, context) => {
   } catch (e) {
     reply = refuse();
   }
-  var { diets, excluded, last, focus, topic } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic };
+  var { diets, excluded, last, focus, topic, query } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic, query };
   return { ...reply, language: LANG, context: next };
 };

@@ -31,10 +31,10 @@ var PANEL_CSS = '.p{display:flex;flex-direction:column;width:min(380px,calc(100v
   '.l{position:relative;flex:1;overflow:auto;padding:10px}.m{width:fit-content;max-width:88%;margin:0 0 10px;padding:8px 11px;border-radius:12px;background:#f0f0f0;white-space:pre-line;overflow-wrap:break-word}.me{margin-left:auto;background:var(--c);color:var(--t)}' +
   '.n{margin-top:6px;font-size:13px;color:#444}.k{margin-top:8px;padding:8px;border:1px solid #ccc;border-radius:10px;background:#fff;white-space:normal}.k p{margin:2px 0 0;display:flex;flex-wrap:wrap;gap:4px;align-items:center;font-size:13px}.pr{float:right;margin-left:8px}' +
   '.b,.g{white-space:nowrap}.b{display:inline-block;padding:1px 7px;border-radius:9px;background:#dcefdc;color:#123d12}.a{background:#fde2e2;color:#6b1111}.t{background:#e6e6f4;color:#222a55}.mc{background:#fff0cc;color:#5a3d00}' +
-  '.warn{border:2px solid #b3261e;background:#fff6f5}.warn strong{display:block;color:#8c1d18;font-size:13px}.more{margin-top:8px;width:100%;background:#fff;color:#111;border-color:#888}' +
+  '.warn{border:2px solid #b3261e;background:#fff6f5}.warn strong{display:block;color:#8c1d18;font-size:13px}.more,.c *{background:#fff;color:#111;border:1px solid #888}.more{margin-top:8px;width:100%}' +
   '.typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#666;animation:d 1s infinite alternate}@keyframes d{to{opacity:.2}}' +
-  '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}.hint{padding:0 10px;font-size:13px;color:#8c1d18}.hint:empty{display:none}' +
-  '.c{display:flex;gap:6px;padding:6px 10px;overflow-x:auto}.c:empty{display:none}.c button,.c a{flex:none;padding:0 12px;border:1px solid #888;border-radius:22px;background:#fff;color:#111;font-size:14px;text-decoration:none;display:inline-flex;align-items:center;min-height:44px}' +
+  '.sr{position:absolute;clip-path:inset(50%)}.hint{padding:0 10px;font-size:13px;color:#8c1d18}' +
+  '.c{display:flex;flex-wrap:wrap;gap:6px;padding:6px 10px}.c:empty,.hint:empty{display:none}.c *{padding:0 12px;border-radius:22px;font-size:14px;text-decoration:none;display:inline-flex;align-items:center;min-height:44px}' +
   'form{display:flex;gap:6px;padding:8px 10px 10px;border-top:1px solid #ddd}input{flex:1;min-width:0;padding:0 12px;border:1px solid #777;background:#fff;color:#111}' +
   ':focus-visible{outline:3px solid #1a5fb4;outline-offset:1px}' +
   '@media (max-width:480px){.w.open{inset:0!important}.open .p{position:fixed;left:0;top:0;width:100vw;height:100%;border:0;border-radius:0}.open .f{display:none}}';
@@ -103,8 +103,10 @@ var buildPanel = (widget) => {
     close.setAttribute('aria-label', S.close);
   };
 
-  // One dish card; a flagged dish is a warning card that says why it does not fit.
-  var card = (item, flagged) => {
+  // One dish card; a flagged dish is a warning card that says why it does not fit. "Not suitable
+  // for you" only when one of the diner's standing diets or allergies (`mine`) is the reason;
+  // otherwise the heading says only what is known ("⚠ Contains: Peanuts").
+  var card = (item, flagged, mine) => {
     var allergens = itemAllergens(item), traces = (item.mayContain || []).filter((c) => CODES.includes(c));
     var badge = (text, cls) => h('span', { class: 'b ' + cls, text });
     // The label and its first badge never part: "Contains:" never stands alone on a line.
@@ -115,7 +117,7 @@ var buildPanel = (widget) => {
         c == 'undeclared' || !item.allergensDeclared && !allergens[0] ? S.noInfo : S.contains + ' ' + label(c, loc)));
     return h('div', { class: flagged ? 'k warn' : 'k' },
       // Each reason on one line ("Contains: Peanuts" never splits).
-      flagged && h('strong', {}, '⚠ ' + S.warn + ': ', ...[...new Set(reasons)].map((x, i) => h('span', { class: 'g', text: (i ? ', ' : '') + x }))),
+      flagged && h('strong', {}, '⚠ ' + (item.conflicts.some((c) => mine?.includes(c)) ? S.warn + ': ' : ''), ...[...new Set(reasons)].map((x, i) => h('span', { class: 'g', text: (i ? ', ' : '') + x }))),
       h('span', { class: 'pr', text: money(+item.price, menu?.restaurant?.currency) }), h('b', { text: item.name }),
       h('p', {}, ...tags.map((t) => badge(tagLabel(t, loc), DIETS.includes(t) ? '' : 't')),
         ...(group(S.contains, allergens, 'a') || []), ...(group(S.mayContain, traces, 'mc') || []),
@@ -131,11 +133,11 @@ var buildPanel = (widget) => {
       var more = h('button', { class: 'more', type: 'button', text: fill(S.showAll, items.length), onclick: () => {
         items.slice(CARDS_SHOWN).forEach((item) => cards.append(card(item)));
         more.remove();
-        cards.children[CARDS_SHOWN]?.scrollIntoView?.({ block: 'nearest' });
+        scrollTo(el); // the reply's first line stays in view, the new cards below it
       } });
       el.append(more);
     }
-    flagged.forEach((item) => el.append(card(item, 1)));
+    flagged.forEach((item) => el.append(card(item, 1, m.mine)));
     if (m.note) el.append(h('div', { class: 'n', text: m.note }));
     log.append(el);
     return el;
@@ -148,7 +150,7 @@ var buildPanel = (widget) => {
   var scrollTo = (el) => (log.scrollTop = el.offsetTop - 8);
   // Chips from the last answer's suggestions; when nothing was found, the restaurant's phone too.
   var chips = (list, phone) => chipBox.replaceChildren(...list.map((s) => h('button', { type: 'button', text: s, onclick: () => ask(s) })),
-    ...(phone ? [h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), text: '📞 ' + S.call })] : []));
+    ...(phone ? [h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), text: S.call })] : []));
 
   // Ask the server: its answer, or {fallback: note} on any failure (network, timeout, 429, 5xx).
   var askServer = async (message) => {
@@ -193,7 +195,8 @@ var buildPanel = (widget) => {
     var switched = res.language && res.language != loc;
     setLanguage(res.language);
     if (res.context) write('context', (context = res.context)); // only to continue offline
-    var m = { text: res.reply, items: res.items, flagged: res.flagged, note: res.note };
+    // The diner's standing diets and allergies, as the answer's context holds them.
+    var m = { text: res.reply, items: res.items, flagged: res.flagged, note: res.note, mine: [...(context.diets || []), ...(context.excluded || [])] };
     remember(m);
     scrollTo(show(m));
     var phone = !blocked && (res.answered === false || res.intent == 'unknown') && menu?.restaurant?.phone;

@@ -1,5 +1,5 @@
 /* Start: the panel joins window.Stjarna (set up by the loader, or on its own when the panel is
-   loaded alone, as the engine tests do): the local engine, the intents it answers offline, and
-   the function the loader's button calls. */
+   loaded alone, as the engine tests do): the local engine and the function the loader's button
+   calls. */
 var NS = (window.Stjarna = window.Stjarna || { widgets: [] });
-Object.assign(NS, { answer, intents: INTENTS, openPanel });
+Object.assign(NS, { answer, openPanel });
