@@ -66,6 +66,7 @@ PROJECTION_ORDER = (  # the order changes nothing but the gzipped size (measured
     "always",
     "kinds",
     "statement",
+    "only",
     "ordinals",
     "pron",
     "t",
@@ -171,7 +172,8 @@ def merged_word_tables(lexicon: dict) -> dict:
 
 # ext.lang's and ext.statement's words that a word table already holds are marked there
 # instead of listed twice: list (a key of the projection, "lang.en" a key of its "lang") -> mark.
-MARKS = {"en": "+", "sv": "*", "statement": "!"}
+MARKS = {"en": "+", "sv": "*", "statement": "!", "only": "^"}
+_OWN_LISTS = ("statement", "only")  # marks whose list is a key of the projection itself
 _MARKED_TABLES = ("allergen", "diet", "kinds", "kinds_v2")
 
 
@@ -184,7 +186,7 @@ def mark_language_words(local: dict) -> None:
     phrase) into that table as a mark on its first occurrence ("the+" English, "och*" Swedish,
     "my!" a statement word): the panel reads the marks, so the same words count, carried once."""
     for name, mark in MARKS.items():
-        table, key = (local, name) if name == "statement" else (local["lang"], name)
+        table, key = (local, name) if name in _OWN_LISTS else (local["lang"], name)
         kept = (w for w in table[key].split() if not _mark_first(local, w, mark))
         table[key] = " ".join(sorted(kept))  # sets of words: sorted, they gzip better
 
@@ -205,7 +207,7 @@ def _mark_first(local: dict, word: str, mark: str) -> bool:
 def language_words_of(local: dict) -> dict[str, set[str]]:
     """The words that mark each language (and a statement) in the projection: its ``lang`` lists
     (``statement``) and the marks."""
-    out = {n: set((local if n == "statement" else local["lang"])[n].split()) for n in MARKS}
+    out = {n: set((local if n in _OWN_LISTS else local["lang"])[n].split()) for n in MARKS}
     tables = [*(s for t in _MARKED_TABLES for s in local[t].values()), *local["syn"]]
     for part in " ".join(tables).split():
         for loc, mark in MARKS.items():
@@ -234,7 +236,8 @@ def local_lexicon() -> dict:
     lexicon.update(merged_word_tables(lexicon))
     # The engine's own limits (Python constants, so the JS port cannot drift from them).
     lexicon["limits"] = {"listed": MAX_LISTED, "tokens": MAX_TOKENS, "query": MAX_QUERY}
-    words = json.dumps([lexicon[t] for t in (*_MARKED_TABLES, "syn", "lang", "statement")])
+    lexicon["only"] = ext["only"]
+    words = json.dumps([lexicon[t] for t in (*_MARKED_TABLES, "syn", "lang", *_OWN_LISTS)])
     if any(m in words for m in MARKS.values()):
         raise RuntimeError("lexicon.json: a word holds a language mark character")
     mark_language_words(lexicon)

@@ -241,6 +241,8 @@ SPECIFIC: frozenset[str] = frozenset(f for w in _words(_EXT["specific"]) for f i
 # Synonym-group members on menus that are not Swedish only: a UK "Puddings" section holds the
 # desserts, a Swedish "Laxpudding" is a main (index.build_index).
 SYN_EN: dict[str, frozenset[str]] = {(ws := _words(g))[0]: frozenset(ws) for g in _EXT["syn_en"]}
+# Words that restate an allergy when one follows ("actually only peanuts", "bara jordnötter").
+ONLY_WORDS: frozenset[str] = frozenset(_words(_EXT["only"]))
 # Price limits that leave the limit out ("under £6" is not £6.00); "max", "up to", "högst" keep it.
 STRICT_MAX: frozenset[str] = frozenset(_words(_EXT["strict"]))
 # Words that make a booking a phone question ("can I book a table?"), unless what is booked is

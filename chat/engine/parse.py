@@ -18,6 +18,7 @@ from .lexicon import (
     DIET_TAGS,
     FREE_DIETS,
     MONTHS,
+    ONLY_WORDS,
     ORD,
     PAIRS,
     PRONOUNS,
@@ -46,7 +47,6 @@ NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "pr
 JOIN = frozenset({"join", "or"})
 # First words of a question: "is the octopus ok?" asks, "tree nuts are fine" tells.
 ASKING = frozenset({"is", "are", "am", "does", "do", "can", "could", "will", "would", "är", "kan"})
-_ONLY = frozenset({"only", "just", "bara"})  # "but" words that restate ("actually only peanuts")
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
 MAX_TOKENS = 80
@@ -361,7 +361,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         k = t.kind
         if i in denied_cue:
             continue
-        if t.word in _ONLY:
+        if t.word in ONLY_WORDS:
             nxt = next((j for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
             if nxt is not None and toks[nxt].kind in (ALLERGEN, ALWAYS):
                 scope = "only"  # "just peanuts", "bara jordnötter"

@@ -35,8 +35,8 @@ var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)]
 // can't have eggs" speaks of someone at the table): listed, or marked where a word table holds
 // them ("the+" English, "och*" Swedish, "my!" a statement word; widget/bundle.py moves them).
 var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, STATEMENT_WORDS = new Set(split(L.statement));
-var MARKS = { '+': LANG_WORDS.en, '*': LANG_WORDS.sv, '!': STATEMENT_WORDS };
-var words = (spec) => split(spec).map((w) => w.replace(/[+*!]/g, (m) => (MARKS[m].add(w.replace(/[+*!]/g, '')), '')).split('_').map(stem).join(' '));
+var ONLY_WORDS = new Set(split(L.only)), MARKS = { '+': LANG_WORDS.en, '*': LANG_WORDS.sv, '!': STATEMENT_WORDS, '^': ONLY_WORDS };
+var words = (spec) => split(spec).map((w) => w.replace(/[+*!^]/g, (m) => (MARKS[m].add(w.replace(/[+*!^]/g, '')), '')).split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
   return out;
@@ -311,6 +311,9 @@ var engine = (menu) => {
     toks.forEach((t, i) => {
       var k = t.k, j, held = scope == 'allow' || scope == 'deny', opened = scope == 'open' || scope == 'joined';
       if (deniedCue.has(i)) return;
+      // "actually only peanuts", "just peanuts": a restated allergy, excluded (the server also
+      // withdraws the others; offline they stay, the safe side)
+      if (ONLY_WORDS.has(t.w) && toks[i + 1]?.k == 'allergen') return (scope = 'open');
       if (SKIP.includes(k)) return scope == 'joined' && (scope = 'gap');
       if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
       if (held && (CONTENT.includes(k) || k == 'always')) return consumed.add(i);
@@ -322,7 +325,12 @@ var engine = (menu) => {
         j = toks.findIndex((u, n) => n > i && !SKIP.includes(u.k));
         // "isn't allergic to", "inte allergisk mot": an allergy denied
         if (toks[j]?.k == 'both') deniedCue.add(j), (scope = 'deny'), (q.denied = 1);
-        else scope = 'open';
+        else {
+          // "som inte tål nötter", "can't eat": still a no; "det är mjölk hon inte tål", "dairy
+          // she can't have": the allergen before it
+          if (toks[j]?.k == 'okeat') deniedCue.add(j), (j = toks.findIndex((u, n) => n > j && !SKIP.includes(u.k)));
+          scope = (!toks[j] || toks[j].w == ',') && applyBack(i) ? null : 'open';
+        }
       } else if (JOIN.includes(k)) scope == 'after' && (scope = t.w == ',' ? 'gap' : 'joined');
       else if (CONTENT.includes(k)) scope = opened || (scope == 'gap' && k == 'allergen') ? (exclude(i), 'after') : null;
       else {

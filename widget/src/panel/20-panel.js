@@ -32,7 +32,7 @@ var PANEL_CSS = '.p{display:flex;flex-direction:column;width:min(380px,calc(100v
   '.n{margin-top:6px;font-size:13px;color:#444}.k{margin-top:8px;padding:8px;border:1px solid #ccc;border-radius:10px;background:#fff;white-space:normal}.k p{margin:2px 0 0;display:flex;flex-wrap:wrap;gap:4px;align-items:center;font-size:13px}.pr{float:right;margin-left:8px}' +
   '.b,.g{white-space:nowrap}.b{display:inline-block;padding:1px 7px;border-radius:9px;background:#dcefdc;color:#123d12}.a{background:#fde2e2;color:#6b1111}.t{background:#e6e6f4;color:#222a55}.mc{background:#fff0cc;color:#5a3d00}' +
   '.warn{border:2px solid #b3261e;background:#fff6f5}.warn strong{display:block;color:#8c1d18;font-size:13px}.more,.c *{background:#fff;color:#111;border:1px solid #888}.more{margin-top:8px;width:100%}' +
-  '.typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#666;animation:d 1s infinite alternate}@keyframes d{to{opacity:.2}}' +
+  '.typing{color:#444;animation:d 1s infinite alternate}@keyframes d{to{opacity:.4}}' +
   '.sr{position:absolute;clip-path:inset(50%)}.hint{padding:0 10px;font-size:13px;color:#8c1d18}' +
   '.c{display:flex;flex-wrap:wrap;gap:6px;padding:6px 10px}.c:empty,.hint:empty{display:none}.c *{padding:0 12px;border-radius:22px;font-size:14px;text-decoration:none;display:inline-flex;align-items:center;min-height:44px}' +
   'form{display:flex;gap:6px;padding:8px 10px 10px;border-top:1px solid #ddd}input{flex:1;min-width:0;padding:0 12px;border:1px solid #777;background:#fff;color:#111}' +
@@ -182,7 +182,7 @@ var buildPanel = (widget) => {
     var mine = { me: 1, text };
     remember(mine);
     scrollTo(show(mine));
-    var typing = h('div', { class: 'm typing' }, h('span'), h('span'), h('span'), h('span', { class: 'sr', text: S.typing }));
+    var typing = h('div', { class: 'm typing', text: S.typing }); // "Typing…", pulsing
     log.append(typing);
     await fetchMenu(); // features.serverChat decides whether the server is asked at all
     var res = menu?.features?.serverChat === false || Date.now() < retryAt || blocked ? { fallback: retryAt > Date.now() ? fill(S.busy, Math.ceil((retryAt - Date.now()) / 1e3)) : S.own } : await askServer(text);
