@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -11,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from chat import engine
@@ -111,15 +113,62 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
     )
 
 
-def returning_session(*, public_id: str, token: str) -> ChatSession | None:
-    """The diner's session at an active restaurant, with the restaurant and the conversation
-    context, in one query; None for a first message (or an unknown/inactive restaurant)."""
+@dataclass(frozen=True)
+class DinerAtRestaurant:
+    """Who a chat message is for: the active restaurant, and the diner's session there (None
+    for a first message)."""
+
+    restaurant: Restaurant
+    session: ChatSession | None
+
+
+@functools.cache
+def _diner_at_restaurant_sql() -> str:
+    # Every column of the restaurant (the engine menu, the rate-limit overrides and the menu
+    # version all come from this row) plus the session's id and context.
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"r.{quote(field.column)}" for field in Restaurant._meta.concrete_fields)
     return (
-        ChatSession.objects.select_related("restaurant")
-        .filter(restaurant__public_id=public_id, restaurant__active=True, token=token)
-        .only("pk", "context", "restaurant")
-        .first()
+        f"SELECT {columns}, s.{quote('id')} AS chat_session_pk,"
+        f" s.{quote('context')} AS chat_session_context"
+        f" FROM {quote(Restaurant._meta.db_table)} r"
+        f" LEFT JOIN {quote(ChatSession._meta.db_table)} s"
+        f" ON s.{quote('restaurant_id')} = r.{quote('id')} AND s.{quote('token')} = %s"
+        f" WHERE r.{quote('public_id')} = %s AND r.{quote('active')}"
     )
+
+
+def diner_at_restaurant(*, public_id: str, token: str) -> DinerAtRestaurant | None:
+    """The active restaurant with this public id and the diner's session there, with its
+    conversation context, in one query; None for an unknown or inactive restaurant.
+
+    Hand-written SQL (the only read of its kind; parameterised; the same text on SQLite and
+    PostgreSQL): this runs on every chat, and compiling the equivalent ORM query
+    (``select_related`` on the session, a second query for a first message's restaurant) cost
+    most of a chat's time. ``raw()`` still builds the Restaurant with the ORM's own converters.
+    The session is scoped by the restaurant's public id *and* the token (the join's condition).
+    """
+    rows = list(Restaurant.objects.raw(_diner_at_restaurant_sql(), [token, public_id]))
+    if not rows:
+        return None
+    restaurant = rows[0]
+    session_pk = restaurant.__dict__.pop("chat_session_pk")  # raw()'s extra columns, not fields
+    context = restaurant.__dict__.pop("chat_session_context")
+    session = None
+    if session_pk is not None:
+        context_field = ChatSession._meta.get_field("context")
+        session = ChatSession.from_db(
+            connection.alias,
+            ["id", "restaurant_id", "token", "context"],  # the rest stays deferred, as only()
+            [
+                session_pk,
+                restaurant.pk,
+                token,
+                context_field.from_db_value(context, None, connection),
+            ],
+        )
+        session.restaurant = restaurant
+    return DinerAtRestaurant(restaurant=restaurant, session=session)
 
 
 # --- The unanswered-questions report ----------------------------------------------------------
