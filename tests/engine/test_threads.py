@@ -1,4 +1,4 @@
-"""The engine under gunicorn's gthread workers: two threads preparing menus at the same time."""
+"""The engine's stemming under gunicorn's gthread workers: two threads preparing menus at once."""
 
 from __future__ import annotations
 
@@ -48,3 +48,10 @@ def test_word_forms_are_the_same_when_threads_stem_at_once():
         sys.setswitchinterval(previous)
 
     assert failures == [] and wrong == []
+
+
+def test_the_stemmers_are_snowballs_c_build():
+    """snowballstemmer hands out PyStemmer's C stemmers when it is installed (pyproject)."""
+    import snowballstemmer
+
+    assert type(snowballstemmer.stemmer("english")).__module__ == "Stemmer"
