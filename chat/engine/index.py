@@ -361,12 +361,19 @@ def prepare(menu: Menu) -> MenuIndex:
     if hit is not None and hit[0]() is menu:
         return hit[1]
     index = build_index(menu)
+    adopt(menu, index)
+    return index
+
+
+def adopt(menu: Menu, index: MenuIndex) -> None:
+    """Use ``index`` for ``menu`` from now on: an index built elsewhere for this very menu (by
+    another process, unpickled together with it)."""
+    key = id(menu)
     try:
         ref = weakref.ref(menu, lambda dead: _forget(key, dead))
     except TypeError:  # not weak-referenceable: don't cache
-        return index
+        return
     _CACHE[key] = (ref, index)
-    return index
 
 
 def _forget(key: int, dead: weakref.ref[Menu]) -> None:
@@ -376,4 +383,4 @@ def _forget(key: int, dead: weakref.ref[Menu]) -> None:
         _CACHE.pop(key, None)
 
 
-__all__ = ["MenuIndex", "build_index", "prepare"]
+__all__ = ["MenuIndex", "adopt", "build_index", "prepare"]

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat.models import ChatMessage, ChatSession
-from chat.selectors import diner_at_restaurant, forget_chat_menus
+from chat.selectors import _build_chat_menu, diner_at_restaurant, forget_chat_menus
 from chat.services import ip_hash_for
 from tests.factories import AllowedOriginFactory, MenuItemFactory, RestaurantFactory
 from tests.helpers import error_of
@@ -147,6 +147,52 @@ def test_menu_change_is_seen_by_the_next_chat_request(client, bella_menu):
     MenuItemFactory(restaurant=bella_menu["pizza"].restaurant, name="Tofu Bowl", tags=["vegan"])
 
     assert "Tofu Bowl" in ask(client, "any vegan dishes?").json()["reply"]
+
+
+def test_a_process_without_the_menu_takes_the_one_another_prepared(
+    client, bella_menu, django_assert_max_num_queries
+):
+    first = ask(client, "any vegan dishes?", token="diner-a").json()
+    forget_chat_menus()  # another worker: nothing prepared in this process
+
+    with (
+        mock.patch("chat.engine.index.build_index", side_effect=AssertionError("rebuilt")),
+        django_assert_max_num_queries(5) as captured,
+    ):
+        again = ask(client, "any vegan dishes?", token="diner-b").json()
+
+    assert again["items"] == first["items"] and again["reply"] == first["reply"]
+    assert not any("menu_menuitem" in q["sql"] for q in captured)
+
+
+def test_a_changed_menu_is_never_taken_from_the_shared_copy(client, bella_menu):
+    ask(client, "any vegan dishes?")
+    MenuItemFactory(restaurant=bella_menu["pizza"].restaurant, name="Tofu Bowl", tags=["vegan"])
+    forget_chat_menus()
+
+    assert "Tofu Bowl" in ask(client, "any vegan dishes?").json()["reply"]
+
+
+def test_a_shared_copy_from_other_code_is_never_taken(client, bella_menu, monkeypatch):
+    ask(client, "any vegan dishes?")
+    forget_chat_menus()
+    monkeypatch.setattr("chat.selectors._code_fingerprint", lambda: "another-release")
+
+    with mock.patch("chat.selectors._build_chat_menu", wraps=_build_chat_menu) as built:
+        assert ask(client, "any vegan dishes?").status_code == 200
+
+    assert built.call_count == 1
+
+
+def test_an_unreachable_shared_cache_only_costs_a_build(client, bella_menu):
+    with (
+        mock.patch("chat.selectors.cache.get", side_effect=ConnectionError("down")),
+        mock.patch("chat.selectors.cache.set", side_effect=ConnectionError("down")),
+    ):
+        response = ask(client, "any vegan dishes?")
+
+    assert response.status_code == 200
+    assert [item["name"] for item in response.json()["items"]] == ["Vegan Pizza", "Garden Salad"]
 
 
 def test_answer_uses_the_restaurants_locale(client, bella):
