@@ -28,7 +28,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from stjarna_site.client_ip import client_network
-from stjarna_site.counters import count_request
+from stjarna_site.counters import first_refusal
 from tenants.models import Restaurant
 
 
@@ -91,15 +91,15 @@ def chat_rate_limited(
     """
     request.chat_restaurant = restaurant  # type: ignore[attr-defined]
     request.chat_session_token = session_token  # type: ignore[attr-defined]
-    for limit in CHAT_LIMITS:
-        usage = count_request(request, group=limit.group, key=limit.key, rate=limit.rate)
-        if usage is not None and usage.should_limit:
-            # Windows are fixed and offset per key: a window ending at second W counts every
-            # request while int(time()) <= W, so the wait is time_left (W - now) plus the rest of
-            # the current second, rounded up: waiting that long always lands in a new window.
-            return RateLimited(
-                group=limit.group,
-                rate=limit.rate(limit.group, request),
-                retry_after=max(1, usage.time_left + 1),
-            )
-    return None
+    refused = first_refusal(request, CHAT_LIMITS)  # one Redis round trip for all three
+    if refused is None:
+        return None
+    limit, usage = refused
+    # Windows are fixed and offset per key: a window ending at second W counts every request
+    # while int(time()) <= W, so the wait is time_left (W - now) plus the rest of the current
+    # second, rounded up: waiting that long always lands in a new window.
+    return RateLimited(
+        group=limit.group,
+        rate=limit.rate(limit.group, request),
+        retry_after=max(1, usage.time_left + 1),
+    )

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
 import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 
 from chat import engine
+from chat.engine import index as engine_index
 from chat.engine.lexicon import normalize
 from chat.models import ChatMessage, ChatSession
+from menu import payload as payload_module
 from menu.payload import item_payload
 from menu.selectors import public_menu_items
 from tenants.models import Restaurant
+
+logger = logging.getLogger(__name__)
 
 # Restaurants per process whose engine menu stays prepared (one entry is a few hundred KB at most);
 # sized above the number of restaurants one worker typically serves so chats rarely rebuild.
@@ -44,13 +54,15 @@ _menus_lock = threading.Lock()
 
 
 def chat_menu_for(restaurant: Restaurant) -> ChatMenu:
-    """The restaurant's current menu for the engine, built once per (restaurant, menu_version).
+    """The restaurant's current menu for the engine, prepared once per (restaurant, menu_version).
 
     Every change to the public menu bumps ``menu_version`` (tenants.services.bump_menu_version),
     and the restaurant row is read on every chat request anyway, so the key is always current and
     a warm chat request runs no menu query. Keeping the same Menu object also lets the engine
-    reuse its per-menu index (chat.engine.index.prepare caches by identity). Each process keeps
-    its own copy; the version in the key keeps every process current.
+    reuse its per-menu index (chat.engine.index.prepare keeps it while the Menu lives). Each
+    process keeps its own copy; the version in the key keeps every process current. A process
+    that has none takes the one another process prepared from the shared cache
+    (:func:`_shared_chat_menu`), else builds it and shares it.
     """
     # created_at guards against a reused primary key (a restaurant deleted and another created,
     # or test databases rolled back), which would otherwise resurrect another menu.
@@ -60,7 +72,10 @@ def chat_menu_for(restaurant: Restaurant) -> ChatMenu:
         if hit is not None:
             _menus.move_to_end(key)
             return hit
-    built = _build_chat_menu(restaurant)
+    built = _shared_chat_menu(key)
+    if built is None:
+        built = _build_chat_menu(restaurant)
+        _share_chat_menu(key, built)
     with _menus_lock:
         # Older versions of this restaurant are dead weight: drop them at once.
         for stale in [k for k in _menus if k[0] == restaurant.pk]:
@@ -69,6 +84,59 @@ def chat_menu_for(restaurant: Restaurant) -> ChatMenu:
         while len(_menus) > ENGINE_MENU_CACHE_SIZE:
             _menus.popitem(last=False)
     return built
+
+
+# --- Prepared menus shared between processes ----------------------------------------------
+# Preparing a 200-item menu (its rows, their API shapes, the engine's index) costs a worker
+# 25-50 ms, about ten warm chats; with N workers every restaurant was prepared N times, and again
+# after every menu change and worker restart. Unpickling another worker's copy costs ~5 ms. The
+# entry is pickled code objects, so its key names the code that made them (a new release never
+# loads an old one's), and the menu version (a changed menu is another key). It expires: only
+# restaurants that are chatting keep theirs.
+SHARED_CHAT_MENU_SECONDS = 600
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A digest of the sources whose objects a shared entry holds: the engine and its lexicon,
+    these shapes and the item payload."""
+    here = Path(__file__).resolve().parent
+    sources = [
+        *sorted((here / "engine").glob("*.py")),
+        here / "engine" / "lexicon.json",
+        Path(__file__).resolve(),
+        Path(payload_module.__file__).resolve(),
+    ]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def shared_chat_menu_key(key: tuple[int, datetime, int]) -> str:
+    pk, created_at, version = key
+    return f"chat:menu:{_code_fingerprint()}:{pk}:{created_at.timestamp()}:{version}"
+
+
+def _shared_chat_menu(key: tuple[int, datetime, int]) -> ChatMenu | None:
+    try:
+        found = cache.get(shared_chat_menu_key(key))
+    except Exception:  # an unreachable cache only costs this process a build
+        logger.warning("shared chat menu read failed", exc_info=True)
+        return None
+    if found is None:
+        return None
+    chat_menu, index = found
+    engine_index.adopt(chat_menu.menu, index)  # prepared already: the engine needs no rebuild
+    return chat_menu
+
+
+def _share_chat_menu(key: tuple[int, datetime, int], chat_menu: ChatMenu) -> None:
+    index = engine_index.prepare(chat_menu.menu)  # built here once, as the first chat would
+    try:
+        cache.set(shared_chat_menu_key(key), (chat_menu, index), SHARED_CHAT_MENU_SECONDS)
+    except Exception:
+        logger.warning("shared chat menu write failed", exc_info=True)
 
 
 def forget_chat_menus() -> None:
@@ -111,15 +179,62 @@ def _build_chat_menu(restaurant: Restaurant) -> ChatMenu:
     )
 
 
-def returning_session(*, public_id: str, token: str) -> ChatSession | None:
-    """The diner's session at an active restaurant, with the restaurant and the conversation
-    context, in one query; None for a first message (or an unknown/inactive restaurant)."""
+@dataclass(frozen=True)
+class DinerAtRestaurant:
+    """Who a chat message is for: the active restaurant, and the diner's session there (None
+    for a first message)."""
+
+    restaurant: Restaurant
+    session: ChatSession | None
+
+
+@functools.cache
+def _diner_at_restaurant_sql() -> str:
+    # Every column of the restaurant (the engine menu, the rate-limit overrides and the menu
+    # version all come from this row) plus the session's id and context.
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"r.{quote(field.column)}" for field in Restaurant._meta.concrete_fields)
     return (
-        ChatSession.objects.select_related("restaurant")
-        .filter(restaurant__public_id=public_id, restaurant__active=True, token=token)
-        .only("pk", "context", "restaurant")
-        .first()
+        f"SELECT {columns}, s.{quote('id')} AS chat_session_pk,"
+        f" s.{quote('context')} AS chat_session_context"
+        f" FROM {quote(Restaurant._meta.db_table)} r"
+        f" LEFT JOIN {quote(ChatSession._meta.db_table)} s"
+        f" ON s.{quote('restaurant_id')} = r.{quote('id')} AND s.{quote('token')} = %s"
+        f" WHERE r.{quote('public_id')} = %s AND r.{quote('active')}"
     )
+
+
+def diner_at_restaurant(*, public_id: str, token: str) -> DinerAtRestaurant | None:
+    """The active restaurant with this public id and the diner's session there, with its
+    conversation context, in one query; None for an unknown or inactive restaurant.
+
+    Hand-written SQL (the only read of its kind; parameterised; the same text on SQLite and
+    PostgreSQL): this runs on every chat, and compiling the equivalent ORM query
+    (``select_related`` on the session, a second query for a first message's restaurant) cost
+    most of a chat's time. ``raw()`` still builds the Restaurant with the ORM's own converters.
+    The session is scoped by the restaurant's public id *and* the token (the join's condition).
+    """
+    rows = list(Restaurant.objects.raw(_diner_at_restaurant_sql(), [token, public_id]))
+    if not rows:
+        return None
+    restaurant = rows[0]
+    session_pk = restaurant.__dict__.pop("chat_session_pk")  # raw()'s extra columns, not fields
+    context = restaurant.__dict__.pop("chat_session_context")
+    session = None
+    if session_pk is not None:
+        context_field = ChatSession._meta.get_field("context")
+        session = ChatSession.from_db(
+            connection.alias,
+            ["id", "restaurant_id", "token", "context"],  # the rest stays deferred, as only()
+            [
+                session_pk,
+                restaurant.pk,
+                token,
+                context_field.from_db_value(context, None, connection),
+            ],
+        )
+        session.restaurant = restaurant
+    return DinerAtRestaurant(restaurant=restaurant, session=session)
 
 
 # --- The unanswered-questions report ----------------------------------------------------------

@@ -5,13 +5,12 @@ Checks run in this order, cheapest and least revealing first; the first failure 
 1. method (405) → content type (415) → size (413)        — no parsing yet
 2. JSON (400 invalid_json) → fields (400 invalid_field)   — no database yet
 3. ``USE_SERVER_CHAT`` (503 server_chat_disabled)         — no database yet
-4. restaurant (404 restaurant_not_found)                  — 1 query
+4. restaurant (404 restaurant_not_found)                  — 1 query, which also reads the
+                                                             diner's session and its context
 5. ``Origin`` against that restaurant's allowlist (403)   — cached allowlist
 6. rate limits (429 rate_limited, ``Retry-After``)        — cache only
-7. the diner's session with its conversation context (1 query, with the restaurant: a
-   returning diner costs no separate restaurant read), the engine, then the exchange and the
-   new context stored in one transaction (200; 503 temporarily_unavailable if the
-   store fails, with nothing half-written)
+7. the engine, then the exchange and the new context stored in one transaction (200; 503
+   temporarily_unavailable if the store fails, with nothing half-written)
 
 CORS preflights are answered by django-cors-headers before this view and are never counted.
 The blocked-IP list (a middleware) answers before all of this.
@@ -29,9 +28,8 @@ from django.http.request import RawPostDataException, UnreadablePostError
 from django.views.decorators.csrf import csrf_exempt
 
 from chat.ratelimits import chat_rate_limited
-from chat.selectors import returning_session
+from chat.selectors import diner_at_restaurant
 from chat.services import chat_reply
-from menu.selectors import active_restaurant
 from stjarna_site.client_ip import client_ip
 from stjarna_site.errors import api_error, temporarily_unavailable
 from stjarna_site.json_input import loads_json
@@ -85,10 +83,10 @@ def chat(request: HttpRequest) -> JsonResponse:
 def _answer(
     request: HttpRequest, public_id: str, session_token: str, message: str, locale: str | None
 ) -> JsonResponse:
-    session = returning_session(public_id=public_id, token=session_token)
-    restaurant = session.restaurant if session is not None else active_restaurant(public_id)
-    if restaurant is None:
+    diner = diner_at_restaurant(public_id=public_id, token=session_token)
+    if diner is None:
         return api_error("restaurant_not_found", f"No restaurant with id “{public_id}”.", 404)
+    restaurant, session = diner.restaurant, diner.session
 
     allowed = request_origin_allowed(request, public_id)
     request._cors_approved = allowed  # the CORS hook reuses this decision, made on the body's id

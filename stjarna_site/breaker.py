@@ -27,6 +27,7 @@ from typing import Any
 import structlog
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
+from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -156,6 +157,16 @@ class CircuitBreakerClient(DefaultClient):
         super().__init__(server, params, backend)
         seconds = float(self._options.get("BREAKER_SECONDS", DEFAULT_BREAKER_SECONDS))
         self.breaker = breaker_for(tuple(self._server), seconds)
+        self._scripts: dict[str, Script] = {}
+
+    @_guarded
+    def run_script(self, script: str, keys: list[str], args: list[Any]) -> Any:
+        """Run a Lua script on the primary (EVALSHA; redis-py loads it the first time)."""
+        client = self.get_client(write=True)
+        registered = self._scripts.get(script)
+        if registered is None:
+            registered = self._scripts[script] = client.register_script(script)
+        return registered(keys=keys, args=args, client=client)
 
 
 for _name in (

@@ -1,6 +1,10 @@
 """Rate-limit counting for every limiter: the shared cache, else this worker's own counters.
 
-django-ratelimit counts in the shared cache, so every worker sees the same counts. When the cache
+django-ratelimit counts in the shared cache, so every worker sees the same counts. Several limits
+checked in turn (:func:`first_refusal`, the chat's three) cost one Redis round trip together: a
+small Lua script counts them in django-ratelimit's own keys and windows, in order, and stops at the
+first one over its limit, exactly like one ``get_usage`` call per limit (two round trips each for
+an existing counter) would. When the cache
 cannot be reached (Redis down, hung, or skipped by the breaker in ``stjarna_site.breaker``), the
 request is counted in :data:`local_counters` instead, with the same key, rate and fixed window:
 each worker then limits on its own (with N workers up to N times the limit passes), which is far
@@ -11,12 +15,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
-from django_ratelimit.core import _split_rate, get_usage
+from django_ratelimit import ALL
+from django_ratelimit.core import (
+    EXPIRATION_FUDGE,
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    get_usage,
+)
+
+from stjarna_site.breaker import CircuitBreakerClient
 
 logger = structlog.get_logger("stjarna.ratelimit")
 
@@ -62,6 +78,12 @@ local_counters = LocalCounters()
 _outage = threading.Event()  # set while this worker counts locally: log once per outage
 
 
+def forget_local_counting() -> None:
+    """Empty this worker's fallback counters and forget an outage in progress (tests)."""
+    local_counters.clear()
+    _outage.clear()
+
+
 def count_request(request: HttpRequest, *, group: str, key: Key, rate: Rate) -> Usage | None:
     """Count ``request`` against one limit; None when the rate says "no limit"."""
     resolved = rate(group, request) if callable(rate) else rate
@@ -90,3 +112,66 @@ def _count_locally(group: str, key_value: str, rate: str, error: Exception | Non
         )
     limit, period = _split_rate(rate)
     return local_counters.hit(f"{group}|{rate}|{key_value}", limit, period)
+
+
+class CountedLimit(Protocol):
+    """One limit of :func:`first_refusal`: a django-ratelimit group, key and rate."""
+
+    group: str
+
+    def key(self, group: str, request: HttpRequest) -> str: ...
+
+    def rate(self, group: str, request: HttpRequest) -> str | None: ...
+
+
+# KEYS are the counters in the order they are checked; ARGV holds each one's limit and lifetime.
+# A counter is created with its lifetime (as django-ratelimit's cache.add does); counting stops at
+# the first counter over its limit, so a refused request never uses up the limits after it.
+_COUNT_IN_TURN = """
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
+  if count > tonumber(ARGV[2 * i - 1]) then return i end
+end
+return 0
+"""
+
+
+def first_refusal(
+    request: HttpRequest, limits: Sequence[CountedLimit]
+) -> tuple[CountedLimit, Usage] | None:
+    """Count ``request`` against each limit in turn; the first that refuses it (and its usage),
+    or None to serve it. Limits after a refusal are not counted; a rate of None is no limit."""
+    counted = []  # (limit, rate, key value)
+    for limit in limits:
+        rate = limit.rate(limit.group, request)
+        if rate is not None:
+            counted.append((limit, rate, limit.key(limit.group, request)))
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    if not isinstance(getattr(cache, "client", None), CircuitBreakerClient):
+        for limit, rate, value in counted:  # the embedded default's local cache, one at a time
+            usage = count_request(request, group=limit.group, key=lambda *_: value, rate=rate)
+            if usage is not None and usage.should_limit:
+                return limit, usage
+        return None
+
+    keys, args, windows = [], [], []
+    for limit, rate, value in counted:
+        count, period = _split_rate(rate)
+        window = _get_window(value, period)
+        keys.append(cache.make_key(_make_cache_key(limit.group, window, rate, value, ALL)))
+        args += [count, period + EXPIRATION_FUDGE]
+        windows.append(window)
+    try:
+        refused = cache.client.run_script(_COUNT_IN_TURN, keys, args) if keys else 0
+    except Exception as exc:  # the shared cache is unreachable: count here instead
+        for limit, rate, value in counted:
+            usage = _count_locally(limit.group, value, rate, exc)
+            if usage.should_limit:
+                return limit, usage
+        return None
+    _outage.clear()
+    if not refused:
+        return None
+    limit = counted[refused - 1][0]
+    return limit, Usage(should_limit=True, time_left=windows[refused - 1] - int(time.time()))

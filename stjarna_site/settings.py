@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on the admin and the demo page (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    "stjarna_site.page_policy.PagePolicyMiddleware",
     # Last, as django-axes asks: turns a lockout during login into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]

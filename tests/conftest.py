@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from operators.blocking import BLOCKLIST_KEY, forget_local_blocklist
 from stjarna_site.breaker import close_every_breaker
-from stjarna_site.counters import local_counters
+from stjarna_site.counters import forget_local_counting
 from tests.factories import MembershipFactory, RestaurantFactory, UserFactory
 
 # Live-server browser tests drive sync Playwright from the test thread.
@@ -28,7 +28,7 @@ def clear_cache() -> None:
     with contextlib.suppress(Exception):  # a test may have broken the cache on purpose
         cache.set(BLOCKLIST_KEY, ("no-blocks", []), None)
     forget_local_blocklist()
-    local_counters.clear()  # each worker's fallback rate-limit counters
+    forget_local_counting()  # each worker's fallback rate-limit counters, and its outage
     close_every_breaker()  # a test that broke Redis or PostgreSQL leaves no breaker open
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -409,12 +408,15 @@ def _is_term(word: str) -> bool:
     return entry is not None and entry.kind not in _NOT_KEY_KINDS
 
 
-_CACHE: OrderedDict[int, tuple[weakref.ref[Menu], MenuIndex]] = OrderedDict()
-_CACHE_SIZE = 64
+# id(menu) -> (a weak reference to it, its index). An entry lives exactly as long as its Menu
+# object: whoever keeps menus (the chat's per-process cache of 256 restaurants) decides how many
+# indexes stay prepared. A fixed-size cache here (it was 64) dropped the indexes of menus still
+# kept upstream, so a worker serving more restaurants rebuilt one on almost every chat.
+_CACHE: dict[int, tuple[weakref.ref[Menu], MenuIndex]] = {}
 
 
 def prepare(menu: Menu) -> MenuIndex:
-    """The MenuIndex for this Menu object, built once and cached by identity.
+    """The MenuIndex for this Menu object, built once and kept while the Menu lives.
 
     Keyed by id() with a weak reference check, because hashing a frozen 300-item menu on every
     call would cost more than answering; equal-but-distinct Menu objects just build their own.
@@ -422,17 +424,28 @@ def prepare(menu: Menu) -> MenuIndex:
     key = id(menu)
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is menu:
-        _CACHE.move_to_end(key)
         return hit[1]
     index = build_index(menu)
-    try:
-        ref = weakref.ref(menu)
-    except TypeError:  # not weak-referenceable: don't cache
-        return index
-    _CACHE[key] = (ref, index)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    adopt(menu, index)
     return index
 
 
-__all__ = ["MenuIndex", "build_index", "prepare"]
+def adopt(menu: Menu, index: MenuIndex) -> None:
+    """Use ``index`` for ``menu`` from now on: an index built elsewhere for this very menu (by
+    another process, unpickled together with it)."""
+    key = id(menu)
+    try:
+        ref = weakref.ref(menu, lambda dead: _forget(key, dead))
+    except TypeError:  # not weak-referenceable: don't cache
+        return
+    _CACHE[key] = (ref, index)
+
+
+def _forget(key: int, dead: weakref.ref[Menu]) -> None:
+    """A cached Menu was collected: drop its index (unless its id already names a new menu)."""
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is dead:
+        _CACHE.pop(key, None)
+
+
+__all__ = ["MenuIndex", "adopt", "build_index", "prepare"]

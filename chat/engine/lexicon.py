@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,8 +107,20 @@ def _emoji_words(text: str) -> str:
     return _EMOJI_RE.sub(lambda m: " " + _EMOJI[m.group(0)] + " ", text)
 
 
-_EN_STEM = snowballstemmer.stemmer("english")
-_SV_STEM = snowballstemmer.stemmer("swedish")
+# A Snowball stemmer keeps the word it works on in itself, so two threads sharing one (gunicorn's
+# gthread workers build two menus' indexes at once) corrupt each other's words: one per thread.
+_stemmers = threading.local()
+
+
+def _snowball_stems(word: str) -> list[str]:
+    """The English and Swedish Snowball stems of ``word``, with this thread's own stemmers."""
+    pair = getattr(_stemmers, "pair", None)
+    if pair is None:
+        pair = _stemmers.pair = (
+            snowballstemmer.stemmer("english"),
+            snowballstemmer.stemmer("swedish"),
+        )
+    return [pair[0].stemWord(word), pair[1].stemWord(word)]
 
 
 @lru_cache(maxsize=65536)
@@ -117,7 +130,7 @@ def forms(word: str) -> tuple[str, ...]:
     Two words match when their forms meet; stems shorter than 3 letters are left out."""
     out = [word, stem(word)]
     if word.isalpha() and len(word) > 3:
-        out += [_EN_STEM.stemWord(word), _SV_STEM.stemWord(word)]
+        out += _snowball_stems(word)
     return tuple(dict.fromkeys(f for f in out if len(f) >= 3 or f == word))
 
 

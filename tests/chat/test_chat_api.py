@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from unittest import mock
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat.models import ChatMessage, ChatSession
-from chat.selectors import forget_chat_menus
+from chat.selectors import _build_chat_menu, diner_at_restaurant, forget_chat_menus
 from chat.services import ip_hash_for
 from tests.factories import AllowedOriginFactory, MenuItemFactory, RestaurantFactory
 from tests.helpers import error_of
@@ -148,6 +149,52 @@ def test_menu_change_is_seen_by_the_next_chat_request(client, bella_menu):
     assert "Tofu Bowl" in ask(client, "any vegan dishes?").json()["reply"]
 
 
+def test_a_process_without_the_menu_takes_the_one_another_prepared(
+    client, bella_menu, django_assert_max_num_queries
+):
+    first = ask(client, "any vegan dishes?", token="diner-a").json()
+    forget_chat_menus()  # another worker: nothing prepared in this process
+
+    with (
+        mock.patch("chat.engine.index.build_index", side_effect=AssertionError("rebuilt")),
+        django_assert_max_num_queries(5) as captured,
+    ):
+        again = ask(client, "any vegan dishes?", token="diner-b").json()
+
+    assert again["items"] == first["items"] and again["reply"] == first["reply"]
+    assert not any("menu_menuitem" in q["sql"] for q in captured)
+
+
+def test_a_changed_menu_is_never_taken_from_the_shared_copy(client, bella_menu):
+    ask(client, "any vegan dishes?")
+    MenuItemFactory(restaurant=bella_menu["pizza"].restaurant, name="Tofu Bowl", tags=["vegan"])
+    forget_chat_menus()
+
+    assert "Tofu Bowl" in ask(client, "any vegan dishes?").json()["reply"]
+
+
+def test_a_shared_copy_from_other_code_is_never_taken(client, bella_menu, monkeypatch):
+    ask(client, "any vegan dishes?")
+    forget_chat_menus()
+    monkeypatch.setattr("chat.selectors._code_fingerprint", lambda: "another-release")
+
+    with mock.patch("chat.selectors._build_chat_menu", wraps=_build_chat_menu) as built:
+        assert ask(client, "any vegan dishes?").status_code == 200
+
+    assert built.call_count == 1
+
+
+def test_an_unreachable_shared_cache_only_costs_a_build(client, bella_menu):
+    with (
+        mock.patch("chat.selectors.cache.get", side_effect=ConnectionError("down")),
+        mock.patch("chat.selectors.cache.set", side_effect=ConnectionError("down")),
+    ):
+        response = ask(client, "any vegan dishes?")
+
+    assert response.status_code == 200
+    assert [item["name"] for item in response.json()["items"]] == ["Vegan Pizza", "Garden Salad"]
+
+
 def test_answer_uses_the_restaurants_locale(client, bella):
     RestaurantFactory(public_id="sol", locale="sv")
 
@@ -211,13 +258,9 @@ def test_session_stores_a_keyed_hash_of_the_ip_never_the_ip(client, bella):
 @pytest.mark.django_db(transaction=True)
 def test_failure_while_storing_the_reply_stores_nothing_and_answers_503(client):
     RestaurantFactory(public_id="bella")
-    real_bulk_create = ChatMessage.objects.bulk_create
 
-    def insert_then_fail(objs, *args, **kwargs):
-        real_bulk_create(objs[:1], *args, **kwargs)  # the diner's message reaches the table…
-        raise DatabaseError("disk full")  # …and the reply does not
-
-    with mock.patch.object(ChatMessage.objects, "bulk_create", side_effect=insert_then_fail):
+    # The session row is written by then; the messages' INSERT fails.
+    with mock.patch("chat.services._messages_insert", side_effect=DatabaseError("disk full")):
         response = ask(client, "hello")
 
     assert response.status_code == 503
@@ -226,8 +269,23 @@ def test_failure_while_storing_the_reply_stores_nothing_and_answers_503(client):
     assert ChatMessage.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_failure_after_a_returning_diners_update_keeps_the_old_context(client):
+    RestaurantFactory(public_id="bella")
+    ask(client, "hello")
+    before = ChatSession.objects.get().context
+
+    with mock.patch("chat.services._messages_insert", side_effect=DatabaseError("disk full")):
+        assert ask(client, "no nuts please").status_code == 503  # would exclude nuts
+
+    assert ChatSession.objects.get().context == before
+    assert "nuts" not in before.get("excluded", [])
+    assert ChatMessage.objects.count() == 2
+    assert ask(client, "no nuts please").json()["context"]["excluded"] == ["peanuts", "nuts"]
+
+
 def test_database_down_answers_503_not_500(client, bella):
-    with mock.patch("chat.views.active_restaurant", side_effect=DatabaseError("gone")):
+    with mock.patch("chat.views.diner_at_restaurant", side_effect=DatabaseError("gone")):
         response = ask(client, "hello")
 
     assert response.status_code == 503
@@ -261,27 +319,64 @@ def test_returning_diner_costs_three_statements_and_no_menu_query(
     assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE", "INSERT"]
     assert "chat_chatsession" in statements[0] and "tenants_restaurant" in statements[0]
     assert "context" in statements[1]
+    assert "chat_chatmessage" in statements[2]
     assert not any("menu_menuitem" in sql for sql in statements)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_first_message_of_a_new_diner_on_a_cold_menu_adds_the_menu_read_and_session_insert(
+def test_first_message_on_a_warm_menu_costs_three_statements_and_no_savepoint(
+    client, django_assert_max_num_queries
+):
+    bella = RestaurantFactory(public_id="bella")
+    MenuItemFactory.create_batch(30, restaurant=bella)
+    ask(client, "hello", token="earlier-diner")  # builds the engine menu
+
+    with django_assert_max_num_queries(5) as captured:  # 3 + BEGIN/COMMIT on SQLite
+        assert ask(client, "hello", token="new-diner").status_code == 200
+
+    assert not any(q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in captured)
+    statements = data_statements(captured)
+    assert [sql.split()[0] for sql in statements] == [
+        "SELECT",  # the restaurant, with no session for this token yet
+        "INSERT",  # the session, with the first context
+        "INSERT",  # both messages
+    ]
+    assert "chat_chatsession" in statements[1] and "chat_chatmessage" in statements[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_message_of_a_new_diner_on_a_cold_menu_adds_the_menu_read(
     client, django_assert_max_num_queries
 ):
     bella = RestaurantFactory(public_id="bella")
     MenuItemFactory.create_batch(30, restaurant=bella)
 
-    with django_assert_max_num_queries(9) as captured:  # + BEGIN/COMMIT/savepoint control
+    with django_assert_max_num_queries(6) as captured:  # + BEGIN/COMMIT on SQLite
         assert ask(client, "hello", token="new-diner").status_code == 200
 
     statements = data_statements(captured)
     assert [sql.split()[0] for sql in statements] == [
-        "SELECT",  # session (none yet)
-        "SELECT",  # restaurant
+        "SELECT",  # the restaurant, with no session for this token yet
         "SELECT",  # menu items (once per menu version and process)
         "INSERT",  # session, with the first context
         "INSERT",  # both messages
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_messages_share_one_session(client):
+    """Two first messages with one token that both read "no session yet" (the widget retried):
+    the second continues the first's session instead of failing on the unique constraint."""
+    RestaurantFactory(public_id="bella")
+    with mock.patch("chat.views.diner_at_restaurant", wraps=diner_at_restaurant) as read:
+        read.side_effect = lambda **kw: replace(diner_at_restaurant(**kw), session=None)
+        assert ask(client, "hello").status_code == 200
+        second = ask(client, "no nuts please")
+
+    assert second.status_code == 200
+    session = ChatSession.objects.get()
+    assert session.context == second.json()["context"]
+    assert [m.text for m in session.messages.filter(role="diner")] == ["hello", "no nuts please"]
 
 
 # --- Errors -------------------------------------------------------------------------------

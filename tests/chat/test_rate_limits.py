@@ -14,9 +14,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import django_ratelimit.core
 import pytest
+from redis.client import Redis
 
 import stjarna_site.counters
 from chat.ratelimits import limit_key
@@ -280,15 +282,24 @@ def test_refused_origin_and_unknown_restaurant_are_not_counted(client, bella, ro
     assert statuses([ask(client, "hello") for _ in range(3)]) == [200, 200, 200]
 
 
-@pytest.fixture
-def unreachable_cache(settings):
+@pytest.fixture(
+    params=[
+        "stjarna_site.breaker.CircuitBreakerClient",  # production's: all limits in one script
+        "django_redis.client.DefaultClient",  # django-ratelimit's calls, one limit at a time
+    ]
+)
+def unreachable_cache(settings, request):
     """Rate limits counted in a cache nobody answers for (Redis down)."""
     settings.CACHES = {
         **settings.CACHES,
         "unreachable": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+            "OPTIONS": {
+                "CLIENT_CLASS": request.param,
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+            },
         },
     }
     settings.RATELIMIT_USE_CACHE = "unreachable"
@@ -382,6 +393,18 @@ def test_limits_are_shared_across_processes_on_one_redis(client, clock):
 
     assert json.loads(other.stdout.strip().splitlines()[-1]) == [200] * 6
     assert statuses(here) == [200] * 4 + [429]  # 6 there + 4 here = the sustained 10
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="counts Redis commands")
+def test_a_returning_diners_three_limits_cost_one_redis_round_trip(client, bella, clock):
+    quiet_period(clock, [diner_key(bella)], span=2)
+    ask(client, "hello")  # the counters exist now: django-ratelimit would need SET NX + INCR each
+    with mock.patch.object(
+        Redis, "execute_command", autospec=True, side_effect=Redis.execute_command
+    ) as sent:
+        assert ask(client, "hello").status_code == 200
+
+    assert [call.args[1] for call in sent.call_args_list] == ["EVALSHA"]
 
 
 # --- The runbook's verification, against a live server with curl -------------------------

@@ -276,3 +276,23 @@ def test_lexicon_stays_compact_for_the_widget() -> None:
     raw.pop("ext")  # the v2 tables stay server-side until the widget's panel bundle (#14)
     minified = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode()
     assert len(gzip.compress(minified, 9)) <= 3300
+
+
+def test_an_index_is_kept_while_its_menu_lives_however_many_menus_there_are() -> None:
+    menus = [menu(item(n, f"Dish {n}", "gluten")) for n in range(300)]
+    first = [prepare(m) for m in menus]
+    assert all(prepare(m) is index for m, index in zip(menus, first, strict=True))
+
+
+def test_an_index_goes_with_its_menu() -> None:
+    import gc
+
+    from chat.engine import index as index_module
+
+    before = len(index_module._CACHE)
+    m = menu(item(1, "A", "gluten"))
+    prepare(m)
+    assert len(index_module._CACHE) == before + 1
+    del m
+    gc.collect()
+    assert len(index_module._CACHE) == before

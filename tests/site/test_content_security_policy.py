@@ -42,3 +42,14 @@ def test_the_demo_page_styles_itself_with_the_responses_nonce(client, demo_page)
 
 def test_json_api_answers_carry_no_page_policy(client, db):
     assert "Content-Security-Policy" not in client.get("/api/health")
+
+
+def test_json_api_requests_never_build_a_policy(client, db, monkeypatch):
+    """The excluded prefix skips django-csp's work entirely, not only its header."""
+    built = []
+    monkeypatch.setattr("csp.middleware.build_policy", lambda **kw: built.append(kw) or "")
+
+    client.get("/api/health")
+    assert built == []
+    client.get("/admin/login/")
+    assert built  # the admin still gets its policy built
