@@ -152,7 +152,15 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
     # to the server), never edited; the language words are ext.lang's.
     unmerged = ("conflict", "diets", "free", "always", "labels", "money")
     assert {k: local[k] for k in unmerged} == {k: lexicon[k] for k in unmerged}
-    assert not set(local) - {*unmerged, "t", "lang", *EXT_TABLES, "kinds_v2", "statement", "limits"}
+    assert not set(local) - {
+        *unmerged,
+        "t",
+        "lang",
+        *EXT_TABLES,
+        "kinds_v2",
+        "statement",
+        "only",
+    }.union({"limits"})
     # The language and statement words: listed, or marked where a word table holds them; the
     # Swedish words language.py recognises by their letters or suffix anyway are left out.
     from chat.engine.language import detect
@@ -160,6 +168,7 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
     marking = language_words_of(local)
     assert marking["en"] == set(lexicon["ext"]["lang"]["en"].split())
     assert marking["statement"] == set(lexicon["ext"]["statement"].split())
+    assert marking["only"] == set(lexicon["ext"]["only"].split())
     assert local["lang"]["suffix_sv"] == lexicon["ext"]["lang_suffix_sv"]
     kept = marking["sv"]
     assert kept <= set(lexicon["ext"]["lang"]["sv"].split())

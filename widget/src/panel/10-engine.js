@@ -461,10 +461,8 @@ var engine = (menu) => {
     standing.diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
     standing.excluded = ALLERGENS.filter((c) => excluded.includes(c) || standing.excluded.includes(c));
     var asked = diets[0] || excluded[0] || q.asked;
-    // A denied allergy ("my son isn't allergic to shellfish") is no constraint (what else it states holds); until withdraw is
-    // ported, what was excluded before stays excluded (the safe side, said in the reply) and the
-    // last search is read again under it.
-    if (q.denied && standing.query) return search(parse(standing.query), standing, [], false);
+    // A denied allergy ("my son isn't allergic to shellfish") is no constraint, and offline what
+    // was excluded before stays excluded (the safe side; the server withdraws it).
 
     // match.py's dish_refs: the items with the best (key words, name words) score, where key words
     // are name words that are not lexicon words, so "pizza" alone names no dish and "Kids Pasta" is

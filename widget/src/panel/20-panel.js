@@ -86,8 +86,7 @@ var buildPanel = (widget) => {
   var notAllowed = () => {
     if (blocked) return;
     blocked = 1;
-    console.warn('Stjarna widget: ' + location.origin + ' may not use the chat of restaurant "' + id +
-      '". In the Stjarna admin, add it to that restaurant\'s "Websites that can show the chat".');
+    console.warn('Stjarna: add ' + location.origin + ' to restaurant ' + id + '\'s "Websites that can show the chat" in the admin.');
   };
 
   var setLanguage = (language) => {
