@@ -77,7 +77,7 @@ _SHORTHAND = re.compile(r"(?<![^\W\d_])w/o(?![^\W\d_])")
 
 # Letters folded to what a diner without that keyboard types ("tavuk sis" is "Tavuk Şiş",
 # "kisir" "Kısır"); å, ä and ö are Swedish letters and stay (Danish ø and æ become ö and ä).
-_FOLD = str.maketrans({"ı": "i", "ø": "ö", "æ": "ä", "ß": "ss", "ł": "l", "đ": "d"})
+_FOLD = str.maketrans({"ı": "i", "ø": "ö", "æ": "ä", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d"})
 
 
 def _fold(text: str) -> str:
@@ -334,20 +334,27 @@ def tokenize_pairs(text: str) -> tuple[tuple[str, str], ...]:
     "glutenfree"-style compounds whose head is an allergen word, stem."""
     out: list[tuple[str, str]] = []
     for tok in _TOKEN_RE.findall(_emoji_words(normalize(text))):
-        if is_number(tok):
-            out.append((tok, tok))
-            continue
-        for suffix in ALLERGY_SUFFIXES + FREE_SUFFIXES:
+        out += _token_pairs(tok)
+    return tuple(out)
+
+
+_SUFFIXES = ALLERGY_SUFFIXES + FREE_SUFFIXES
+
+
+@lru_cache(maxsize=65536)
+def _token_pairs(tok: str) -> tuple[tuple[str, str], ...]:
+    """One token's pairs (menus repeat their words: a menu's index tokenises each once)."""
+    if is_number(tok):
+        return ((tok, tok),)
+    if tok.endswith(_SUFFIXES):
+        for suffix in _SUFFIXES:
             head = tok[: -len(suffix)]
             # Only split when the head is an allergen word: "glutenfri" -> gluten + fri.
             if tok.endswith(suffix) and len(head) >= 2:
                 entry = lookup(stem(head))
                 if entry is not None and entry.kind == ALLERGEN and stem(tok) not in UNIGRAMS:
-                    out += [(head, stem(head)), (suffix, suffix)]
-                    break
-        else:
-            out.append((tok, stem(tok)))
-    return tuple(out)
+                    return ((head, stem(head)), (suffix, suffix))
+    return ((tok, stem(tok)),)
 
 
 def tokenize(text: str) -> list[str]:
