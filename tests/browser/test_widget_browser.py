@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     item_names,
     unsafe_for,
 )
-from tests.browser.widget import ANSWERS, FAB, ask, open_widget
+from tests.browser.widget import ANSWERS, FAB, ask, open_widget, widget_page
 from widget.bundle import current_widget
 
 pytestmark = pytest.mark.browser
@@ -265,10 +265,8 @@ LAYOUT_FACTS = """() => {
 def test_a_long_answer_reads_from_its_first_line_at_phone_and_desktop_sizes(
     browser, demo, live_server, width, height
 ):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    page = context.new_page()
-    page.goto(live_server.url + "/")
-    open_widget(page)
+    page = widget_page(browser, live_server.url + "/", width, height)
+    context = page.context
     ask(page, "what are your opening hours?")  # something above, and no standing constraint
     field = page.get_by_role("textbox", name="Ask about the menu")
     field.fill("vegetarian dishes")
@@ -328,10 +326,8 @@ UNKNOWN_ANSWER = {
 def test_every_suggestion_chip_is_fully_visible_at_phone_and_desktop_sizes(
     browser, demo, live_server, width, height
 ):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    page = context.new_page()
-    page.goto(live_server.url + "/")
-    open_widget(page)
+    page = widget_page(browser, live_server.url + "/", width, height)
+    context = page.context
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     opening = page.evaluate(CHIP_FACTS)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{width}x{height}-chips.png"))
@@ -388,11 +384,9 @@ def test_a_warning_card_says_not_suitable_only_for_the_diners_own_constraint(
         {**V2_ANSWER, "language": "sv", "context": {"v": 2, "lang": "sv"}},
         {**V2_ANSWER, "context": {"v": 2, "lang": "en", "excluded": ["peanuts"]}},
     ]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    page = context.new_page()
-    page.route("**/api/chat?*", lambda r: r.fulfill(status=200, json=answers.pop(0)))
-    page.goto(live_server.url + "/")
-    open_widget(page)
+    route = ("**/api/chat?*", lambda r: r.fulfill(status=200, json=answers.pop(0)))
+    page = widget_page(browser, live_server.url + "/", width, height, route)
+    context = page.context
     ask(page, "does the pad thai have peanuts?")
     heading = page.locator(WARNING_HEADING)
     expect(heading).to_have_text("⚠ Contains: Peanuts")

@@ -21,6 +21,19 @@ def open_widget(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def widget_page(browser, url: str, width: int, height: int, route=None) -> Page:
+    """A fresh English browser context at `width`×`height` on `url` with the widget open
+    (`route`: a (pattern, handler) pair installed before the page loads). Close its context."""
+    page = browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-US"
+    ).new_page()
+    if route:
+        page.route(*route)
+    page.goto(url)
+    open_widget(page)
+    return page
+
+
 ANSWERS = "stjarna-widget >> .m:not(.me):not(.typing)"
 
 
