@@ -253,8 +253,11 @@ def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs
             mask = 0
             for w in words:
                 mask |= index.names.get(w, 0)
-            if mask and mask & (mask - 1) == 0:  # exactly one dish
-                return DishRefs(bits(mask), False, via=n)
+            # exactly one dish, or one named by this word alone ("are the fries gluten free?":
+            # Fries, not Sweet Potato Fries)
+            alone = [i for i in bits(mask) if len(index.name_plain[i]) == 1]
+            if mask and (mask & (mask - 1) == 0 or len(alone) == 1):
+                return DishRefs(alone if mask & (mask - 1) else bits(mask), False, via=n)
             continue
         if len(allergen_words) < 2 and not (strong or "allq" in q.kinds or "q" in q.kinds):
             continue
