@@ -6,6 +6,7 @@ use arrays of booleans or BigInt, the semantics are plain sets.
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from .lexicon import (
     CONFLICTS,
     DIET_TAGS,
     EXACT,
+    FREE_DIETS,
+    FREE_SUFFIXES,
     SYN_EN,
     SYN_GROUPS,
     UNIGRAMS,
@@ -150,6 +153,17 @@ class MenuIndex:
         for w in words:
             mask |= self.vocab.get(w, 0)
         return mask
+
+
+def _name_diets(name: str) -> frozenset[str]:
+    """Diet tags a dish's name says: "Vegansk Köfte", "Gluten-Free Bun" (an allergen word and
+    "free")."""
+    words = tokenize(name)
+    out = {str(e.payload) for w in words if (e := lookup(w)) is not None and e.kind == "diet"}
+    for w, after in itertools.pairwise(words):
+        if w in FREE_DIETS and after in FREE_SUFFIXES:
+            out |= FREE_DIETS[w]
+    return frozenset(out)
 
 
 def _or(masks: Iterable[int]) -> int:
@@ -356,14 +370,7 @@ def build_index(menu: Menu) -> MenuIndex:
         vocab=vocab,
         by_group=by_group,
         named_vocab=named_vocab,
-        name_diets=[
-            frozenset(
-                str(e.payload)
-                for w in tokenize(item.name)
-                if (e := lookup(w)) is not None and e.kind == "diet"
-            )
-            for item in items
-        ],
+        name_diets=[_name_diets(item.name) for item in items],
         named_group=named_group,
         mixed_sections=mixed,
         group_sections={

@@ -222,8 +222,12 @@ class Turn:
         names = set().union(*(index.name_words[i] for i in items))
         # "vegan takoyaki", "finns det vegansk baklava": a diet said of the dish's name asks
         # for such a version of it, a search
+        # (unless the name says that diet itself: "gf bun" is the Gluten-Free Bun)
         adjectival = q.toks[0].raw not in ASKING and any(
-            a.kind == DIET and (b.words | {b.word}) & names for a, b in itertools.pairwise(q.toks)
+            a.kind == DIET
+            and (b.words | {b.word}) & names
+            and not any(a.payload in index.name_diets[i] for i in items)
+            for a, b in itertools.pairwise(q.toks)
         )
         if constrained and (
             (len(items) > 1 and not q.named) or (q.named and "frame" in kinds) or adjectival

@@ -196,11 +196,10 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
     # diet the diner said
     said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
-    by_diet = False
     if len(items) > 1 and said_diets:
-        narrowed = [i for i in items if said_diets & index.name_diets[i]]
-        by_diet = bool(narrowed) and len(narrowed) < len(items)
-        items = narrowed or items
+        items = [i for i in items if said_diets & index.name_diets[i]] or items
+    # ("the gf bun" says all of the Gluten-Free Bun's name: that dish)
+    by_diet = bool(said_diets) and all(said_diets & index.name_diets[i] for i in items)
     # The dishes with no distinctive name word left unsaid: "margherita" is the Pizza
     # Margherita (and a Gluten-Free Margherita), not the Pizza Margherita Bufala.
     said = [t.words | {t.word} for t in content]
