@@ -328,9 +328,10 @@ class Turn:
     def withdraw(self, q: Query, restated: bool = False) -> Answer:
         ctx = self.ctx
         standing = set(ctx.diets)
+        plain_restate = restated and not q.kinds & {"forget", "reset"}
         codes: set[str] = set(q.withdrawn) or set(q.excluded)
         added: list[str] = []
-        if restated and not q.kinds & {"forget", "reset"}:
+        if plain_restate:
             # what the diner can eat goes, and "only X" keeps X alone; new exclusions stand
             codes = set(q.withdrawn) | (set(q.allowed) & set(ctx.excluded))
             if q.only:
@@ -343,7 +344,9 @@ class Turn:
             for t in q.toks:
                 if t.kind in (ALLERGEN, ALWAYS):
                     codes.update(t.payload)  # type: ignore[arg-type]
-        diets = set(q.diets)
+        # a restatement speaks of allergies: a diet it names still stands ("only peanuts, and
+        # she's vegan")
+        diets = set() if plain_restate else set(q.diets)
         # "forget the gluten thing" names gluten; the diner may have asked for gluten-free.
         for diet, conflict in CONFLICTS.items():
             if diet in ctx.diets and conflict & codes and diet in ("gluten-free", "dairy-free"):

@@ -296,3 +296,52 @@ def test_an_index_goes_with_its_menu() -> None:
     del m
     gc.collect()
     assert len(index_module._CACHE) == before
+
+
+RESTATED = menu(
+    item(1, "Satay", "peanuts", "vegan"),
+    item(2, "Sesame Noodles", "sesame gluten", "vegan"),
+    item(3, "Cashew Curry", "nuts", "vegan"),
+    item(4, "Rice", "celery", "vegan"),
+    item(5, "Cheese Toast", "milk gluten", "vegetarian"),
+)
+
+
+def _conversation(m: Menu, *messages: str) -> dict:
+    context = None
+    for message in messages:
+        context = answer(m, message, "en", context).context
+    return context
+
+
+@pytest.mark.parametrize(
+    ("messages", "excluded"),
+    [
+        # a restated allergy keeps the new exclusion and drops what the diner can eat
+        (
+            ("my daughter is allergic to sesame", "actually she's fine with sesame, just peanuts"),
+            ["peanuts"],
+        ),
+        (("my son can't have nuts", "actually only peanuts"), ["peanuts"]),
+        (
+            ("jag är allergisk mot sesam", "förresten, hon klarar sesam. men inga jordnötter"),
+            ["peanuts"],
+        ),
+        (("I'm coeliac", "actually she's fine with gluten, it's dairy she can't have"), ["milk"]),
+        # a negated "can eat" is a no; a negation after the allergen excludes it
+        (("min son som inte tål nötter, vad kan han äta?",), ["peanuts", "nuts"]),
+        (("det är mjölk hon inte tål",), ["milk"]),
+        (("nuts he cant have",), ["peanuts", "nuts"]),
+        # asking is not telling: "is X ok?" withdraws nothing
+        (("I'm allergic to sesame", "is the sesame noodles ok?"), ["sesame"]),
+    ],
+)
+def test_restated_allergies_keep_what_the_diner_cannot_eat(messages, excluded) -> None:
+    assert _conversation(RESTATED, *messages).get("excluded", []) == excluded
+
+
+def test_a_restatement_keeps_a_diet_it_names() -> None:
+    context = _conversation(
+        RESTATED, "we're vegan", "my son can't have nuts", "actually only peanuts, and he's vegan"
+    )
+    assert context["diets"] == ["vegan"] and context["excluded"] == ["peanuts"]
