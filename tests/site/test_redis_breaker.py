@@ -72,12 +72,18 @@ def wait_for(condition, timeout: float = 3.0) -> bool:
     return condition()
 
 
-def test_after_one_timeout_the_worker_stops_sending_to_a_hung_redis(silent_redis):
-    cache = cache_on(silent_redis.port, breaker_seconds=60)
+def trip(silent_redis, breaker_seconds: float):
+    """A cache on the hung Redis whose first call timed out (the breaker opens): (cache, how many
+    commands the server had received by then)."""
+    cache = cache_on(silent_redis.port, breaker_seconds=breaker_seconds)
     with pytest.raises(redis.TimeoutError):
         cache.get("menu")
     assert wait_for(lambda: silent_redis.received > 0)
-    sent = silent_redis.received
+    return cache, silent_redis.received
+
+
+def test_after_one_timeout_the_worker_stops_sending_to_a_hung_redis(silent_redis):
+    cache, sent = trip(silent_redis, 60)
 
     for _ in range(20):
         with pytest.raises(redis.ConnectionError):
@@ -89,10 +95,7 @@ def test_after_one_timeout_the_worker_stops_sending_to_a_hung_redis(silent_redis
 
 
 def test_every_thread_of_the_worker_shares_the_breaker(silent_redis):
-    with pytest.raises(redis.TimeoutError):
-        cache_on(silent_redis.port, breaker_seconds=60).get("menu")
-    assert wait_for(lambda: silent_redis.received > 0)
-    sent = silent_redis.received
+    _, sent = trip(silent_redis, 60)
     errors: list[BaseException] = []
 
     def other_thread() -> None:  # Django builds a cache client per thread
@@ -109,11 +112,7 @@ def test_every_thread_of_the_worker_shares_the_breaker(silent_redis):
 
 
 def test_when_the_window_ends_one_probe_tries_again_and_success_closes_the_breaker(silent_redis):
-    cache = cache_on(silent_redis.port, breaker_seconds=0.3)
-    with pytest.raises(redis.TimeoutError):
-        cache.get("menu")
-    assert wait_for(lambda: silent_redis.received > 0)
-    sent = silent_redis.received
+    cache, sent = trip(silent_redis, 0.3)
     silent_redis.answering = True  # Redis was SIGCONTed
 
     with pytest.raises(redis.ConnectionError):

@@ -93,7 +93,8 @@ def test_panel_inlines_the_projection():
 
 def _tables_as_the_panel_builds_them(local: dict) -> tuple[dict, dict]:
     """word -> (kind, payload) for single words and phrases, built from the projection the way
-    10-engine.js builds UNIGRAMS and BIGRAMS (first entry wins; an allergen word collects codes)."""
+    10-lexicon.js builds UNIGRAMS and BIGRAMS (first entry wins; an allergen word collects
+    codes)."""
     from chat.engine.lexicon import stem
 
     uni: dict = {}
@@ -280,6 +281,6 @@ def test_the_widgets_compound_suffixes_are_lexicon_pys():
     from chat.engine.lexicon import ALLERGY_SUFFIXES, FREE_SUFFIXES
     from widget.bundle import PANEL_DIR
 
-    source = (PANEL_DIR / "10-engine.js").read_text("utf-8")
+    source = (PANEL_DIR / "10-lexicon.js").read_text("utf-8")
     copied = re.search(r"var COMPOUND_SUFFIXES = split\('([^']*)'\)", source).group(1).split()
     assert tuple(copied) == ALLERGY_SUFFIXES + FREE_SUFFIXES
