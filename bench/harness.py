@@ -151,6 +151,19 @@ http {{
 """
 
 
+# collectstatic into a private folder, then renamed into place in one step: test workers that
+# run beside a bench stack build whitenoise from STATIC_ROOT and must never see it half-written
+# (a fresh clone's first bench smoke collects while other tests serve requests).
+_COLLECT_ATOMICALLY = (
+    "import os, shutil; from django.conf import settings; "
+    "final = settings.STATIC_ROOT; "
+    "settings.STATIC_ROOT = final.with_name(f'{final.name}.{os.getpid()}'); "
+    "c('collectstatic', interactive=False, verbosity=0); "
+    "shutil.rmtree(final, ignore_errors=True); "
+    "os.replace(settings.STATIC_ROOT, final); "
+)
+
+
 @dataclass
 class Nginx:
     """A private nginx in ``folder`` on 127.0.0.1:``port`` in front of ``upstream``."""
@@ -410,7 +423,7 @@ class Stack:
             "-c",
             "from django.core.management import call_command as c; "
             "c('migrate', interactive=False, verbosity=0); "
-            + ("c('collectstatic', interactive=False, verbosity=0); " if collect else "")
+            + (_COLLECT_ATOMICALLY if collect else "")
             + f"c('seed_bench', restaurants={self.restaurants}, max_items={self.max_items})",
         )
         self.start_gunicorn()
