@@ -2,7 +2,10 @@
 single questions and for conversations (each turn answered in the context the last returned).
 
 Run: .venv/bin/python bench/engine.py
-Exits 1 if a 300-item median (single questions or conversation turns) exceeds 0.2 ms.
+The budget is a ratio to a baseline measured in the same run, so it holds on a slow machine as on
+a fast one: a naive linear search (the message's words looked up in every item's lowercased name
+and description) over the same 300-item menu. Exits 1 if a 300-item median (single questions or
+conversation turns) exceeds BUDGET_RATIO times the baseline's median.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from chat.engine.conversation import Context
 from chat.engine.index import build_index
 from chat.engine.intents import Turn
 
-BUDGET_MS = 0.2
+BUDGET_RATIO = 1.5
 NOW = datetime(2026, 12, 4, 18, 30, tzinfo=UTC)
 ROUNDS = 40
 
@@ -263,46 +266,50 @@ def time_conversations(menu: Menu) -> list[float]:
     return times
 
 
-def baseline_ms() -> float:
-    """Median ms of a trivial str.lower()+split() on the same messages, for scale."""
+def baseline_ms(menu: Menu) -> float:
+    """Median ms of a naive search for the same messages on the same menu: each word of the
+    lowercased message looked up in every item's lowercased name and description."""
+    texts = [f"{i.name} {i.description}".lower() for i in menu.items]
     times = []
     for _ in range(ROUNDS):
         for q in QUESTIONS:
             t0 = time.perf_counter_ns()
-            q.lower().split()
+            words = q.lower().split()
+            [n for n, text in enumerate(texts) if any(w in text for w in words)]
             times.append((time.perf_counter_ns() - t0) / 1e6)
     return statistics.median(times)
 
 
 def main() -> int:
     """Run the benchmark, print figures, return the exit status."""
-    base = baseline_ms()
     status = 0
-    print(
-        f"{len(QUESTIONS)} questions x {ROUNDS} rounds; baseline lower+split median {base:.4f} ms"
-    )
+    print(f"{len(QUESTIONS)} questions x {ROUNDS} rounds")
     for n in (300, 30):
         menu = synthetic_menu(n, seed=n)
+        base = baseline_ms(menu)
         t0 = time.perf_counter()
         build_index(menu)
         build_ms = (time.perf_counter() - t0) * 1000
         cold, warm = time_answers(menu)
         med = statistics.median(warm)
         print(
-            f"{n:>3} items: median {med:.3f} ms, p99 {percentile(warm, 99):.3f} ms "
-            f"(x{med / base:.0f} baseline); cold first pass median "
-            f"{statistics.median(cold):.3f} ms, p99 {percentile(cold, 99):.3f} ms; "
-            f"index build {build_ms:.1f} ms"
+            f"{n:>3} items: baseline (naive search) median {base:.3f} ms; engine median "
+            f"{med:.3f} ms, p99 {percentile(warm, 99):.3f} ms ({med / base:.2f}x baseline); "
+            f"cold first pass median {statistics.median(cold):.3f} ms, "
+            f"p99 {percentile(cold, 99):.3f} ms; index build {build_ms:.1f} ms"
         )
         turns = time_conversations(menu)
         turn_med = statistics.median(turns)
         print(
             f"{n:>3} items, conversations: median {turn_med:.3f} ms per turn, "
-            f"p99 {percentile(turns, 99):.3f} ms (x{turn_med / base:.0f} baseline)"
+            f"p99 {percentile(turns, 99):.3f} ms ({turn_med / base:.2f}x baseline)"
         )
         for label, value in (("single-question", med), ("conversation-turn", turn_med)):
-            if n == 300 and value > BUDGET_MS:
-                print(f"FAIL: 300-item {label} median {value:.3f} ms exceeds {BUDGET_MS} ms")
+            if n == 300 and value > BUDGET_RATIO * base:
+                print(
+                    f"FAIL: 300-item {label} median {value / base:.2f}x the baseline, "
+                    f"budget {BUDGET_RATIO}x"
+                )
                 status = 1
     return status
 
