@@ -72,10 +72,26 @@ def owner_intent(expr: str) -> str:
     return "; ".join(out)
 
 
+_DATE_LIST = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2})((?:\s*,\s*\d{1,2}\b(?!:))+)"
+)
+
+
+def _date_lists(expr: str) -> str:
+    """"Dec 25,26 off" as owners type it is "Dec 25,Dec 26 off" in OSM's grammar."""
+    return _DATE_LIST.sub(
+        lambda m: ",".join(
+            f"{m.group(1)} {d.strip()}" for d in [m.group(2), *m.group(3).split(",")[1:]]
+        ),
+        expr,
+    )
+
+
 @lru_cache(maxsize=512)
 def _parsed(expr: str, zone: str) -> opening_hours.OpeningHours | None:
     if not expr.strip():
         return None
+    expr = _date_lists(expr)
     with contextlib.suppress(ValueError):
         expr = owner_intent(expr)
     country = _COUNTRY_OF_ZONE.get(zone) or ("US" if zone.startswith("America/") else None)

@@ -135,8 +135,14 @@ class MenuIndex:
                 if hits and (len(rest) <= 5 or rest in self.vocab or lookup(rest) is not None):
                     found.update(hits)
         if not found and len(word) >= 4:
-            # "sorbet" inside the menu's "citronsorbet"
-            found = {w for w in self._long_words if w.endswith(word) or w.startswith(word)}
+            # "sorbet" inside the menu's "citronsorbet"; "bullar" (stem "bull") at the end of
+            # the menu's "kanelbulle"
+            ends = [f for f in forms(word) if len(f) >= 4]
+            found = {
+                w
+                for w in self._long_words
+                if w.startswith(word) or any(g.endswith(f) for g in forms(w) for f in ends)
+            }
         return frozenset(found)
 
     def in_section(self, t: object) -> int:

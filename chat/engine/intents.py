@@ -344,6 +344,9 @@ class Turn:
             for t in q.toks:
                 if t.kind in (ALLERGEN, ALWAYS):
                     codes.update(t.payload)  # type: ignore[arg-type]
+            # "glöm glutenet, det är bara laktos": what comes after "only" stands
+            codes -= set(q.only)
+            added = list(q.only)
         # a restatement speaks of allergies: a diet it names still stands ("only peanuts, and
         # she's vegan")
         diets = set() if plain_restate else set(q.diets)
@@ -470,8 +473,10 @@ class Turn:
             lines.append(r.tpl(lang, q.sort, q=" " + phrase if phrase else ""))
         elif cheaper_than is not None:
             lines.append(r.tpl(lang, "which_cheaper", q=""))
-        elif phrase:
+        elif phrase and not phrase.startswith("("):
             lines.append(r.tpl(lang, "found", q=phrase))
+        elif phrase:  # only standing constraints: "Keeping in mind: without nuts, …"
+            lines.append(r.standing_line(diets, excluded, lang))
         else:
             lines.append(r.tpl(lang, "all"))
         lines += r.listing(index, ids, lang)
@@ -646,8 +651,15 @@ class Turn:
 
 
 def _states(q: Query) -> bool:
-    """Does the message speak of someone at the table (I, my son, vi …)?"""
-    return any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split())
+    """Does the message speak of someone at the table (I, my son, vi …), or open with an
+    allergy as a diner says their own ("allergic to shellfish, is the räksmörgås ok?",
+    "nut allergy - can I …")?"""
+    if any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split()):
+        return True
+    toks = q.toks
+    return bool(toks) and (
+        toks[0].kind == "both" or (len(toks) > 1 and toks[0].kind == ALLERGEN and toks[1].kind == "both")
+    )
 
 
 def _books_else(q: Query) -> bool:

@@ -357,6 +357,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     # ("my son isn't allergic to shellfish": withdrawn, see Query.withdrawn).
     scope: str | None = None
     denied_cue: set[int] = set()
+    only_at: dict[int, frozenset[str]] = {}  # allergen words after "only"/"meant" -> codes
     for i, t in enumerate(toks):
         k = t.kind
         if i in denied_cue:
@@ -380,7 +381,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 into.extend(c for c in t.payload if c not in into)  # type: ignore[union-attr]
             continue
         if scope == "only" and k in (ALLERGEN, ALWAYS):
-            q.only.extend(c for c in t.payload if c not in q.only)  # type: ignore[union-attr]
+            only_at[i] = t.payload  # type: ignore[assignment]
             continue
         if scope == "only" and k in JOIN:
             continue
@@ -397,8 +398,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             before = j
             asking = bool(toks) and toks[0].raw in ASKING  # "is the octopus ok?"
             while j >= 0 and toks[j].kind in (ALLERGEN, *JOIN) and j not in consumed:
+                if toks[j].kind in JOIN and j - 1 in only_at:
+                    break  # "i meant tree nuts, peanuts are fine": the restatement ends there
                 if toks[j].kind == ALLERGEN and not asking:
                     q.allowed.extend(c for c in toks[j].payload if c not in q.allowed)  # type: ignore[union-attr]
+                    only_at.pop(j, None)
                 consumed.add(j)
                 j -= 1
             # "she's fine with sesame": nothing before it, so the words after "with" are allowed
@@ -441,6 +445,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 consumed.add(i)  # "not vegan": drop the diet rather than guess
             scope = None
 
+    for codes in only_at.values():
+        q.only.extend(c for c in codes if c not in q.only)
     or_pending = False  # an "or" joiner seen right after a positive term
     for i, t in enumerate(toks):
         if t.kind == ALLERGEN and i not in as_diet:

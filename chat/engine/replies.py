@@ -119,7 +119,7 @@ def describe(
         parts.append(tpl(loc, "max", p=money(q.max_price, currency, loc)))
     labels = allergen_names(q.excluded, loc)
     own = [w for w in dict.fromkeys(q.excluded_words) if w.lower() not in labels]
-    if own:  # the diner's own word first: "without shellfish (crustaceans and molluscs)"
+    if own and labels:  # the diner's own word first: "without shellfish (crustaceans and molluscs)"
         labels = [f"{join_words(own, loc)} ({join_words(labels, loc)})"]
     without = labels + [t.raw for t in q.neg_terms]
     if without:
