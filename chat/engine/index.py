@@ -135,15 +135,17 @@ class MenuIndex:
                 if hits and (len(rest) <= 5 or rest in self.vocab or lookup(rest) is not None):
                     found.update(hits)
         if not found and len(word) >= 4:
-            # "sorbet" inside the menu's "citronsorbet"; "bullar" (stem "bull") at the end of
-            # the menu's "kanelbulle"
-            ends = [f for f in forms(word) if len(f) >= 4]
-            found = {
-                w
-                for w in self._long_words
-                if w.startswith(word) or any(g.endswith(f) for g in forms(w) for f in ends)
-            }
+            # "sorbet" inside the menu's "citronsorbet"
+            found = {w for w in self._long_words if w.startswith(word)} | self.compound_ends(word)
         return frozenset(found)
+
+    def compound_ends(self, word: str, shortest: int = 3) -> frozenset[str]:
+        """Menu compounds ending in a form of `word`: "bullar" (stem "bull") ends the menu's
+        "kanelbulle", "paj" its "västerbottenpaj"."""
+        ends = [f for f in forms(word) if len(f) >= shortest]
+        return frozenset(
+            w for w in self._long_words if any(g.endswith(f) for g in forms(w) for f in ends)
+        )
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""

@@ -270,6 +270,16 @@ EXACT: frozenset[str] = frozenset(_words(_EXT["exact"]))
 PAIRS: dict[str, tuple[str, ...]] = {
     w: tuple(o for o in _words(pair) if o != w) for pair in _EXT["pairs"] for w in _words(pair)
 }
+# The same food in English and Swedish, on the server only (lexicon.json "ext.server.food"; the
+# widget's 16 KB panel leaves it out): a diner's word the menu does not use finds the menu's
+# word for it ("pies" the "Västerbottenpaj", "chocolate" the "chokladboll"), and a food word no
+# dish has is a search that finds nothing, not a word the engine does not understand ("kaffe?").
+FOOD: dict[str, tuple[str, ...]] = {
+    w: tuple(o for o in ws if o != w)
+    for group in _EXT["server"]["food"]
+    for ws in [_words(group)]
+    for w in ws
+}
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(
@@ -307,7 +317,8 @@ def lookup(word: str) -> Entry | None:
 # Words that show a message's language (language.py), and the pronouns that point at the dish
 # in focus ("is it spicy?", "vad kostar den?").
 LANG_WORDS: dict[str, frozenset[str]] = {
-    loc: frozenset(normalize(w) for w in spec.split()) for loc, spec in _EXT["lang"].items()
+    loc: frozenset(normalize(w) for w in f"{spec} {_EXT['server'][f'lang_{loc}']}".split())
+    for loc, spec in _EXT["lang"].items()
 }
 # The base tables' stop words: function words ("the", "with", "med"). The v2 stop list also holds
 # words that can be part of a dish's name ("Banh Mi Special", "House Salad").

@@ -240,7 +240,9 @@ def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):
-        if q.toks[n - 1].word not in _DETERMINERS or t.kind not in (ALLERGEN, "term"):
+        # "the yoghurt", or a question's first word: "innehåller calamari skaldjur?"
+        opening = n == 1 and q.toks[0].kind in ("allq", "q") and len(allergen_words) >= 2
+        if not (q.toks[n - 1].word in _DETERMINERS or opening) or t.kind not in (ALLERGEN, "term"):
             continue
         words = t.words | set(forms(t.word))
         if t.kind == "term":
@@ -263,6 +265,8 @@ def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}
         hits |= {i for i, seq in enumerate(index.name_seqs) if len(seq) == 1 and seq[0] & words}
+        if not hits and opening:
+            hits = {i for w in words for i in bits(index.names.get(w, 0))}
         if len(hits) == 1:
             return DishRefs(sorted(hits), False, via=n)
     return DishRefs([], False)

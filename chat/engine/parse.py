@@ -16,6 +16,7 @@ from .lexicon import (
     DAY,
     DIET,
     DIET_TAGS,
+    FOOD,
     FREE_DIETS,
     MONTHS,
     ONLY_WORDS,
@@ -138,11 +139,20 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             # A correctly spelt lexicon word matches menu words by its forms only: "beef" is
             # not a typo of "beer".
             words = index.form_matches(word) if exact else index.vocab_matches(word)
-            for other in PAIRS.get(word, ()) if entry.kind == ALLERGEN else ():
+            others = PAIRS.get(word, ()) if entry.kind == ALLERGEN else ()
+            others = others or (() if words else FOOD.get(word, ()))
+            for other in others:
                 words |= index.form_matches(other)
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
+    if word in FOOD:
+        # "pies" finds the menu's "paj" (its compounds too); "kaffe?" on a menu without it
+        # is a search that finds nothing
+        words = index.form_matches(word) or index.compound_ends(word, 4)
+        for other in () if words else FOOD[word]:
+            words |= index.form_matches(other) or index.compound_ends(other)
+        return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
     return Tok(raw, word, TERM if words else UNK, None, words)
 
