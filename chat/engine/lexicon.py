@@ -290,6 +290,7 @@ FUZZY_KINDS = frozenset(
 # Only content words are found by their forms: a Snowball stem of a dish word must never turn
 # it into a stop word ("migas" -> "mig").
 _FORM_KINDS = frozenset({ALLERGEN, DIET, TERM})
+_FACT_KINDS = frozenset({"address", "phone", "hours"})  # "adressen", "telefonnumret"
 FORM_UNIGRAMS: dict[str, Entry] = {}
 for _w, _e in UNIGRAMS.items():
     if _e.kind in _FORM_KINDS:
@@ -307,7 +308,7 @@ def lookup(word: str) -> Entry | None:
         if len(f) < 4:
             continue
         entry = UNIGRAMS.get(f)
-        if entry is None or entry.kind not in _FORM_KINDS:
+        if entry is None or entry.kind not in _FORM_KINDS | _FACT_KINDS:
             entry = FORM_UNIGRAMS.get(f)
         if entry is not None:
             return entry

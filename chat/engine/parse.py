@@ -119,6 +119,13 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     entry = lookup(word)
     exact = entry is not None
     if entry is None and word not in index.vocab:
+        # a typo of an allergen or diet word ("shelfish") is that word, not a menu word
+        # inside it ("fish")
+        near = fuzzy_lookup(word)
+        hit = UNIGRAMS[near] if near is not None else None
+        if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):
+            entry = hit
+    if entry is None and word not in index.vocab:
         # a typo of a diet or allergen word that the menu's text also uses ("vegitarian" near
         # "vegetarian" in a description) is the diet, not the text
         for near in index.vocab_matches(word):
