@@ -161,6 +161,15 @@ class Turn:
         refs = dish_refs(index, q)
         if refs.via is not None:
             q.asked = _asked_besides(q, refs.via)
+        elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
+            # "how much is cod n chips?": "cod" is the dish's name, not a question about fish
+            names = set().union(*(index.name_words[i] for i in refs.items))
+            asking = [
+                t
+                for t in q.toks
+                if t.kind in (ALLERGEN, ALWAYS) and not (t.words | {t.word}) <= names
+            ]
+            q.asked = [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
         facts = kinds & set(_FACTS)
         if refs.items:
             decided = self.dish_question(q, refs, facts=bool(facts))
@@ -306,6 +315,14 @@ class Turn:
             and not (q.terms or q.diets or q.excluded or q.unknown)
         ):
             target = list(ctx.focus)  # "how much?"
+        elif (
+            ctx.topic == "allergen_check"
+            and ctx.focus
+            and q.asked
+            and (q.toks[0].kind == "join" or "shift" in kinds)
+            and all(t.kind in (ALLERGEN, "join", "or", "shift", "stop") for t in q.toks)
+        ):
+            target = list(ctx.focus)  # "does it have nuts?" … "and eggs?"
         if not target:
             return None
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)

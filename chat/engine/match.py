@@ -260,12 +260,14 @@ def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs
             if mask and (mask & (mask - 1) == 0 or len(alone) == 1):
                 return DishRefs(alone if mask & (mask - 1) else bits(mask), False, via=n)
             continue
-        if len(allergen_words) < 2 and not (strong or "allq" in q.kinds or "q" in q.kinds):
+        # "is the calamari ok?", "what about the scampi?": asked of the dish, not the allergen
+        about = bool(q.kinds & {"fine", "shift"})
+        if len(allergen_words) < 2 and not (strong or about or q.kinds & {"allq", "q"}):
             continue
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}
         hits |= {i for i, seq in enumerate(index.name_seqs) if len(seq) == 1 and seq[0] & words}
-        if not hits and opening:
+        if not hits and (opening or about):
             hits = {i for w in words for i in bits(index.names.get(w, 0))}
         if len(hits) == 1:
             return DishRefs(sorted(hits), False, via=n)
