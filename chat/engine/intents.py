@@ -19,6 +19,7 @@ from .lexicon import (
     BOOKING,
     CONFLICTS,
     DIET,
+    TERM,
     DIET_TAGS,
     STATEMENT_WORDS,
 )
@@ -158,6 +159,9 @@ class Turn:
             or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
         ):
             return self.hours(q)
+        described = self._described(q)
+        if described is not None:
+            return described
         refs = dish_refs(index, q)
         if refs.via is not None:
             q.asked = _asked_besides(q, refs.via)
@@ -296,6 +300,34 @@ class Turn:
         "choklad", which also finds the chokladboll."""
         found = select(self.index, q, diets=[], excluded=[]).mask
         return found == 1 << i
+
+    def _described(self, q: Query) -> Answer | None:
+        """ "does the salmon one have mustard?", "the one with chicken", "den med lax": the one
+        dish of the last list (else of the menu) that the words between describe."""
+        span = _descriptor(q.toks)
+        if span is None:
+            return None
+        words = [q.toks[n] for n in span]
+        sub = Query(
+            toks=words,
+            terms=[[t] for t in words if t.kind != DIET],
+            diets=[str(t.payload) for t in words if t.kind == DIET],
+        )
+        found = select(self.index, sub, diets=sub.diets, excluded=[]).mask
+        last = 0
+        for i in self.ctx.last:
+            last |= 1 << i
+        found = found & last or found
+        if not found or found & (found - 1):
+            return None
+        rest = [t for n, t in enumerate(q.toks) if n not in span]
+        q.toks = rest
+        q.terms = [g for g in ([t for t in g if t not in words] for g in q.terms) if g]
+        q.diets = [d for d in q.diets if d not in sub.diets]
+        q.asked = [c for c in q.asked if any(t.kind == ALLERGEN and c in t.payload for t in rest)]  # type: ignore[operator]
+        q.pronoun = True
+        self.ctx.focus = bits(found)
+        return self.pointed(q) or self.about(q, bits(found), "dish_details")
 
     def pointed(self, q: Query) -> Answer | None:
         """Answers about a dish the message points at: "the second one", "is it spicy?"."""
@@ -665,6 +697,37 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+_THE = frozenset({"the", "that"})
+_ONE = frozenset({"one", "ones"})
+_CONTENT = frozenset({TERM, ALLERGEN, DIET, "unk"})
+
+
+def _descriptor(toks: list) -> list[int] | None:  # type: ignore[type-arg]
+    """Token positions of the words that describe "the X one", "the one with X", "den med X"."""
+    raw = [t.raw.lower() for t in toks]
+    for i in range(len(toks) - 2):
+        if raw[i] in _THE and raw[i + 1] in _ONE and raw[i + 2] == "with":
+            start = i + 3
+        elif raw[i] in ("den", "det") and raw[i + 1] == "med":
+            start = i + 2
+        elif raw[i] in _THE:
+            end = next((j for j in range(i + 1, len(toks)) if raw[j] in _ONE), None)
+            span = list(range(i + 1, end)) if end is not None else []
+            if span and all(toks[n].kind in _CONTENT for n in span):
+                return span
+            continue
+        else:
+            continue
+        span = []
+        for n in range(start, len(toks)):
+            if toks[n].kind not in _CONTENT:
+                break
+            span.append(n)
+        if span:
+            return span
+    return None
 
 
 def _states(q: Query) -> bool:
