@@ -398,7 +398,7 @@ class Turn:
             added = list(q.only)
         # a restatement speaks of allergies: a diet it names still stands ("only peanuts, and
         # she's vegan")
-        diets = set() if plain_restate else set(q.diets)
+        diets = set() if plain_restate else _forgotten_diets(q)
         # "forget the gluten thing" names gluten; the diner may have asked for gluten-free.
         for diet, conflict in CONFLICTS.items():
             if diet in ctx.diets and conflict & codes and diet in ("gluten-free", "dairy-free"):
@@ -697,6 +697,17 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _forgotten_diets(q: Query) -> set[str]:
+    """The diets a withdrawal names: after "forget" up to the next comma ("forget the vegan
+    thing, what starters?"), not a new request after it ("forget the sesame, i got mixed up.
+    vegan mains then?"); every diet named when no "forget" word is there."""
+    at = next((n for n, t in enumerate(q.toks) if t.kind == "forget"), None)
+    if at is None:
+        return set(q.diets)
+    end = next((n for n in range(at + 1, len(q.toks)) if q.toks[n].raw == ","), len(q.toks))
+    return {str(t.payload) for t in q.toks[:end] if t.kind == DIET}
 
 
 _THE = frozenset({"the", "that"})
