@@ -200,6 +200,11 @@ def _syn_groups() -> list[str]:
 SYN_SPECS: list[str] = _syn_groups()
 
 
+# Rare filler words the server knows and the widget's panel does not ship (its 16 KB budget):
+# "ext.server.stop"; after every kinds table, so they never take a word from one.
+SERVER_STOP: tuple[str, ...] = tuple(_words(_EXT["server"]["stop"]))
+
+
 def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[str]]]:
     """Build word -> Entry for single words and for two-word phrases, plus the "free" table.
 
@@ -222,6 +227,7 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
         table += [(w, Entry(kind)) for w in _words(spec)]
     for kind, spec in _EXT["kinds"].items():
         table += [(w, Entry(kind)) for w in _words(spec)]
+    table += [(w, Entry("stop")) for w in SERVER_STOP]
     for pos, spec in _EXT["ordinals"].items():
         table += [(w, Entry(ORD, int(pos))) for w in _words(spec)]
     for day, spec in _EXT["days"].items():

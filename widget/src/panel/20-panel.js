@@ -4,7 +4,7 @@
 var UI = {
   en: {
     title: 'Chat about the menu', close: 'Close chat', log: 'Conversation', input: 'Ask about the menu', send: 'Send',
-    fresh: 'New conversation', typing: 'Typing…', wait: 'One moment, still answering. Your text is kept.',
+    fresh: 'New conversation', typing: 'Typing…', wait: 'Still answering; your text is kept.',
     own: 'Answering on my own from the menu on this page.',
     busy: 'Lots of questions at once: answering from the menu on this page for about {n} s.',
     contains: 'Contains:', mayContain: 'May contain:', warn: 'Not suitable for you', notTagged: 'Not marked {diet}',
@@ -14,7 +14,7 @@ var UI = {
   },
   sv: {
     title: 'Chatta om menyn', close: 'Stäng chatten', log: 'Konversation', input: 'Fråga om menyn', send: 'Skicka',
-    fresh: 'Ny konversation', typing: 'Skriver…', wait: 'Ett ögonblick, jag svarar fortfarande. Texten finns kvar.',
+    fresh: 'Ny konversation', typing: 'Skriver…', wait: 'Jag svarar fortfarande; texten finns kvar.',
     own: 'Svarar på egen hand utifrån menyn på sidan.',
     busy: 'Många frågor på en gång: jag svarar utifrån menyn på sidan i cirka {n} s.',
     contains: 'Innehåller:', mayContain: 'Kan innehålla:', warn: 'Passar inte dig', notTagged: 'Inte märkt {diet}',
