@@ -222,8 +222,11 @@ var engine = (menu) => {
   // intents.py's withdraw: "forget the nuts", "glöm det", "börja om" (the codes and diets it
   // names go; none named, or a restart: all of them).
   var withdraw = (q, standing) => {
-    var codes = new Set(q.excluded), diets = new Set(q.diets), reset = q.has('reset'), head;
+    var codes = new Set(q.excluded), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
     q.toks.forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
+    // "glöm glutenet, det är bara laktos": what follows "only" stands
+    q.toks.forEach((t, i) => ONLY_WORDS.has(t.w) && q.toks[i + 1]?.k == 'allergen' && only.push(...q.toks[i + 1].p));
+    only.forEach((c) => codes.delete(c));
     if (reset || !(codes.size || diets.size)) {
       // Words it does not understand may name what to forget: offline, nothing goes on a guess.
       if (!reset && q.toks.some((t) => t.k == 'unk' || t.k == 'term')) return refuse();
@@ -235,6 +238,7 @@ var engine = (menu) => {
       standing.diets = standing.diets.filter((d) => !diets.has(d));
       standing.excluded = standing.excluded.filter((c) => !codes.has(c));
     }
+    standing.excluded = ALLERGENS.filter((c) => standing.excluded.includes(c) || only.includes(c));
     earlier = standing.diets[0] || standing.excluded[0];
     // "forget the sesame, what wraps do you have?": the rest of the message is the search.
     q.terms = q.terms.map((g) => g.filter((t) => t.k != 'allergen')).filter((g) => g[0]);
@@ -366,6 +370,9 @@ var engine = (menu) => {
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
       return refuse();
+    // "innehåller calamari skaldjur?", "hasselnötter i sticky toffee pudding?": an allergen asked of
+    // a dish it cannot name offline; never the list of dishes that have it
+    if (terms[1] && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq') || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
