@@ -73,6 +73,9 @@ class MenuIndex:
     ids: tuple[int, ...] = ()  # item ids in menu order
     name_tokens: frozenset[str] = frozenset()  # words of dish names, neutral for the language
     position: dict[int, int] = field(default_factory=dict)  # item id -> index
+    # per item: the forms of the words a Swedish compound name is made of ("Hummussmörgås":
+    # hummus, smörgås), for a diner who writes them apart ("the hummus sandwich")
+    name_parts: list[frozenset[str]] = field(default_factory=list)
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _written: dict[str, str] = field(default_factory=dict)  # plural as written -> its stem
@@ -378,6 +381,10 @@ def build_index(menu: Menu) -> MenuIndex:
         vocab=vocab,
         by_group=by_group,
         named_vocab=named_vocab,
+        name_parts=[
+            frozenset(f for w in plain for part in compounds.get(w, ()) for f in forms(part))
+            for plain in name_plain
+        ],
         name_diets=[_name_diets(item.name) for item in items],
         named_group=named_group,
         mixed_sections=mixed,

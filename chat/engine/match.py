@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, DIET, SPECIFIC, forms
+from .lexicon import ALLERGEN, DIET, SPECIFIC, SYN_GROUPS, forms
 from .parse import Query, Tok
 
 
@@ -190,7 +190,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
-        return _by_determiner(index, q)
+        return _by_parts(index, content) or _by_determiner(index, q)
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
@@ -230,6 +230,24 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
+
+
+def _by_parts(index: MenuIndex, content: list[Tok]) -> DishRefs | None:
+    """ "the hummus sandwich" is the Hummussmörgås: two or more of the diner's words, each a
+    part of one dish's compound name (or its synonym: sandwich/smörgås), name that dish."""
+    words = [t for t in content if t.kind != ALLERGEN or t.word in SPECIFIC]  # "shrimp", not "nuts"
+    if len(words) < 2 or not any(index.name_parts):
+        return None
+    said = [
+        t.words | set(forms(t.word)) | {f for w in SYN_GROUPS.get(str(t.payload), ()) for f in forms(w)}
+        for t in words
+    ]
+    hits = [
+        i
+        for i, parts in enumerate(index.name_parts)
+        if parts and all(s & (parts | index.name_words[i]) for s in said)
+    ]
+    return DishRefs(hits, False) if len(hits) == 1 else None
 
 
 _DETERMINERS = frozenset({"the", "den", "det"})
