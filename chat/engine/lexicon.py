@@ -286,6 +286,9 @@ FOOD: dict[str, tuple[str, ...]] = {
     for ws in [_words(group)]
     for w in ws
 }
+# Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
+# gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
+ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(

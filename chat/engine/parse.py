@@ -8,10 +8,12 @@ from decimal import Decimal, InvalidOperation
 from .index import MenuIndex
 from .lexicon import (
     ALLERGEN,
+    ALLERGEN_TAILS,
     ALLERGENS,
     ALWAYS,
     BASE_STOP,
     BIGRAMS,
+    Entry,
     DATE,
     DAY,
     DIET,
@@ -119,8 +121,11 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     entry = lookup(word)
     exact = entry is not None
     if entry is None and word not in index.vocab:
-        # a typo of an allergen or diet word ("shelfish") is that word, not a menu word
-        # inside it ("fish")
+        # an allergen compound ("mjölkprodukter", "jordnötssmör"), before the menu words
+        # inside it; a typo of an allergen or diet word ("shelfish") is that word, not a menu
+        # word inside it ("fish")
+        entry = _allergen_compound(word) or _allergen_compound(raw.lower())
+    if entry is None and word not in index.vocab:
         near = fuzzy_lookup(word)
         hit = UNIGRAMS[near] if near is not None else None
         if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):
@@ -216,6 +221,17 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         for k in range(s, e):
             toks[pos[k]].kind = "dish"
     return chosen
+
+
+def _allergen_compound(word: str) -> Entry | None:
+    """The allergen of a compound that starts with an allergen word and ends in a word that
+    keeps it ("mjölkprodukter", "vetemjöl", "jordnötssmör"), else None."""
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        entry = lookup(head) or lookup(head.rstrip("s"))
+        if entry is not None and entry.kind == ALLERGEN and stem(tail) in ALLERGEN_TAILS:
+            return entry
+    return None
 
 
 def _lexicon_head(word: str) -> str | None:
