@@ -162,7 +162,7 @@ class Turn:
         described = self._described(q)
         if described is not None:
             return described
-        refs = dish_refs(index, q)
+        refs = dish_refs(index, q, follow=ctx.topic == "allergen_check")
         if refs.via is not None:
             q.asked = _asked_besides(q, refs.via)
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
@@ -556,14 +556,12 @@ class Turn:
         if _states(q):
             ctx.add(excluded=q.excluded)
         asked, asked_diets = list(q.asked), list(q.diets)
-        if (
-            intent == "allergen_check"
-            and not (asked or asked_diets or ctx.standing())
-            and ctx.topic == intent
-        ):
-            # "what about the gravy?": the same question about another dish
+        if intent == "allergen_check" and not (asked or asked_diets) and ctx.topic == intent:
+            # "what about the gravy?": the same question about another dish; an allergen asked
+            # of the last dish is asked again beside what stands, a diet only when nothing does
             asked = [c for c in ctx.asked if c not in DIET_TAGS]
-            asked_diets = [d for d in ctx.asked if d in DIET_TAGS]
+            if not ctx.standing():
+                asked_diets = [d for d in ctx.asked if d in DIET_TAGS]
         codes = [c for c in dict.fromkeys([*asked, *ctx.excluded])]
         diets = [d for d in DIET_TAGS if d in {*asked_diets, *ctx.diets}]
         lines: list[str] = []

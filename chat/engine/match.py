@@ -160,7 +160,7 @@ class DishRefs:
     key_forms: frozenset[str] = frozenset()  # the menu words that matched key name words
 
 
-def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
+def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     """Find dishes named in the message.
 
     Score every item by (message words matching its key name words, message words matching
@@ -190,7 +190,7 @@ def dish_refs(index: MenuIndex, q: Query) -> DishRefs:
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
-        return _by_parts(index, content) or _by_determiner(index, q)
+        return _by_parts(index, content) or _by_determiner(index, q, follow=follow)
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
@@ -253,21 +253,26 @@ def _by_parts(index: MenuIndex, content: list[Tok]) -> DishRefs | None:
 _DETERMINERS = frozenset({"the", "den", "det"})
 
 
-def _by_determiner(index: MenuIndex, q: Query, strong: bool = False) -> DishRefs:
+def _by_determiner(
+    index: MenuIndex, q: Query, strong: bool = False, *, follow: bool = False
+) -> DishRefs:
     """ "Does the yoghurt have hazelnuts?": a lexicon word after "the" that starts exactly one
     dish's name, in a message that asks about something else too, names that dish."""
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):
         # "the yoghurt", or a question's first word: "innehåller calamari skaldjur?"
         opening = n == 1 and q.toks[0].kind in ("allq", "q") and len(allergen_words) >= 2
-        if not (q.toks[n - 1].word in _DETERMINERS or opening) or t.kind not in (ALLERGEN, "term"):
+        after_the = q.toks[n - 1].word.split()[-1] in _DETERMINERS  # "the", "and the"
+        if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue
         words = t.words | set(forms(t.word))
         if t.kind == "term":
             # "is the soup gluten free?": a word in exactly one dish's name, no section's
-            if words & set(index.sections):
+            # ("and the salad?" right after an allergen answer asks the same of the one salad)
+            again = follow and "shift" in q.kinds
+            if words & set(index.sections) and not again:
                 continue
-            if not (q.asked or q.diets or "allq" in q.kinds):
+            if not (q.asked or q.diets or "allq" in q.kinds or again):
                 continue
             mask = 0
             for w in words:

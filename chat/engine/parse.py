@@ -194,6 +194,8 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         if t.kind not in NAME_FILLER or (t.kind == "stop" and t.word not in BASE_STOP)
     ]
     seen = [frozenset(forms(toks[i].word)) | toks[i].words for i in pos]
+    # A comma ends a name: "allergic to eggs, which hoppers" names no Egg Hoppers.
+    comma = [k > 0 and any(toks[j].raw == "," for j in range(pos[k - 1] + 1, pos[k])) for k in range(len(pos))]
     best: dict[int, tuple[int, bool, int, int]] = {}  # item -> (length, whole, start, end)
     for start, words in enumerate(seen):
         for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
@@ -203,6 +205,7 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
                 start + n < len(seen)
                 and offset + n < len(seq)
                 and seq[offset + n] & seen[start + n]
+                and not (n and comma[start + n])
             ):
                 n += 1
             if n >= 2 and _names_a_dish(index, item, offset, n, n == len(seq)):
