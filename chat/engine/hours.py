@@ -78,7 +78,7 @@ _DATE_LIST = re.compile(
 
 
 def _date_lists(expr: str) -> str:
-    """"Dec 25,26 off" as owners type it is "Dec 25,Dec 26 off" in OSM's grammar."""
+    """ "Dec 25,26 off" as owners type it is "Dec 25,Dec 26 off" in OSM's grammar."""
     return _DATE_LIST.sub(
         lambda m: ",".join(
             f"{m.group(1)} {d.strip()}" for d in [m.group(2), *m.group(3).split(",")[1:]]

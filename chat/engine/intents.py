@@ -19,9 +19,9 @@ from .lexicon import (
     BOOKING,
     CONFLICTS,
     DIET,
-    TERM,
     DIET_TAGS,
     STATEMENT_WORDS,
+    TERM,
 )
 from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
@@ -747,7 +747,8 @@ def _states(q: Query) -> bool:
         return True
     toks = q.toks
     return bool(toks) and (
-        toks[0].kind == "both" or (len(toks) > 1 and toks[0].kind == ALLERGEN and toks[1].kind == "both")
+        toks[0].kind == "both"
+        or (len(toks) > 1 and toks[0].kind == ALLERGEN and toks[1].kind == "both")
     )
 
 

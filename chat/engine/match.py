@@ -239,7 +239,9 @@ def _by_parts(index: MenuIndex, content: list[Tok]) -> DishRefs | None:
     if len(words) < 2 or not any(index.name_parts):
         return None
     said = [
-        t.words | set(forms(t.word)) | {f for w in SYN_GROUPS.get(str(t.payload), ()) for f in forms(w)}
+        t.words
+        | set(forms(t.word))
+        | {f for w in SYN_GROUPS.get(str(t.payload), ()) for f in forms(w)}
         for t in words
     ]
     hits = [

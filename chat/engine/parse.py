@@ -13,7 +13,6 @@ from .lexicon import (
     ALWAYS,
     BASE_STOP,
     BIGRAMS,
-    Entry,
     DATE,
     DAY,
     DIET,
@@ -28,6 +27,7 @@ from .lexicon import (
     STRICT_MAX,
     TERM,
     UNIGRAMS,
+    Entry,
     forms,
     fuzzy_lookup,
     is_number,
@@ -195,7 +195,10 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     ]
     seen = [frozenset(forms(toks[i].word)) | toks[i].words for i in pos]
     # A comma ends a name: "allergic to eggs, which hoppers" names no Egg Hoppers.
-    comma = [k > 0 and any(toks[j].raw == "," for j in range(pos[k - 1] + 1, pos[k])) for k in range(len(pos))]
+    comma = [
+        k > 0 and any(toks[j].raw == "," for j in range(pos[k - 1] + 1, pos[k]))
+        for k in range(len(pos))
+    ]
     best: dict[int, tuple[int, bool, int, int]] = {}  # item -> (length, whole, start, end)
     for start, words in enumerate(seen):
         for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
