@@ -372,6 +372,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             # "free" also applies to plain words ("sugar free"); "allergy"/"allergic" only
             # to allergen words, so "pizza, i'm allergic to celery" keeps pizza positive.
             targets = (ALLERGEN, TERM, UNK) if free and not targets_after_comma else (ALLERGEN,)
+            if want_content and j in allowed_at and not (free or targets_after_comma):
+                # "he's fine with eggs – it's nuts he can't have": a "no" after the words wins
+                allowed_at.discard(j)
+                consumed.discard(j)
+                q.allowed[:] = [c for c in q.allowed if c not in t.payload]  # type: ignore[operator]
             if want_content and j not in consumed and t.kind in targets:
                 if free and t.kind == ALLERGEN and t.word in FREE_DIETS:
                     diets.update(FREE_DIETS[t.word])  # "gluten free" asks for the tag
@@ -397,6 +402,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     scope: str | None = None
     denied_cue: set[int] = set()
     only_at: dict[int, frozenset[str]] = {}  # allergen words after "only"/"meant" -> codes
+    allowed_at: set[int] = set()  # allergen words read as allowed ("fine with sesame")
     for i, t in enumerate(toks):
         k = t.kind
         if i in denied_cue:
@@ -418,6 +424,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             if k in (ALLERGEN, ALWAYS):
                 into = q.withdrawn if scope == "deny" else q.allowed
                 into.extend(c for c in t.payload if c not in into)  # type: ignore[union-attr]
+                if scope == "allow":
+                    allowed_at.add(i)
             continue
         if scope == "only" and k in (ALLERGEN, ALWAYS):
             only_at[i] = t.payload  # type: ignore[assignment]
