@@ -80,6 +80,8 @@ var engine = (menu) => {
   // replies.py's property_lines: "is it spicy?", yes or no for each word, from the dish's own text.
   var propertyLines = (item, i, props) => props.map((g) => tpl(g.some((t) => termMask(t) & bit(i)) ? 'prop_yes' : 'prop_no', { name: item.name, x: joinWords(g.map((t) => t.s), 'or') }));
   var about = (refs, intent, standing, asked, diets, props) => {
+    // "what about the gravy?": an allergen asked of the last dish is asked of this one too
+    if (intent == 'allergen_check' && !asked[0] && !diets[0] && standing.topic == intent) asked = standing.asked;
     var codes = [...new Set([...asked, ...standing.excluded])], lines = [], fits = [], flagged = [], shown = 0;
     diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
     refs.forEach((i) => {
@@ -96,6 +98,7 @@ var engine = (menu) => {
     var kept = refs.some(available);
     if (kept) standing.focus = refs.filter(available).map((i) => items[i].id);
     standing.topic = intent;
+    standing.asked = intent == 'allergen_check' ? asked : [];
     var remind = (intent != 'price_check' && kept && (intent == 'allergen_check' || !props || codes[0])) || (intent == 'price_check' && flagged[0]);
     return done(lines, fits, intent, remind, 0, true, flagged);
   };
@@ -256,6 +259,8 @@ var engine = (menu) => {
     var constraintOnly = (diets[0] || excluded[0] || priced(q)) && !(terms[0] || neg[0] || unknown[0] || sort);
     var narrowing = standing.query && (has('those') || (constraintOnly && !q.states && LIST_INTENTS.includes(standing.topic)));
     var sortWithin = sort && bare && standing.query, shift = standing.query && (has('shift') || q.toks[0].k == 'join');
+    // "and the salad?" right after "does it have nuts?": offline, the salads without nuts
+    if (shift && standing.topic == 'allergen_check') excluded = ALLERGENS.filter((c) => excluded.includes(c) || standing.asked.includes(c));
     if (narrowing || sortWithin || shift) {
       var before = parse(standing.query);
       if (narrowing || sortWithin) (terms = before.terms.concat(terms)), (neg = before.neg.concat(neg));
@@ -269,16 +274,17 @@ var engine = (menu) => {
     if (!(diets[0] || excluded[0] || terms[0] || neg[0] || Object.keys(lim)[0]) && unknown[0]) return done([tpl('none', unknown.map((t) => t.s).join(' '))], [], 'search', 0, 1, false);
     // Apply every constraint; unavailable items never survive.
     standing.diets.forEach((d) => (mask &= byDiet[d] || 0n));
-    standing.excluded.forEach((c) => (mask &= ~(byCode[c] || 0n)));
+    var out = ALLERGENS.filter((c) => standing.excluded.includes(c) || excluded.includes(c));
+    out.forEach((c) => (mask &= ~(byCode[c] || 0n)));
     terms.forEach((g) => (mask &= g.reduce((m, t) => m | termMask(t), 0n)));
     neg.forEach((t) => (mask &= ~termMask(t)));
     bits(mask).forEach((i) => ((v = +items[i].price) > lim.max || v < lim.min) && (mask &= ~bit(i)));
     // match.py's select: dishes that may contain traces of an excluded allergen (or of a
     // diet's one allergen) are left out, and under an exclusion so are undeclared ones.
-    var traceCodes = [...new Set([...standing.excluded, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
+    var traceCodes = [...new Set([...out, ...standing.diets.map((d) => DIET_TRACES[d]).filter(Boolean)])];
     var traced = traceCodes.reduce((m, c) => m | (byTrace[c] || 0n), 0n) & mask, undeclared = 0n;
     mask &= ~traced;
-    if (standing.excluded[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
+    if (out[0]) (undeclared = mask & noInfo), (mask &= ~noInfo);
     traceCodes = ALLERGENS.filter((c) => traceCodes.includes(c) && traced & (byTrace[c] || 0n));
     // match.py's extreme: the dishes at the lowest or highest price (ties kept).
     if (sort) {
@@ -372,7 +378,7 @@ var engine = (menu) => {
       return refuse();
     // "innehåller calamari skaldjur?", "hasselnötter i sticky toffee pudding?": an allergen asked of
     // a dish it cannot name offline; never the list of dishes that have it
-    if (terms[1] && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq') || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
+    if (terms[1] && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq q') || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
@@ -390,7 +396,7 @@ var loadContext = (raw) => {
   var ok = raw && typeof raw == 'object' && raw.v == 2, list = (v, known) => (ok && Array.isArray(v) ? known.filter((c) => v.includes(c)) : []);
   var ids = (v) => (ok && Array.isArray(v) ? v.filter(Number.isInteger).slice(0, 500) : []);
   var text = (v) => (ok && typeof v == 'string' && v.length <= L.limits.query ? v : '');
-  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: text(raw?.topic), query: text(raw?.query) };
+  return { lang: ok && localeOf(raw.lang), diets: list(raw?.diets, DIETS), excluded: list(raw?.excluded, ALLERGENS), last: ids(raw?.last), focus: ids(raw?.focus), topic: text(raw?.topic), query: text(raw?.query), asked: list(raw?.asked, ALLERGENS) };
 };
 
 // answer(menu, message, locale, context): menu is the menu API's JSON ({restaurant, items}),
@@ -406,6 +412,6 @@ var answer = (menu, message, locale, context) => {
   } catch (e) {
     reply = refuse();
   }
-  var { diets, excluded, last, focus, topic, query } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic, query };
+  var { diets, excluded, last, focus, topic, query, asked } = standing, next = { ...(context?.v == 2 ? context : { v: 2 }), lang: LANG, diets, excluded, last, focus, topic, query, asked };
   return { ...reply, language: LANG, context: next };
 };
