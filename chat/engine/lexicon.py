@@ -183,11 +183,12 @@ def _merged(base: dict[str, str], ext: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _syn_groups() -> list[str]:
-    """Synonym groups: the base groups, v2 words merged into the group with the same head."""
+def _syn_groups(*more: str) -> list[str]:
+    """Synonym groups: the base groups, v2 words (and `more`) merged into the group with the
+    same head."""
     groups = list(_RAW["syn"])
     heads = {stem(g.split()[0]): i for i, g in enumerate(groups)}
-    for spec in _EXT["syn"]:
+    for spec in [*_EXT["syn"], *more]:
         head = stem(spec.split()[0])
         if head in heads:
             groups[heads[head]] += " " + spec
@@ -197,12 +198,18 @@ def _syn_groups() -> list[str]:
     return groups
 
 
-SYN_SPECS: list[str] = _syn_groups()
+SYN_SPECS: list[str] = _syn_groups()  # as the widget's panel ships them (widget/bundle.py)
+# The server's groups also hold "ext.server.syn": menu words of other languages for the same
+# sections ("Dolci" are desserts, "Contorni" sides), which the panel's 16 KB budget leaves out.
+_SERVER_SYN: list[str] = _syn_groups(*_EXT["server"]["syn"])
 
 
 # Rare filler words the server knows and the widget's panel does not ship (its 16 KB budget):
 # "ext.server.stop"; after every kinds table, so they never take a word from one.
 SERVER_STOP: tuple[str, ...] = tuple(_words(_EXT["server"]["stop"]))
+SERVER_SYN_WORDS: frozenset[str] = frozenset(
+    w for g in _EXT["server"]["syn"] for w in _words(g)
+) - {w for g in SYN_SPECS for w in _words(g)}
 
 
 def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[str]]]:
@@ -234,7 +241,7 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
         table += [(w, Entry(DAY, int(day))) for w in _words(spec)]
     for date, spec in _EXT["holidays"].items():
         table += [(w, Entry(DATE, date)) for w in _words(spec)]
-    for group in SYN_SPECS:
+    for group in _SERVER_SYN:
         words = _words(group)
         table += [(w, Entry(TERM, words[0])) for w in words]
     bi: dict[str, Entry] = {}
@@ -251,7 +258,7 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
 UNIGRAMS, BIGRAMS, FREE_DIETS = _build()
 # Synonym group canonical word -> all member words (stemmed); used to match menu text.
 SYN_GROUPS: dict[str, frozenset[str]] = {}
-for _group in SYN_SPECS:
+for _group in _SERVER_SYN:
     _members = _words(_group)
     SYN_GROUPS[_members[0]] = frozenset(_members)
 # Allergen words that name one kind within their allergen ("salmon" is fish, "cashew" tree nuts):
