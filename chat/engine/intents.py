@@ -165,6 +165,11 @@ class Turn:
         refs = dish_refs(index, q, follow=ctx.topic == "allergen_check")
         if refs.via is not None:
             q.asked = _asked_besides(q, refs.via)
+        elif refs.naming:  # "does the fish curry have dairy?" asks about milk, not fish
+            asking = [
+                t for t in q.toks if t.kind == ALLERGEN and all(t is not n for n in refs.naming)
+            ]
+            q.asked = [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
             # "how much is cod n chips?": "cod" is the dish's name, not a question about fish
             names = set().union(*(index.name_words[i] for i in refs.items))
@@ -342,11 +347,11 @@ class Turn:
             if (kinds & _DISH_CUES or q.asked or q.diets or q.terms) and q.sort is None:
                 target = list(ctx.focus)
         elif (
-            "priceq" in kinds
+            kinds & {"priceq", "detq"}
             and len(ctx.focus) == 1
             and not (q.terms or q.diets or q.excluded or q.unknown)
         ):
-            target = list(ctx.focus)  # "how much?"
+            target = list(ctx.focus)  # "how much?", "vad ingår?"
         elif (
             ctx.topic == "allergen_check"
             and ctx.focus

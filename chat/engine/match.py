@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, DIET, SPECIFIC, SYN_GROUPS, forms
+from .lexicon import ALLERGEN, DIET, FOOD, SPECIFIC, SYN_GROUPS, forms
 from .parse import Query, Tok
 
 
@@ -158,6 +158,7 @@ class DishRefs:
     via: int | None = None  # a lexicon word used as the dish's name ("the yoghurt")
     exact: bool = True  # nothing distinctive in the dishes' names was left unsaid
     key_forms: frozenset[str] = frozenset()  # the menu words that matched key name words
+    naming: tuple[Tok, ...] = ()  # the tokens that spelled a compound name ("fish curry")
 
 
 def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
@@ -190,7 +191,7 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
             if words & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
-        return _by_parts(index, content) or _by_determiner(index, q, follow=follow)
+        return _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
@@ -232,24 +233,40 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
 
 
-def _by_parts(index: MenuIndex, content: list[Tok]) -> DishRefs | None:
-    """ "the hummus sandwich" is the Hummussmörgås: two or more of the diner's words, each a
-    part of one dish's compound name (or its synonym: sandwich/smörgås), name that dish."""
-    words = [t for t in content if t.kind != ALLERGEN or t.word in SPECIFIC]  # "shrimp", not "nuts"
+def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None:
+    """ "the hummus sandwich" is the Hummussmörgås, "the fish curry" the Fiskcurry: two or more
+    of the diner's words, each a part of one dish's compound name (or its synonym or
+    translation: sandwich/smörgås, fish/fisk), name that dish. An allergen word may also be
+    what is asked ("does the hummus sandwich have sesame?"), never one the diner excludes."""
+    words = [t for t in content if t.raw not in q.excluded_words]
     if len(words) < 2 or not any(index.name_parts):
         return None
     said = [
         t.words
         | set(forms(t.word))
-        | {f for w in SYN_GROUPS.get(str(t.payload), ()) for f in forms(w)}
+        | {
+            f
+            for w in (*SYN_GROUPS.get(str(t.payload), ()), *FOOD.get(t.word, ()))
+            for f in forms(w)
+        }
         for t in words
     ]
-    hits = [
-        i
-        for i, parts in enumerate(index.name_parts)
-        if parts and all(s & (parts | index.name_words[i]) for s in said)
-    ]
-    return DishRefs(hits, False) if len(hits) == 1 else None
+    hits = []
+    for i, parts in enumerate(index.name_parts):
+        named = [bool(s & (parts | index.name_words[i])) for s in said]
+        if (
+            parts
+            and sum(named) >= 2
+            and all(n or t.kind == ALLERGEN for n, t in zip(named, words, strict=True))
+        ):
+            naming: list[Tok] = []
+            for n, t in zip(named, words, strict=True):  # a word said twice: the second asks
+                if n and not any(t.word == o.word for o in naming):
+                    naming.append(t)
+            hits.append((i, tuple(naming)))
+    if len(hits) != 1:
+        return None
+    return DishRefs([hits[0][0]], False, naming=hits[0][1])
 
 
 _DETERMINERS = frozenset({"the", "den", "det"})

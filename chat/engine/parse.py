@@ -151,8 +151,10 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             # A correctly spelt lexicon word matches menu words by its forms only: "beef" is
             # not a typo of "beer".
             words = index.form_matches(word) if exact else index.vocab_matches(word)
-            others = PAIRS.get(word, ()) if entry.kind == ALLERGEN else ()
-            others = others or (() if words else FOOD.get(word, ()))
+            if entry.kind == ALLERGEN:
+                others = PAIRS.get(word, ())
+            else:  # "chips" finds the menu's "pommes" when the menu has no chips
+                others = () if words else FOOD.get(word, ())
             for other in others:
                 words |= index.form_matches(other)
         return Tok(raw, word, entry.kind, entry.payload, words)
