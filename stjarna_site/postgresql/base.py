@@ -14,6 +14,7 @@ threads. Then one connection attempt is let through as a probe; its success clos
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.backends.postgresql import base
@@ -21,14 +22,20 @@ from django.db.backends.postgresql import base
 from stjarna_site.deadlines import database_breaker, database_call_deadline
 
 
+HEALTH_CHECK_AFTER_IDLE_S = 1.0
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._answered_at = -HEALTH_CHECK_AFTER_IDLE_S  # when this connection last answered
         self.execute_wrappers.append(self._query_deadline)  # every query through Django
 
     def _query_deadline(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         with database_call_deadline(self):
-            return execute(sql, params, many, context)
+            result = execute(sql, params, many, context)
+        self._answered_at = time.monotonic()
+        return result
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         if not database_breaker.allow():
@@ -42,6 +49,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
         database_breaker.succeeded()
         return connection
+
+    def close_if_health_check_failed(self) -> None:
+        """Django's health check is a SELECT 1 before each request's first query. A connection
+        that answered within the last second needs none: a PostgreSQL restart kills it, and the
+        request that finds it dead fails, is marked, and the connection is replaced at the end
+        (``close_if_unusable_or_obsolete``). Only connections idle longer are checked, which is
+        what the check is for: those idle through a restart."""
+        if time.monotonic() - self._answered_at < HEALTH_CHECK_AFTER_IDLE_S:
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
 
     def is_usable(self) -> bool:
         if database_breaker.is_open:  # never wait on a health check of a hung server

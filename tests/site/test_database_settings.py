@@ -23,3 +23,29 @@ def test_postgres_connections_notice_a_lost_server_within_seconds():
     assert silent <= 10  # seconds of silence before the kernel gives the connection up
     assert int(params["tcp_user_timeout"]) <= 5000
     assert int(params["connect_timeout"]) <= 2
+
+
+@pytest.mark.django_db
+def test_a_connection_that_just_answered_is_not_health_checked_again(monkeypatch):
+    """Django's health check is a SELECT 1 before each request's first query; a connection that
+    answered within the last second skips it, one idle longer is checked (a PostgreSQL restart
+    while it sat idle)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the health check is the PostgreSQL backend's; CI's PostgreSQL pass runs this")
+    from django.db import connections
+
+    from stjarna_site.postgresql import base
+
+    db = connections["default"]
+    checks = []
+    monkeypatch.setattr(db, "is_usable", lambda: checks.append(1) or True)
+    monkeypatch.setattr(db, "health_check_enabled", True)
+    with db.cursor() as cursor:
+        cursor.execute("SELECT 1")  # answered just now
+    db.health_check_done = False  # a new request
+    db.close_if_health_check_failed()
+    assert checks == []
+    monkeypatch.setattr(db, "_answered_at", db._answered_at - 2 * base.HEALTH_CHECK_AFTER_IDLE_S)
+    db.health_check_done = False
+    db.close_if_health_check_failed()
+    assert checks == [1]
