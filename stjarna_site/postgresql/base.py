@@ -21,7 +21,6 @@ from django.db.backends.postgresql import base
 
 from stjarna_site.deadlines import database_breaker, database_call_deadline
 
-
 HEALTH_CHECK_AFTER_IDLE_S = 1.0
 
 
