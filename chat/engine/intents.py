@@ -205,6 +205,14 @@ class Turn:
                     return self.done([text], [], t.kind)
         if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those"}):
             return self.unknown(q)
+        if (
+            "allq" in kinds
+            and q.unknown_terms
+            and any(t.kind == ALLERGEN for g in q.terms for t in g)
+        ):
+            # "innehåller svamptacosen jordnötter?": an allergen asked of a dish the words do not
+            # name; never the list of dishes that have it
+            return self.unknown(q)
         if q.has_filters() or q.unknown_terms:
             return self.search(q)
         if kinds & {"frame", "those"} and not kinds & {"greet", "thanks", "help"}:
@@ -230,9 +238,16 @@ class Turn:
             if "allq" in kinds or q.asked or q.diets:
                 return self.about(q, items, "allergen_check")
             return self.about(q, items, "dish_details")
+        # ("does the kielbasa contain mustard?": "the" names the one dish called so)
+        determined = any(
+            n
+            and q.toks[n - 1].word.split()[-1] in ("the", "den", "det")
+            and t.words & refs.key_forms
+            for n, t in enumerate(q.toks)
+        )
         if not q.named and refs.via is None and not refs.exact and len(items) == 1:
             found = index.items_for_words(refs.key_forms)
-            if found & ~(1 << items[0]) and not kinds & {"priceq"}:
+            if found & ~(1 << items[0]) and not kinds & {"priceq"} and not determined:
                 # "which dumplings are safe?": one dish is named Vegetariska dumplings, but
                 # the word finds more dishes: a search
                 return None
@@ -720,7 +735,7 @@ _CONTENT = frozenset({TERM, ALLERGEN, DIET, "unk"})
 
 def _descriptor(toks: list) -> list[int] | None:  # type: ignore[type-arg]
     """Token positions of the words that describe "the X one", "the one with X", "den med X"."""
-    raw = [t.raw.lower() for t in toks]
+    raw = [t.raw.lower().split()[-1] for t in toks]  # "and the" ends in "the"
     for i in range(len(toks) - 2):
         if raw[i] in _THE and raw[i + 1] in _ONE and raw[i + 2] == "with":
             start = i + 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -126,7 +127,7 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         # word inside it ("fish")
         entry = _allergen_compound(word) or _allergen_compound(raw.lower())
     if entry is None and word not in index.vocab:
-        near = fuzzy_lookup(word)
+        near = fuzzy_lookup(word) or _undoubled(raw)
         hit = UNIGRAMS[near] if near is not None else None
         if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):
             entry = hit
@@ -229,6 +230,12 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
         for k in range(s, e):
             toks[pos[k]].kind = "dish"
     return chosen
+
+
+def _undoubled(raw: str) -> str | None:
+    """A lexicon word typed with a letter doubled ("nutts", "glutten"), else None."""
+    single = stem(re.sub(r"(.)\1+", r"\1", raw.lower()))
+    return single if single != stem(raw.lower()) and single in UNIGRAMS else None
 
 
 def _allergen_compound(word: str) -> Entry | None:
