@@ -347,7 +347,9 @@ class Turn:
         q.asked = [c for c in q.asked if any(t.kind == ALLERGEN and c in t.payload for t in rest)]  # type: ignore[operator]
         q.pronoun = True
         self.ctx.focus = bits(found)
-        return self.pointed(q) or self.about(q, bits(found), "dish_details")
+        # "and the strawberry one?" after "has it got nuts?" asks the same of that dish
+        again = "allergen_check" if self.ctx.topic == "allergen_check" else "dish_details"
+        return self.pointed(q) or self.about(q, bits(found), again)
 
     def pointed(self, q: Query) -> Answer | None:
         """Answers about a dish the message points at: "the second one", "is it spicy?"."""
