@@ -258,7 +258,12 @@ def build_index(menu: Menu) -> MenuIndex:
             by_code[code] = by_code.get(code, 0) | bit
         for code in item.may_contain:
             by_trace[code] = by_trace.get(code, 0) | bit
-        for w in tokenize(item.category):
+        section = tokenize(item.category)
+        # "Små rätter" is also found as the diner writes it, "smårätter"
+        joined = (
+            ["".join(section)] if len(section) == 2 and all(w.isalpha() for w in section) else []
+        )
+        for w in (*section, *joined):
             for f in forms(w):
                 sections[f] = sections.get(f, 0) | bit
         for tag in item.tags:

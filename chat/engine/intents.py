@@ -222,6 +222,8 @@ class Turn:
                 return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)
         if "max" in kinds and (ctx.focus or ctx.last):
             return self.search(q)
+        if ctx.standing() and not q.unknown and any(t.word in _EAT for t in q.toks):
+            return self.search(q)  # "what can i eat?" with an allergy standing: all that fits
         if kinds & {"priceq", "allq", "detq"} and not q.unknown:
             return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
         return self.unknown(q)
@@ -730,6 +732,7 @@ def _forgotten_diets(q: Query) -> set[str]:
     return {str(t.payload) for t in q.toks[:end] if t.kind == DIET}
 
 
+_EAT = frozenset({"eat", "have", "order", "äta", "ha", "ta", "beställa"})
 _THE = frozenset({"the", "that"})
 _ONE = frozenset({"one", "ones"})
 _CONTENT = frozenset({TERM, ALLERGEN, DIET, "unk"})
