@@ -34,8 +34,8 @@ def run_bench(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 def test_load_script_serves_the_mix_without_errors():
     done = run_bench(
-        "bench/load.py", "--duration", "3", "--restaurants", "5", "--workers", "2",
-        "--no-speed-targets",
+        "bench/load.py", "--duration", "3", "--warmup", "1", "--restaurants", "5",
+        "--workers", "2", "--no-speed-targets",
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert '"chat"' in done.stdout and '"menu_revalidate"' in done.stdout
