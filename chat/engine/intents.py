@@ -304,17 +304,19 @@ class Turn:
             refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
         )
         shifted = "shift" in kinds or q.toks[0].kind == "join"
-        if ctx.standing() and (shifted or refs.only_names) and refs.exact:
+        if ctx.standing() and shifted and refs.exact:
             return True  # "what about the kladdkaka?" with a nut allergy standing
         if refs.only_names and not q.named and not ("allq" in kinds or follow):
             return False  # "räkor": the word names dishes, it asks nothing about them
         cues = bool(kinds & _DISH_CUES)
+        # "seafood platter ok?" asks whether it fits; "ok and pide?" opens with the word
+        asks_ok = any(t.kind == "fine" for t in q.toks[1:])
         direct = asked and (cues or "frame" not in kinds or bool(q.named) or len(refs.items) == 1)
         return (
             "allq" in kinds
             or direct
             or (follow and not kinds & {"priceq", "detq"})
-            or (ctx.standing() and "q" in kinds and not kinds & {"detq", "priceq"})
+            or (ctx.standing() and (asks_ok or "q" in kinds) and not kinds & {"detq", "priceq"})
         )
 
     def _only_match(self, q: Query, i: int) -> bool:

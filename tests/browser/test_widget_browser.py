@@ -467,7 +467,7 @@ def test_enter_while_waiting_keeps_the_text_and_shows_typing(page, demo, live_se
     expect(page.locator("stjarna-widget >> .typing")).to_be_visible()
     field.fill("desserts")
     field.press("Enter")
-    expect(page.locator("stjarna-widget >> .hint")).to_contain_text("still answering")
+    expect(page.locator("stjarna-widget >> .hint")).to_contain_text("Still answering")
     assert field.input_value() == "desserts"
     expect(page.locator(ANSWERS)).to_have_count(2)
     expect(page.locator("stjarna-widget >> .typing")).to_have_count(0)
