@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from . import conversation, hours
@@ -23,9 +24,9 @@ from .lexicon import (
     STATEMENT_WORDS,
     TERM,
 )
-from .match import DishRefs, bits, conflicts_of, dish_refs, extreme, select
+from .match import DETERMINERS, DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
-from .parse import ASKING, Query, parse
+from .parse import ASKING, Query, Tok, parse
 
 log = logging.getLogger(__name__)
 
@@ -166,19 +167,11 @@ class Turn:
         if refs.via is not None:
             q.asked = _asked_besides(q, refs.via)
         elif refs.naming:  # "does the fish curry have dairy?" asks about milk, not fish
-            asking = [
-                t for t in q.toks if t.kind == ALLERGEN and all(t is not n for n in refs.naming)
-            ]
-            q.asked = [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+            q.asked = _asked_beside_name(q, lambda t: any(t is n for n in refs.naming))
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
             # "how much is cod n chips?": "cod" is the dish's name, not a question about fish
             names = set().union(*(index.name_words[i] for i in refs.items))
-            asking = [
-                t
-                for t in q.toks
-                if t.kind in (ALLERGEN, ALWAYS) and not (t.words | {t.word}) <= names
-            ]
-            q.asked = [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+            q.asked = _asked_beside_name(q, lambda t: (t.words | {t.word}) <= names)
         facts = kinds & set(_FACTS)
         if refs.items:
             decided = self.dish_question(q, refs, facts=bool(facts))
@@ -242,9 +235,7 @@ class Turn:
             return self.about(q, items, "dish_details")
         # ("does the kielbasa contain mustard?": "the" names the one dish called so)
         determined = any(
-            n
-            and q.toks[n - 1].word.split()[-1] in ("the", "den", "det")
-            and t.words & refs.key_forms
+            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.words & refs.key_forms
             for n, t in enumerate(q.toks)
         )
         if not q.named and refs.via is None and not refs.exact and len(items) == 1:
@@ -721,6 +712,12 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:
+    """The allergen codes the message asks by words other than the dish's name."""
+    asking = [t for t in q.toks if t.kind in (ALLERGEN, ALWAYS) and not naming(t)]
+    return [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
 
 
 def _forgotten_diets(q: Query) -> set[str]:

@@ -177,7 +177,13 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     full: dict[int, int] = {}
     key_forms: set[str] = set()
     # Only words that can be part of a name count: "fri" in "nötfri" names no "Fried Calamari".
-    content = [t for t in q.toks if t.kind in (ALLERGEN, "term", "unk")]
+    # (nor the allergen a diner excludes: "allergic to eggs, which hoppers" is no Egg Hoppers)
+    content = [
+        t
+        for t in q.toks
+        if t.kind in (ALLERGEN, "term", "unk")
+        and not (t.kind == ALLERGEN and t.raw in q.excluded_words)
+    ]
     for t in content:
         words = t.words or (frozenset([t.word]) if t.word in index.vocab else frozenset())
         hit = 0
@@ -269,7 +275,7 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
     return DishRefs([hits[0][0]], False, naming=hits[0][1])
 
 
-_DETERMINERS = frozenset({"the", "den", "det"})
+DETERMINERS = frozenset({"the", "den", "det"})
 
 
 def _by_determiner(
@@ -281,7 +287,7 @@ def _by_determiner(
     for n, t in enumerate(q.toks[1:], start=1):
         # "the yoghurt", or a question's first word: "innehåller calamari skaldjur?"
         opening = n == 1 and q.toks[0].kind in ("allq", "q") and len(allergen_words) >= 2
-        after_the = q.toks[n - 1].word.split()[-1] in _DETERMINERS  # "the", "and the"
+        after_the = q.toks[n - 1].word.split()[-1] in DETERMINERS  # "the", "and the"
         if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue
         words = t.words | set(forms(t.word))

@@ -123,10 +123,11 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     exact = entry is not None
     if entry is None and word not in index.vocab:
         # an allergen compound ("mjölkprodukter", "jordnötssmör"), before the menu words
-        # inside it; a typo of an allergen or diet word ("shelfish") is that word, not a menu
-        # word inside it ("fish")
+        # inside it
         entry = _allergen_compound(word) or _allergen_compound(raw.lower())
     if entry is None and word not in index.vocab:
+        # a typo of an allergen or diet word ("shelfish", "nutts") is that word, not a menu
+        # word inside it ("fish")
         near = fuzzy_lookup(word) or _undoubled(raw)
         hit = UNIGRAMS[near] if near is not None else None
         if hit is not None and hit.kind in (DIET, ALLERGEN, ALWAYS):

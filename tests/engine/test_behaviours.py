@@ -345,3 +345,58 @@ def test_a_restatement_keeps_a_diet_it_names() -> None:
         RESTATED, "we're vegan", "my son can't have nuts", "actually only peanuts, and he's vegan"
     )
     assert context["diets"] == ["vegan"] and context["excluded"] == ["peanuts"]
+
+
+@pytest.mark.parametrize(
+    ("messages", "excluded"),
+    [
+        # a list after neither/either/varken is a list of exclusions, never a search for them
+        (("jag tål varken laktos eller gluten",), ["gluten", "milk"]),
+        (("i can't have either dairy or gluten",), ["gluten", "milk"]),
+        (("neither dairy nor gluten for me",), ["gluten", "milk"]),
+        # a correction names the new allergy
+        (("im allergic to peanuts", "sorry i meant tree nuts, peanuts are fine"), ["nuts"]),
+        (("jag är allergisk mot selleri", "förlåt, jag menade senap, inte selleri"), ["mustard"]),
+        (("jag tål varken laktos eller gluten", "glöm glutenet, det är bara laktos"), ["milk"]),
+        (
+            ("my kid is allergic to eggs", "sorry, he's fine with eggs – it's nuts he can't have"),
+            ["peanuts", "nuts"],
+        ),
+        # an allergy that opens a question about a dish stands
+        (("allergic to sesame, is the rice ok?",), ["sesame"]),
+        # words for an allergy the tables did not have
+        (("jag är celiakiker",), ["gluten"]),
+        (("jag tål inte mjölkprodukter",), ["milk"]),
+        (("no glutten",), ["gluten"]),
+        (("alergic to nutts",), ["peanuts", "nuts"]),
+    ],
+)
+def test_allergies_told_in_everyday_words_stand(messages, excluded) -> None:
+    assert _conversation(RESTATED, *messages).get("excluded", []) == excluded
+
+
+HOPPERS = menu(
+    item(1, "Hoppers", "gluten"),
+    item(2, "Egg Hoppers", "eggs gluten"),
+    item(3, "Fish Curry", "fish"),
+    item(4, "Fiskcurry med ris", "fish"),
+    locale="sv",
+)
+
+
+def test_a_comma_ends_a_dishs_name_so_the_allergy_before_it_stands() -> None:
+    got = answer(HOPPERS, "my kid is allergic to eggs, which hoppers can he have?", "en")
+    assert list(got.item_ids) == [1] and got.context["excluded"] == ["eggs"]
+
+
+def test_an_allergen_asked_of_a_dish_the_words_do_not_name_is_never_a_list() -> None:
+    got = answer(HOPPERS, "innehåller fiskrullen ägg?", "sv")
+    assert got.item_ids == () and got.answered is False
+
+
+def test_the_same_allergen_is_asked_of_the_next_dish() -> None:
+    context = None
+    for message in ("tell me about the hoppers", "does it have eggs?", "and the egg hoppers?"):
+        got = answer(HOPPERS, message, "en", context)
+        context = got.context
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
