@@ -38,7 +38,10 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
         for w in t.words:
             named |= index.named_vocab.get(w, 0)
         if t.payload is not None:
-            mask |= index.by_group.get(str(t.payload), 0)
+            # (and the sections the group names: "smårätter" is the section "Små rätter")
+            mask |= index.by_group.get(str(t.payload), 0) | index.group_sections.get(
+                str(t.payload), 0
+            )
             named |= index.named_group.get(str(t.payload), 0)
         # "salads?" is the Salads section and dishes named so, not every dish "served with
         # salad"; a word that names no section still finds descriptions ("anything with lamb")

@@ -116,9 +116,15 @@ class Query:
         )
 
 
+# Money as British diners say it ("anything under a fiver").
+_SLANG_AMOUNTS = {"fiver": "5", "tenner": "10"}
+
+
 def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if is_number(word):
         return Tok(raw, word, NUM)
+    if word in _SLANG_AMOUNTS:
+        return Tok(raw, _SLANG_AMOUNTS[word], NUM)
     entry = lookup(word)
     exact = entry is not None
     if entry is None and word not in index.vocab:
