@@ -198,13 +198,15 @@ class Turn:
                     return self.done([text], [], t.kind)
         if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those"}):
             return self.unknown(q)
+        asks_of_it = q.pronoun or q.unknown_terms
         if (
-            "allq" in kinds
-            and q.unknown_terms
+            asks_of_it
+            and (kinds & {"allq", "q"} or q.toks[0].raw.lower() in ASKING)
             and any(t.kind == ALLERGEN for g in q.terms for t in g)
         ):
-            # "innehåller svamptacosen jordnötter?": an allergen asked of a dish the words do not
-            # name; never the list of dishes that have it
+            # "innehåller svamptacosen jordnötter?", "innehåller den nötter?" with no dish in
+            # focus: an allergen asked of a dish the words do not name; never the list of the
+            # dishes that have it
             return self.unknown(q)
         if q.has_filters() or q.unknown_terms:
             return self.search(q)

@@ -287,12 +287,12 @@ PAIRS: dict[str, tuple[str, ...]] = {
 # widget's 16 KB panel leaves it out): a diner's word the menu does not use finds the menu's
 # word for it ("pies" the "Västerbottenpaj", "chocolate" the "chokladboll"), and a food word no
 # dish has is a search that finds nothing, not a word the engine does not understand ("kaffe?").
-FOOD: dict[str, tuple[str, ...]] = {
-    w: tuple(o for o in ws if o != w)
-    for group in _EXT["server"]["food"]
-    for ws in [_words(group)]
-    for w in ws
-}
+FOOD: dict[str, tuple[str, ...]] = {}
+for _group in _EXT["server"]["food"]:
+    _ws = _words(_group)
+    for _w in _ws:
+        for _f in (_w, *(f for f in forms(_w) if len(f) >= 4)):  # "pannkakorna" via "pannkak"
+            FOOD.setdefault(_f, tuple(o for o in _ws if o != _w))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
 ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))

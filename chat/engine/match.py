@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .index import MenuIndex
 from .lexicon import ALLERGEN, DIET, FOOD, SPECIFIC, SYN_GROUPS, forms
-from .parse import Query, Tok
+from .parse import ASKING, Query, Tok
 
 
 def bits(mask: int) -> list[int]:
@@ -289,7 +289,12 @@ def _by_determiner(
     allergen_words = [t for t in q.toks if t.kind == ALLERGEN]
     for n, t in enumerate(q.toks[1:], start=1):
         # "the yoghurt", or a question's first word: "innehåller calamari skaldjur?"
-        opening = n == 1 and q.toks[0].kind in ("allq", "q") and len(allergen_words) >= 2
+        # (an allergen word names the dish only beside another that is asked)
+        opening = (
+            n == 1
+            and (q.toks[0].kind in ("allq", "q") or q.toks[0].raw.lower() in ASKING)
+            and (len(allergen_words) >= 2 or t.kind == "term")
+        )
         after_the = q.toks[n - 1].word.split()[-1] in DETERMINERS  # "the", "and the"
         if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue

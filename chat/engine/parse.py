@@ -50,7 +50,10 @@ _POSSESSIVES = frozenset({"my", "mitt", "min", "mina", "our", "vår", "vårt", "
 NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
 JOIN = frozenset({"join", "or"})
 # First words of a question: "is the octopus ok?" asks, "tree nuts are fine" tells.
-ASKING = frozenset({"is", "are", "am", "does", "do", "can", "could", "will", "would", "är", "kan"})
+ASKING = frozenset(
+    {"is", "are", "am", "does", "do", "has", "can", "could", "will", "would", "är", "kan", "har"}
+    | {"innehåller", "contains"}
+)
 # Messages longer than this are refused rather than half-read: a half-read message could miss
 # a "without nuts" at its end, which would be unsafe.
 MAX_TOKENS = 80
@@ -168,11 +171,12 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         return Tok(raw, word, entry.kind, entry.payload, words)
     if word in MONTHS:
         return Tok(raw, word, "month")
-    if word in FOOD:
+    food = next((FOOD[f] for f in forms(word) if f in FOOD), None)  # "pannkakorna" too
+    if food is not None:
         # "pies" finds the menu's "paj" (its compounds too); "kaffe?" on a menu without it
         # is a search that finds nothing
         words = index.form_matches(word) or index.compound_ends(word, 4)
-        for other in () if words else FOOD[word]:
+        for other in () if words else food:
             words |= index.form_matches(other) or index.compound_ends(other)
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
