@@ -378,7 +378,7 @@ var engine = (menu) => {
       return refuse();
     // "innehåller calamari skaldjur?", "hasselnötter i sticky toffee pudding?": an allergen asked of
     // a dish it cannot name offline; never the list of dishes that have it
-    if ((terms[1] || unknown[0]) && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq q') || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
+    if ((terms[1] || unknown[0]) && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq q') || /^(har|has|does)$/.test(toks[0].w) || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
     if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
     if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
