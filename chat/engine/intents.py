@@ -765,17 +765,19 @@ def _descriptor(toks: list) -> list[int] | None:  # type: ignore[type-arg]
     return None
 
 
+_HYPOTHETICAL = frozenset({"someone", "somebody", "anyone", "people", "person", "någon", "nån"})
+
+
 def _states(q: Query) -> bool:
-    """Does the message speak of someone at the table (I, my son, vi …), or open with an
-    allergy as a diner says their own ("allergic to shellfish, is the räksmörgås ok?",
-    "nut allergy - can I …")?"""
+    """Does the message speak of someone at the table (I, my son, vi …), or tell an allergy
+    as a diner tells their own ("allergic to shellfish, is the räksmörgås ok?", "ett av barnen
+    är laktosintolerant, kan hen äta nuggetsen?") rather than ask of somebody ("is it ok for
+    someone with a nut allergy?")?"""
     if any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split()):
         return True
-    toks = q.toks
-    return bool(toks) and (
-        toks[0].kind == "both"
-        or (len(toks) > 1 and toks[0].kind == ALLERGEN and toks[1].kind == "both")
-    )
+    if any(t.raw.lower() in _HYPOTHETICAL for t in q.toks):
+        return False
+    return any(t.kind == "both" for t in q.toks)
 
 
 def _books_else(q: Query) -> bool:
