@@ -400,3 +400,9 @@ def test_the_same_allergen_is_asked_of_the_next_dish() -> None:
         got = answer(HOPPERS, message, "en", context)
         context = got.context
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
+
+
+def test_an_allergy_told_in_a_dish_question_stands_and_one_asked_of_somebody_does_not() -> None:
+    told = _conversation(RESTATED, "ett av barnen är laktosintolerant, kan hen äta riset?")
+    asked = _conversation(RESTATED, "is the rice ok for someone with a sesame allergy?")
+    assert told.get("excluded") == ["milk"] and not asked.get("excluded")
