@@ -236,7 +236,7 @@ class Turn:
                 return self.about(q, items, "allergen_check")
             return self.about(q, items, "dish_details")
         # ("does the kielbasa contain mustard?": "the" names the one dish called so)
-        determined = any(
+        determined = q.toks[0].raw.lower() in ASKING or any(  # "är pommesen glutenfria?" too
             n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.words & refs.key_forms
             for n, t in enumerate(q.toks)
         )
