@@ -406,3 +406,20 @@ def test_an_allergy_told_in_a_dish_question_stands_and_one_asked_of_somebody_doe
     told = _conversation(RESTATED, "ett av barnen är laktosintolerant, kan hen äta riset?")
     asked = _conversation(RESTATED, "is the rice ok for someone with a sesame allergy?")
     assert told.get("excluded") == ["milk"] and not asked.get("excluded")
+
+
+def test_hours_as_owners_type_dates_are_read() -> None:
+    """ "Dec 25,26 off" is "Dec 25,Dec 26 off" in OSM's grammar; owners write the short form."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    m = menu(
+        item(1, "Soup"),
+        opening_hours="Mo-Su 11:00-20:00; Dec 25,26 off",
+        timezone="Europe/London",
+    )
+    noon = datetime(2026, 12, 26, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+    got = answer(m, "are you open now?", "en", None, noon)
+    assert got.intent == "hours" and "closed" in got.reply.lower()
+    day_before = answer(m, "are you open now?", "en", None, noon.replace(day=24))
+    assert "closed" not in day_before.reply.lower()
