@@ -21,6 +21,7 @@ from .lexicon import (
     EXACT,
     FREE_DIETS,
     FREE_SUFFIXES,
+    SECTION_SYN,
     SYN_EN,
     SYN_GROUPS,
     UNIGRAMS,
@@ -396,7 +397,13 @@ def build_index(menu: Menu) -> MenuIndex:
         group_sections={
             canon: mask
             for canon, members in SYN_GROUPS.items()
-            if (mask := _or(sections.get(f, 0) for w in members for f in forms(w)))
+            if (
+                mask := _or(
+                    sections.get(f, 0)
+                    for w in members | SECTION_SYN.get(canon, frozenset())
+                    for f in forms(w)
+                )
+            )
         },
         names=name_vocab,
         sections=sections,

@@ -293,6 +293,11 @@ for _group in _EXT["server"]["food"]:
     for _w in _ws:
         for _f in (_w, *(f for f in forms(_w) if len(f) >= 4)):  # "pannkakorna" via "pannkak"
             FOOD.setdefault(_f, tuple(o for o in _ws if o != _w))
+# Words that make a section one of a group's though no dish's text means it so ("Cakes & Sweets"
+# holds the desserts; a "sweet potato" in a description stays a potato): section names only.
+SECTION_SYN: dict[str, frozenset[str]] = {
+    stem(head): frozenset(_words(spec)) for head, spec in _EXT["server"]["sections"].items()
+}
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
 ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))
