@@ -81,6 +81,7 @@ class MenuIndex:
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _written: dict[str, str] = field(default_factory=dict)  # plural as written -> its stem
     _fuzzy_cache: dict[str, frozenset[str]] = field(default_factory=dict)
+    _ends_cache: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     def vocab_matches(self, word: str) -> frozenset[str]:
         """Menu words matching `word`: its forms present in the menu (see lexicon.forms), else
@@ -145,11 +146,17 @@ class MenuIndex:
 
     def compound_ends(self, word: str, shortest: int = 3) -> frozenset[str]:
         """Menu compounds ending in a form of `word`: "bullar" (stem "bull") ends the menu's
-        "kanelbulle", "paj" its "västerbottenpaj"."""
+        "kanelbulle", "paj" its "västerbottenpaj" (kept per menu, like typo matches)."""
+        cached = self._ends_cache.get((word, shortest))
+        if cached is not None:
+            return cached
         ends = [f for f in forms(word) if len(f) >= shortest]
-        return frozenset(
+        found = frozenset(
             w for w in self._long_words if any(g.endswith(f) for g in forms(w) for f in ends)
         )
+        if len(self._ends_cache) < 10_000:  # bound memory on hostile input
+            self._ends_cache[(word, shortest)] = found
+        return found
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""

@@ -21,6 +21,8 @@ from .lexicon import (
     CONFLICTS,
     DIET,
     DIET_TAGS,
+    EAT_WORDS,
+    HYPOTHETICAL,
     STATEMENT_WORDS,
     TERM,
 )
@@ -165,7 +167,8 @@ class Turn:
             return described
         refs = dish_refs(index, q, follow=ctx.topic == "allergen_check")
         if refs.via is not None:
-            q.asked = _asked_besides(q, refs.via)
+            via = q.toks[refs.via]  # "does the yoghurt have hazelnuts?" asks about nuts, not milk
+            q.asked = _asked_beside_name(q, lambda t: t is via)
         elif refs.naming:  # "does the fish curry have dairy?" asks about milk, not fish
             q.asked = _asked_beside_name(q, lambda t: any(t is n for n in refs.naming))
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
@@ -217,7 +220,7 @@ class Turn:
                 return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)
         if "max" in kinds and (ctx.focus or ctx.last):
             return self.search(q)
-        if ctx.standing() and not q.unknown and any(t.word in _EAT for t in q.toks):
+        if ctx.standing() and not q.unknown and any(t.word in EAT_WORDS for t in q.toks):
             return self.search(q)  # "what can i eat?" with an allergy standing: all that fits
         if kinds & {"priceq", "allq", "detq"} and not q.unknown:
             return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
@@ -733,7 +736,6 @@ def _forgotten_diets(q: Query) -> set[str]:
     return {str(t.payload) for t in q.toks[:end] if t.kind == DIET}
 
 
-_EAT = frozenset({"eat", "have", "order", "äta", "ha", "ta", "beställa"})
 _THE = frozenset({"the", "that"})
 _ONE = frozenset({"one", "ones"})
 _CONTENT = frozenset({TERM, ALLERGEN, DIET, "unk"})
@@ -741,7 +743,7 @@ _CONTENT = frozenset({TERM, ALLERGEN, DIET, "unk"})
 
 def _descriptor(toks: list) -> list[int] | None:  # type: ignore[type-arg]
     """Token positions of the words that describe "the X one", "the one with X", "den med X"."""
-    raw = [t.raw.lower().split()[-1] for t in toks]  # "and the" ends in "the"
+    raw = [(t.raw.lower().split() or [""])[-1] for t in toks]  # "and the" ends in "the"
     for i in range(len(toks) - 2):
         if raw[i] in _THE and raw[i + 1] in _ONE and raw[i + 2] == "with":
             start = i + 3
@@ -765,9 +767,6 @@ def _descriptor(toks: list) -> list[int] | None:  # type: ignore[type-arg]
     return None
 
 
-_HYPOTHETICAL = frozenset({"someone", "somebody", "anyone", "people", "person", "någon", "nån"})
-
-
 def _states(q: Query) -> bool:
     """Does the message speak of someone at the table (I, my son, vi …), or tell an allergy
     as a diner tells their own ("allergic to shellfish, is the räksmörgås ok?", "ett av barnen
@@ -775,7 +774,7 @@ def _states(q: Query) -> bool:
     someone with a nut allergy?")?"""
     if any(w in STATEMENT_WORDS for t in q.toks for w in t.word.split()):
         return True
-    if any(t.raw.lower() in _HYPOTHETICAL for t in q.toks):
+    if any(t.word in HYPOTHETICAL for t in q.toks):
         return False
     return any(t.kind == "both" for t in q.toks)
 
@@ -783,13 +782,6 @@ def _states(q: Query) -> bool:
 def _books_else(q: Query) -> bool:
     """ "book me an uber", "boka en taxi": a booking of something the restaurant does not do."""
     return any(t.word not in BOOKED for t in q.unknown_terms)
-
-
-def _asked_besides(q: Query, via: int) -> list[str]:
-    """Allergen codes asked by words other than the one that named the dish ("does the
-    yoghurt have hazelnuts?" asks about nuts, not milk)."""
-    others = [t for n, t in enumerate(q.toks) if n != via and t.kind == ALLERGEN]
-    return [c for c in q.asked if any(c in t.payload for t in others)]  # type: ignore[operator]
 
 
 def _words_of(q: Query) -> str:

@@ -298,6 +298,10 @@ for _group in _EXT["server"]["food"]:
 SECTION_SYN: dict[str, frozenset[str]] = {
     stem(head): frozenset(_words(spec)) for head, spec in _EXT["server"]["sections"].items()
 }
+# Words that ask of somebody rather than tell of the table ("is it ok for someone with a nut
+# allergy?"), and the verbs of "what can I eat?" (intents.py).
+HYPOTHETICAL: frozenset[str] = frozenset(_words(_EXT["server"]["hypothetical"]))
+EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
 ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))
