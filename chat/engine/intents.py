@@ -243,6 +243,11 @@ class Turn:
             n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.words & refs.key_forms
             for n, t in enumerate(q.toks)
         )
+        # ("finns det nötter i kycklingtagine?": what is asked is in the dish named after "i")
+        determined = determined or bool(q.asked) and any(
+            t.word in _INSIDE and any(u.words & refs.key_forms for u in q.toks[n + 1 :])
+            for n, t in enumerate(q.toks)
+        )
         if not q.named and refs.via is None and not refs.exact and len(items) == 1:
             found = index.items_for_words(refs.key_forms)
             if found & ~(1 << items[0]) and not kinds & {"priceq"} and not determined:
@@ -717,6 +722,9 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+_INSIDE = frozenset({"i", "in"})
 
 
 def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:

@@ -305,6 +305,16 @@ EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
 ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))
+# Swedish definite endings, longest first: "laxen" is the lax, "pannacottan" the panna cotta.
+DEFINITE_ENDINGS: tuple[str, ...] = tuple(
+    sorted(_words(_EXT["server"]["definite"]), key=len, reverse=True)
+)
+
+
+def definite_bases(word: str) -> list[str]:
+    """The words a Swedish definite form may be of ("tacosen" -> "tacos", "rätterna" ->
+    "rätt"), longest ending first; bases shorter than 3 letters are left out."""
+    return [word[: -len(e)] for e in DEFINITE_ENDINGS if word.endswith(e) and len(word) > len(e) + 2]
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(

@@ -323,7 +323,8 @@ def _by_determiner(
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}
         hits |= {i for i, seq in enumerate(index.name_seqs) if len(seq) == 1 and seq[0] & words}
-        if not hits and (opening or about):
+        if not hits and (opening or about or (after_the and len(allergen_words) >= 2)):
+            # ("does the salmon have milk?": the one dish with salmon in its name)
             hits = {i for w in words for i in bits(index.names.get(w, 0))}
         if len(hits) == 1:
             return DishRefs(sorted(hits), False, via=n)

@@ -29,6 +29,8 @@ from .lexicon import (
     TERM,
     UNIGRAMS,
     Entry,
+    close,
+    definite_bases,
     forms,
     fuzzy_lookup,
     is_number,
@@ -180,7 +182,24 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             words |= index.form_matches(other) or index.compound_ends(other)
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
+    base = None if words else _definite_base(index, word)
+    if base is not None:  # "laxen", "pannacottan", "nuggetsen"
+        return _classify(index, raw, base)
     return Tok(raw, word, TERM if words else UNK, None, words)
+
+
+def _definite_base(index: MenuIndex, word: str) -> str | None:
+    """The menu or food word a Swedish definite form is of ("laxen" -> "lax", "tacosen" ->
+    "tacos"), else None. Only words of five letters or more, and only bases that are food
+    (a menu word, or a food or allergen word of the lexicon): never filler or a negation."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    for base in definite_bases(word):
+        entry = UNIGRAMS.get(base) or lookup(base)
+        food = entry is not None and entry.kind in (TERM, ALLERGEN)
+        if food or index.form_matches(base) or any(f in FOOD for f in forms(base)):
+            return base
+    return None
 
 
 def _names_a_dish(index: MenuIndex, item: int, offset: int, n: int, whole: bool) -> bool:
@@ -293,9 +312,58 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
                     i += n
                     break
         else:
-            out.append(_classify(index, *pairs[i]))
+            tok = _classify(index, *pairs[i])
+            out.extend(_split_compound(index, tok) if _unsure(index, tok) else [tok])
             i += 1
     return out
+
+
+def _food_word(index: MenuIndex, part: str) -> str | None:
+    """The part itself or the word its Swedish definite form is of, when it is food: a menu
+    word or a food or allergen word of the lexicon ("bowlen" -> "bowl"), else None."""
+    for word in (part, *definite_bases(part)):
+        entry = UNIGRAMS.get(word) or (lookup(word) if len(word) >= 4 else None)
+        if entry is not None and entry.kind in (TERM, ALLERGEN):
+            return word
+        # (a menu word by a form close to it: "allad" is not the menu's "all")
+        if any(len(m) >= max(4, len(word) - 2) for m in index.form_matches(word)):
+            return word
+        if any(f in FOOD for f in forms(word)):
+            return word
+    return None
+
+
+def _unsure(index: MenuIndex, tok: Tok) -> bool:
+    """A word neither the menu nor the lexicon knows as written, found (if at all) only by a
+    part or a typo match."""
+    if tok.kind not in (UNK, TERM) or tok.payload is not None:
+        return False
+    word = tok.word
+    if index.form_matches(word) or any(f in FOOD for f in forms(word)):
+        return False
+    if any(index.form_matches(base) for base in definite_bases(word)):
+        return False  # "räksmörgåsen" is the menu's räksmörgås
+    # a typo of a menu word ("cheescake"), or its definite form ("kladdkakan"), is that word
+    return not any(close(word, w) or w in definite_bases(word) for w in tok.words)
+
+
+def _split_compound(index: MenuIndex, tok: Tok) -> list[Tok]:
+    """A diner's compound of two food words is those two words ("falafelbowlen" is falafel
+    bowl, "kycklingtagine" chicken tagine, "svamptacosen" mushroom tacos), the longest first
+    part first; any other word stays as it is."""
+    word = tok.word
+    if len(word) < 7 or not word.isalpha():
+        return [tok]
+    raw = tok.raw if len(tok.raw) == len(word) else word
+    for i in range(len(word) - 3, 2, -1):
+        tail = _food_word(index, word[i:])
+        if tail is None:
+            continue
+        for head_end in (i, i - 1) if word[i - 1] == "s" else (i,):  # "potatis|pommes", "fisk|s"
+            head = _food_word(index, word[:head_end])
+            if head is not None:
+                return [_classify(index, raw[:head_end], head), _classify(index, raw[i:], tail)]
+    return [tok]
 
 
 def _number(word: str) -> Decimal | None:
@@ -334,7 +402,8 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
         elif t.kind == DATE:
             q.dates.append(str(t.payload))
     words = [w for _, w in pairs]
-    q.pronoun = any(w in PRONOUNS for w in words)
+    # (a word of a phrase points at nothing: "finns det" is "is there")
+    q.pronoun = any(t.word in PRONOUNS for t in q.toks)
     for i, w in enumerate(words):
         month = MONTHS.get(w)
         if month is None:

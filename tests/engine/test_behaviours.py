@@ -423,3 +423,43 @@ def test_hours_as_owners_type_dates_are_read() -> None:
     assert got.intent == "hours" and "closed" in got.reply.lower()
     day_before = answer(m, "are you open now?", "en", None, noon.replace(day=24))
     assert "closed" not in day_before.reply.lower()
+
+
+SWEDISH_FORMS = menu(
+    item(1, "Cedar Plank Salmon", "fish milk", description="Salmon roasted on cedar"),
+    item(2, "Falafel & Hummus Bowl", "sesame", tags="vegan"),
+    item(3, "Falafel Wrap", "gluten sesame", tags="vegan"),
+    item(4, "Tagine med kyckling", "celery", description="Kyckling, citron och oliver"),
+    item(5, "Tagine med lamm", "nuts", description="Lamm, plommon och mandel"),
+    item(6, "Panna cotta", "milk", category="Desserts"),
+    item(7, "Lemon Cake", "gluten eggs nuts", category="Desserts"),
+    item(8, "Chocolate Cake", "gluten eggs milk", category="Desserts", tags="vegetarian"),
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "flagged", "fits"),
+    [
+        ("innehåller laxen mjölk?", [1], []),  # the definite form of a three-letter word
+        ("innehåller pannacottan nötter?", [], [6]),  # of a two-word name, written as one
+        ("finns det gluten i falafelbowlen?", [], [2]),  # a compound of two menu words
+        ("finns det nötter i kycklingtagine?", [], [4]),  # a Swedish word and a menu word
+        ("finns det nötter i lammtaginen?", [5], []),
+        ("does the salmon have milk", [1], []),  # the one name the allergen word is in
+    ],
+)
+def test_a_dish_is_named_by_its_swedish_definite_and_compound_forms(
+    message: str, flagged: list[int], fits: list[int]
+) -> None:
+    got = answer(SWEDISH_FORMS, message, "sv", None)
+    assert got.intent == "allergen_check", got.reply
+    assert [f.item_id for f in got.flagged] == flagged and list(got.item_ids) == fits
+
+
+def test_finns_det_points_at_no_dish_in_focus() -> None:
+    """ "finns det" is "is there": its "det" is not "it", so the cakes are searched again."""
+    context = None
+    for message in ("efterrätter?", "innehåller citronkakan nötter?"):
+        context = answer(SWEDISH_FORMS, message, "sv", context).context
+    got = answer(SWEDISH_FORMS, "finns det någon av kakorna utan nötter?", "sv", context)
+    assert got.intent == "search" and list(got.item_ids) == [8]
