@@ -244,9 +244,12 @@ class Turn:
             for n, t in enumerate(q.toks)
         )
         # ("finns det nötter i kycklingtagine?": what is asked is in the dish named after "i")
-        determined = determined or bool(q.asked) and any(
-            t.word in _INSIDE and any(u.words & refs.key_forms for u in q.toks[n + 1 :])
-            for n, t in enumerate(q.toks)
+        determined = determined or (
+            bool(q.asked)
+            and any(
+                t.word in _INSIDE and any(u.words & refs.key_forms for u in q.toks[n + 1 :])
+                for n, t in enumerate(q.toks)
+            )
         )
         if not q.named and refs.via is None and not refs.exact and len(items) == 1:
             found = index.items_for_words(refs.key_forms)

@@ -314,7 +314,11 @@ DEFINITE_ENDINGS: tuple[str, ...] = tuple(
 def definite_bases(word: str) -> list[str]:
     """The words a Swedish definite form may be of ("tacosen" -> "tacos", "rätterna" ->
     "rätt"), longest ending first; bases shorter than 3 letters are left out."""
-    return [word[: -len(e)] for e in DEFINITE_ENDINGS if word.endswith(e) and len(word) > len(e) + 2]
+    return [
+        word[: -len(e)] for e in DEFINITE_ENDINGS if word.endswith(e) and len(word[len(e) :]) > 2
+    ]
+
+
 # Kinds whose words are worth typo-matching. Stop, cue, fact and greeting words are exact-only:
 # fuzzy hits there caused false intents ("here" -> "where" -> address).
 FUZZY_KINDS = frozenset(
