@@ -305,6 +305,8 @@ EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
 ALLERGEN_TAILS: frozenset[str] = frozenset(_words(_EXT["server"]["allergen_tails"]))
+# Words for "cheap" that ask for no single cheapest dish ("cheap eats under a fiver").
+PLAIN_CHEAP: frozenset[str] = frozenset(_words(_EXT["server"]["plain_cheap"]))
 # Swedish definite endings, longest first: "laxen" is the lax, "pannacottan" the panna cotta.
 DEFINITE_ENDINGS: tuple[str, ...] = tuple(
     sorted(_words(_EXT["server"]["definite"]), key=len, reverse=True)

@@ -24,6 +24,7 @@ from .lexicon import (
     ONLY_WORDS,
     ORD,
     PAIRS,
+    PLAIN_CHEAP,
     PRONOUNS,
     STRICT_MAX,
     TERM,
@@ -182,8 +183,8 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             words |= index.form_matches(other) or index.compound_ends(other)
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
-    base = None if words else _definite_base(index, word)
-    if base is not None:  # "laxen", "pannacottan", "nuggetsen"
+    base = None if words else _definite_base(index, word) or _plural_of_known(word)
+    if base is not None:  # "laxen", "pannacottan", "nuggetsen", "smörgåsar"
         return _classify(index, raw, base)
     return Tok(raw, word, TERM if words else UNK, None, words)
 
@@ -199,6 +200,16 @@ def _definite_base(index: MenuIndex, word: str) -> str | None:
         food = entry is not None and entry.kind in (TERM, ALLERGEN)
         if food or index.form_matches(base) or any(f in FOOD for f in forms(base)):
             return base
+    return None
+
+
+def _plural_of_known(word: str) -> str | None:
+    """The lexicon word a Swedish plural of a word in s is of ("smörgåsar" -> "smörgås",
+    which the lexicon holds stemmed as "smörgå"), else None."""
+    for f in forms(word)[1:]:
+        entry = lookup(f) if len(f) >= 4 and stem(f) != f else None
+        if entry is not None and entry.kind in (TERM, ALLERGEN):
+            return f
     return None
 
 
@@ -381,6 +392,15 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
     if j < len(toks) and toks[j].kind == NUM:
         return _number(toks[j].word), j
     return None, start
+
+
+def _number_before(toks: list[Tok], end: int) -> Decimal | None:
+    """The number just before `end`, skipping "or" and currency words ("15 quid or", "150
+    max")."""
+    j = end - 1
+    while j >= 0 and toks[j].kind in ("or", "cur"):
+        j -= 1
+    return _number(toks[j].word) if j >= 0 and toks[j].kind == NUM else None
 
 
 def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
@@ -584,6 +604,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     for codes in only_at.values():
         q.only.extend(c for c in codes if c not in q.only)
     or_pending = False  # an "or" joiner seen right after a positive term
+    sort_word = ""
     for i, t in enumerate(toks):
         if t.kind == ALLERGEN and i not in as_diet:
             asked.update(t.payload)  # type: ignore[arg-type]
@@ -609,12 +630,16 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             q.unknown.append(t)
         elif t.kind in ("cheap", "dear") and q.sort is None:
             q.sort = t.kind
+            sort_word = t.word
         elif t.kind in ("max", "min"):
             value, _ = _next_number(toks, i + 1)
+            below = t.word in STRICT_MAX
+            if value is None:  # "15 quid or less", "100 kr eller mer": the number before
+                value, below = _number_before(toks, i), False
             if value is not None:
                 if t.kind == "max":
                     q.max_price = value
-                    q.below = t.word in STRICT_MAX
+                    q.below = below
                 else:
                     q.min_price = value
         elif t.kind == "between":
@@ -623,6 +648,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
                 high, _ = _next_number(toks, j + 2)
                 if high is not None:
                     q.min_price, q.max_price = min(low, high), max(low, high)
+    if q.sort == "cheap" and q.max_price is not None and sort_word in PLAIN_CHEAP:
+        q.sort = None  # "cheap eats under a fiver": all of them, not the cheapest one
     q.diets = [d for d in DIET_TAGS if d in diets]
     q.excluded = [c for c in ALLERGENS if c in excluded]
     q.asked = [c for c in ALLERGENS if c in asked | excluded]
