@@ -25,10 +25,12 @@ from .lexicon import (
     HYPOTHETICAL,
     STATEMENT_WORDS,
     TERM,
+    emoji_only,
+    tokenize,
 )
 from .match import DETERMINERS, DishRefs, bits, conflicts_of, dish_refs, extreme, select
 from .model import Answer, Flag, Menu
-from .parse import ASKING, Query, Tok, parse
+from .parse import ASKING, INSIDE, Query, Tok, parse
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +213,9 @@ class Turn:
             # focus: an allergen asked of a dish the words do not name; never the list of the
             # dishes that have it
             return self.unknown(q)
-        if q.has_filters() or q.unknown_terms:
+        if q.has_filters() and not _emoji_aside(q, message):
+            return self.search(q)
+        if q.unknown_terms:
             return self.search(q)
         if kinds & {"frame", "those"} and not kinds & {"greet", "thanks", "help"}:
             return self.search(q)
@@ -243,11 +247,14 @@ class Turn:
             n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.words & refs.key_forms
             for n, t in enumerate(q.toks)
         )
+        # ("och pastramin då?" right after an allergen answer: the same asked of that dish)
+        shifted = "shift" in kinds or q.toks[0].kind == "join"
+        determined = determined or (self.ctx.topic == "allergen_check" and shifted)
         # ("finns det nötter i kycklingtagine?": what is asked is in the dish named after "i")
         determined = determined or (
             bool(q.asked)
             and any(
-                t.word in _INSIDE and any(u.words & refs.key_forms for u in q.toks[n + 1 :])
+                t.word in INSIDE and any(u.words & refs.key_forms for u in q.toks[n + 1 :])
                 for n, t in enumerate(q.toks)
             )
         )
@@ -727,13 +734,19 @@ class Turn:
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
 
 
-_INSIDE = frozenset({"i", "in"})
-
-
 def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:
     """The allergen codes the message asks by words other than the dish's name."""
     asking = [t for t in q.toks if t.kind in (ALLERGEN, ALWAYS) and not naming(t)]
     return [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+
+
+def _emoji_aside(q: Query, message: str) -> bool:
+    """True for thanks or a greeting whose only filters are its emoji ("tack så mycket 🌱"):
+    a thank-you, not a search for vegan dishes."""
+    if not q.kinds & {"thanks", "greet"} or q.excluded or q.max_price or q.min_price:
+        return False
+    emoji = set(tokenize(emoji_only(message)))
+    return bool(emoji) and all(t.word in emoji for t in q.toks if t.kind in (DIET, TERM))
 
 
 def _forgotten_diets(q: Query) -> set[str]:

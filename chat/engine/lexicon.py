@@ -54,7 +54,8 @@ DATE = "date"  # payload: "MM-DD"
 KINDS: tuple[str, ...] = tuple(dict.fromkeys([*_RAW["kinds"], *_EXT["kinds"]]))
 
 # Numbers (with an optional decimal part), runs of letters, and commas (a list joiner).
-_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|,")
+# ("2nd" is one word, an ordinal of the table, not 2 and "nd")
+_TOKEN_RE = re.compile(r"[0-9]+(?:st|nd|rd|th)(?![^\W\d_])|[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|,")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 FREE_SUFFIXES: tuple[str, ...] = ("free", "fritt", "fria", "fri")
 # "nötallergi", "glutenintolerant", "laktosintolerans": an allergen word glued to an allergy word.
@@ -102,6 +103,11 @@ def normalize(text: str) -> str:
     return _SHORTHAND.sub(" without ", text) if "w/o" in text else text
 
 
+def emoji_only(text: str) -> str:
+    """The words the message's food emoji stand for, and nothing else ("tack 🌱" -> "vegan")."""
+    return " ".join(_EMOJI[m.group(0)] for m in _EMOJI_RE.finditer(text))
+
+
 def _emoji_words(text: str) -> str:
     """Food emoji as the words they stand for ("sushi?? 🍣" -> "sushi?? sushi")."""
     return _EMOJI_RE.sub(lambda m: " " + _EMOJI[m.group(0)] + " ", text)
@@ -143,7 +149,7 @@ def stem(word: str) -> str:
 
 def is_number(word: str) -> bool:
     """True for a token produced by the number branch of the tokeniser."""
-    return word[:1].isascii() and word[:1].isdigit()
+    return word[:1].isascii() and word[:1].isdigit() and word[-1:].isdigit()
 
 
 def fuzzy_limit(a: str, b: str) -> int:

@@ -305,11 +305,13 @@ def _by_determiner(
             again = follow and "shift" in q.kinds
             if words & set(index.sections) and not again:
                 continue
-            if not (q.asked or q.diets or "allq" in q.kinds or again):
-                continue
+            if not (q.asked or q.diets or q.kinds & {"allq", "fine"} or again):
+                continue  # ("is the pasta ok?" asks whether it fits what the diner said)
             mask = 0
             for w in words:
                 mask |= index.names.get(w, 0)
+            for w in () if mask else index.compound_ends(t.word, 4):
+                mask |= index.names.get(w, 0)  # "the risotto" is the Sparrisrisotto
             # exactly one dish, or one named by this word alone ("are the fries gluten free?":
             # Fries, not Sweet Potato Fries)
             alone = [i for i in bits(mask) if len(index.name_plain[i]) == 1]

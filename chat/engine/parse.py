@@ -245,6 +245,9 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     ]
     best: dict[int, tuple[int, bool, int, int]] = {}  # item -> (length, whole, start, end)
     for start, words in enumerate(seen):
+        p = pos[start]
+        if toks[p].kind == "post" and p and toks[p - 1].kind == ALLERGEN:
+            continue  # "sesame free bagels?": that "free" is the sesame's, not a name's start
         for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
             seq = index.name_seqs[item]
             n = 0
@@ -394,6 +397,23 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
     return None, start
 
 
+INSIDE = frozenset({"i", "in"})
+_WITH = frozenset({"with", "med"})
+
+
+def _without_closing_it(toks: list[Tok]) -> list[Tok]:
+    """The tokens without a closing "in it" after "with" ("anything with ube in it": the "it"
+    points at no dish)."""
+    if (
+        len(toks) > 3
+        and toks[-1].word in PRONOUNS
+        and toks[-2].word in INSIDE
+        and any(t.word in _WITH for t in toks[:-3])
+    ):
+        return toks[:-2]
+    return toks
+
+
 def _number_before(toks: list[Tok], end: int) -> Decimal | None:
     """The number just before `end`, skipping "or" and currency words ("15 quid or", "150
     max")."""
@@ -438,7 +458,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     """Parse `message` against the menu's vocabulary into a Query; with `names`, words that
     spell out a dish's name are read as that dish (see mark_names) rather than as filters."""
     pairs = tokenize_pairs(message)
-    toks = tokens(index, message)
+    toks = _without_closing_it(tokens(index, message))
     for n in range(1, len(toks)):
         # "my kids are allergic to eggs", "mitt barn": a person, not the kids' menu
         if toks[n - 1].word in _POSSESSIVES and toks[n].payload == "kid":

@@ -463,3 +463,66 @@ def test_finns_det_points_at_no_dish_in_focus() -> None:
         context = answer(SWEDISH_FORMS, message, "sv", context).context
     got = answer(SWEDISH_FORMS, "finns det någon av kakorna utan nötter?", "sv", context)
     assert got.intent == "search" and list(got.item_ids) == [8]
+
+
+DELI = menu(
+    item(1, "Sesame Bagel", "gluten sesame", category="Bagels"),
+    item(2, "Plain Bagel", "gluten", category="Bagels"),
+    item(3, "Gluten-Free Bagel", "eggs", category="Bagels", tags="gluten-free"),
+    item(4, "Chocolate Babka", "gluten eggs milk", category="Desserts", price="6"),
+    item(
+        5,
+        "Rugelach",
+        "gluten milk nuts",
+        category="Desserts",
+        price="4",
+        description="Pastry rolled with chocolate and walnuts",
+    ),
+    item(6, "Hot Pastrami on Rye", "gluten mustard", category="Sandwiches", price="24"),
+    item(
+        7,
+        "Celery Soda",
+        "celery",
+        category="Drinks",
+        price="3",
+        description="The soda to drink with pastrami",
+    ),
+    item(8, "Egg Salad Sandwich", "eggs gluten", category="Sandwiches", price="11"),
+    item(9, "Chocolate Egg Cream", "milk", category="Drinks", price="5"),
+    currency="USD",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "ids"),
+    [
+        ("sesame free bagels?", "search", [2, 3]),  # "free" is the sesame's, no name's start
+        ("anything with chocolate in it", "search", [4, 5, 9]),  # "in it" points at no dish
+        (
+            "cheap eats under $5?",
+            "search",
+            [5, 7],
+        ),  # (the $5 egg cream is not under $5)  # all of them, not the cheapest one
+        ("sandwiches for 15 bucks or less", "search", [8]),  # the number before "or less"
+        ("drinks 4 max", "search", [7]),
+    ],
+)
+def test_everyday_search_phrasings(message: str, intent: str, ids: list[int]) -> None:
+    got = answer(DELI, message, "en", None)
+    assert (got.intent, list(got.item_ids)) == (intent, ids), got.reply
+
+
+def test_the_2nd_one_is_an_ordinal() -> None:
+    context = answer(DELI, "desserts?", "en", None).context
+    got = answer(DELI, "the 2nd one, is it nut free?", "en", context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
+
+
+def test_and_the_dish_then_asks_the_same_allergen_of_it() -> None:
+    context = answer(DELI, "does the egg salad sandwich have mustard?", "sv", None).context
+    got = answer(DELI, "och pastramin då?", "sv", context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [6]
+
+
+def test_thanks_with_an_emoji_is_thanks() -> None:
+    assert answer(SWEDISH_FORMS, "tack så mycket 🌱", "sv", None).intent == "thanks"

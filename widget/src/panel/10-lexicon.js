@@ -29,7 +29,7 @@ var bit = (i) => 1n << BigInt(i);
 // lexicon.py's normalize: NFC, lower case, no apostrophes, "w/o" -> "without".
 var normalize = (s) => s.normalize('NFC').toLowerCase().replace(/['’‘`´]/g, '').replace(/(?<![\p{L}\d])w\/o(?![\p{L}\d])/gu, ' without ');
 var stem = (w) => w.replace(/^(..+[^s])s$/, '$1'); // a plural "s" off words of 4+ letters
-var isNumber = (w) => /^\d/.test(w);
+var isNumber = (w) => /^\d(.*\d)?$/.test(w);
 var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)] || code[0].toUpperCase() + code.slice(1);
 // language.py's words that mark a language (ext.lang) and lexicon.py's STATEMENT_WORDS ("my son
 // can't have eggs" speaks of someone at the table): listed, or marked where a word table holds
@@ -91,7 +91,7 @@ var COMPOUND_SUFFIXES = split('allergiker allergisk allergier allergi allergy al
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
-  normalize(text).match(/\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
+  normalize(text).match(/\d+(st|nd|rd|th)(?!\p{L})|\d+([.,]\d+)?|[\p{L}\p{Nl}\p{No}]+|,/gu)?.forEach((tok) => {
     for (var s of COMPOUND_SUFFIXES) {
       var head = tok.slice(0, -s.length), e = UNIGRAMS[stem(head)];
       if (tok.endsWith(s) && head[1] && e?.k == 'allergen' && !UNIGRAMS[stem(tok)]) return out.push([head, stem(head)], [s, s]);
