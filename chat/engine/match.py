@@ -65,9 +65,9 @@ class Selection:
         return self.traces + self.undeclared
 
 
-# Diet tags that are also a promise about one allergen. A diet is the tag (SPEC §4), so a dish
-# tagged gluten-free that "may contain gluten" is listed; its traces are named when it is asked
-# about, and a diner who excludes gluten ("coeliac", "no gluten") never gets it.
+# Diet tags that are also a promise about one allergen: a dish tagged gluten-free that "may
+# contain gluten" is not listed for "gf options?" (a coeliac asks so), and is flagged with its
+# traces when it is asked about.
 DIET_TRACES = {"gluten-free": "gluten", "dairy-free": "milk"}
 
 
@@ -106,7 +106,7 @@ def select(
         mask &= index.by_diet.get(diet, 0)
     for code in excluded:
         mask &= ~index.by_code.get(code, 0)
-    trace_codes = list(excluded)
+    trace_codes = [*excluded, *(DIET_TRACES[d] for d in diets if d in DIET_TRACES)]
     traced = 0
     for code in trace_codes:
         traced |= index.by_trace.get(code, 0)
