@@ -19,6 +19,7 @@ from .lexicon import (
     BOOKED,
     BOOKING,
     CONFLICTS,
+    CORRECTION_WORDS,
     DIET,
     DIET_TAGS,
     EAT_WORDS,
@@ -156,7 +157,7 @@ class Turn:
         if q.too_long or not q.toks:
             return self.unknown()
         kinds = q.kinds
-        restated = self._restated(q)
+        restated = self._restated(q) or self._swapped(q)
         if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded) or restated:
             return self.withdraw(q, restated)
         if not (q.diets or q.excluded) and (
@@ -201,6 +202,9 @@ class Turn:
                         r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
                     )
                     return self.done([text], [], t.kind)
+        if "thanks" in kinds and not (q.has_filters() or kinds & {"frame", "those"}):
+            # "alright, thanks anyway", "thanks see u then": the words beside it are chat
+            return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)
         if q.unknown_terms and not (q.has_filters() or kinds & {"frame", "those"}):
             return self.unknown(q)
         asks_of_it = q.pronoun or q.unknown_terms
@@ -213,6 +217,9 @@ class Turn:
             # focus: an allergen asked of a dish the words do not name; never the list of the
             # dishes that have it
             return self.unknown(q)
+        found_one = self._found_one(q)
+        if found_one is not None:
+            return found_one
         if q.has_filters() and not _emoji_aside(q, message):
             return self.search(q)
         if q.unknown_terms:
@@ -330,6 +337,30 @@ class Turn:
             or (ctx.standing() and (asks_ok or "q" in kinds) and not kinds & {"detq", "priceq"})
         )
 
+    def _found_one(self, q: Query) -> Answer | None:
+        """A question about "the X" whose words find exactly one dish, though no name says
+        them ("how much is the herring?" of the Oseledets, "whats the cake of the day" of the
+        Bolo do Dia, "and the herring?" right after an allergen answer), else None."""
+        kinds = q.kinds
+        if not q.terms or q.diets or q.excluded or q.sort is not None or q.unknown_terms:
+            return None
+        if q.max_price is not None or q.min_price is not None:
+            return None
+        shifted = self.ctx.topic == "allergen_check" and (
+            "shift" in kinds or q.toks[0].kind == "join"
+        )
+        determined = any(
+            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.kind in (TERM, ALLERGEN)
+            for n, t in enumerate(q.toks)
+        )
+        if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
+            return None
+        found = bits(select(self.index, q, diets=[], excluded=[]).mask)
+        if len(found) != 1:
+            return None
+        intent = "price_check" if "priceq" in kinds else "dish_details"
+        return self.about(q, found, "allergen_check" if shifted else intent)
+
     def _only_match(self, q: Query, i: int) -> bool:
         """True when the message's words find this dish and no other ("carbonarra"), unlike
         "choklad", which also finds the chokladboll."""
@@ -410,6 +441,23 @@ class Turn:
         peanuts", "actually only peanuts" (after "can't have nuts"), "hon klarar sesam"."""
         allows = set(q.allowed) & set(self.ctx.excluded)
         return bool(allows or (q.only and (self.ctx.excluded or q.allowed or q.withdrawn)))
+
+    def _swapped(self, q: Query) -> bool:
+        """A correction that swaps one standing allergy for another: "actually its celery not
+        mustard, sorry", "förlåt, det är selleri inte senap". The negated one is withdrawn, the
+        other stands (q is changed so)."""
+        wrong = [c for c in q.excluded if c in self.ctx.excluded]
+        right = [c for c in q.asked if c not in q.excluded]
+        if (
+            not (wrong and right)
+            or q.kinds & {"q", "allq"}
+            or (q.terms and not all(t.kind == ALLERGEN for g in q.terms for t in g))
+        ):
+            return False
+        if not any(t.word in CORRECTION_WORDS for t in q.toks):
+            return False
+        q.withdrawn, q.excluded = wrong, right
+        return True
 
     def withdraw(self, q: Query, restated: bool = False) -> Answer:
         ctx = self.ctx
@@ -553,6 +601,8 @@ class Turn:
             gone = bits(select(index, q, diets=diets, excluded=excluded, sold_out=True).mask)
         if gone and len(gone) <= r.MAX_LISTED:
             lines += [r.tpl(lang, "gone", name=index.items[i].name) for i in gone]
+            # ("how much r the chicken hearts": a question about the sold-out dish)
+            intent = "price_check" if "priceq" in kinds else "dish_details"
         elif not ids:
             lines.append(r.tpl(lang, "none", q=phrase or r.tpl(lang, "everything")))
         elif q.sort is not None:

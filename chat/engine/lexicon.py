@@ -213,6 +213,10 @@ _SERVER_SYN: list[str] = _syn_groups(*_EXT["server"]["syn"])
 # Rare filler words the server knows and the widget's panel does not ship (its 16 KB budget):
 # "ext.server.stop"; after every kinds table, so they never take a word from one.
 SERVER_STOP: tuple[str, ...] = tuple(_words(_EXT["server"]["stop"]))
+# Question words only the server knows ("hur mycket", "postcode"); the panel does not ship them.
+SERVER_KIND_WORDS: frozenset[str] = frozenset(
+    w for spec in _EXT["server"]["kinds"].values() for w in _words(spec)
+)
 SERVER_SYN_WORDS: frozenset[str] = frozenset(
     w for g in _EXT["server"]["syn"] for w in _words(g)
 ) - {w for g in SYN_SPECS for w in _words(g)}
@@ -239,6 +243,8 @@ def _build() -> tuple[dict[str, Entry], dict[str, Entry], dict[str, frozenset[st
     for kind, spec in _RAW["kinds"].items():
         table += [(w, Entry(kind)) for w in _words(spec)]
     for kind, spec in _EXT["kinds"].items():
+        table += [(w, Entry(kind)) for w in _words(spec)]
+    for kind, spec in _EXT["server"]["kinds"].items():
         table += [(w, Entry(kind)) for w in _words(spec)]
     table += [(w, Entry("stop")) for w in SERVER_STOP]
     for pos, spec in _EXT["ordinals"].items():
@@ -307,6 +313,8 @@ SECTION_SYN: dict[str, frozenset[str]] = {
 # Words that ask of somebody rather than tell of the table ("is it ok for someone with a nut
 # allergy?"), and the verbs of "what can I eat?" (intents.py).
 HYPOTHETICAL: frozenset[str] = frozenset(_words(_EXT["server"]["hypothetical"]))
+# Words that correct what the diner said before ("actually it's celery, not mustard").
+CORRECTION_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["correction"]))
 EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).
