@@ -443,7 +443,11 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
             q.dates.append(str(t.payload))
     words = [w for _, w in pairs]
     # (a word of a phrase points at nothing: "finns det" is "is there")
-    q.pronoun = any(t.word in PRONOUNS for t in q.toks)
+    # (nor one after a noun: "drinks that r df")
+    q.pronoun = any(
+        t.word in PRONOUNS and not (t.word == "that" and n and q.toks[n - 1].kind == TERM)
+        for n, t in enumerate(q.toks)
+    )
     for i, w in enumerate(words):
         month = MONTHS.get(w)
         if month is None:
