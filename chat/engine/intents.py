@@ -165,6 +165,8 @@ class Turn:
             or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
         ):
             return self.hours(q)
+        if "offtopic" in kinds and not (q.diets or q.excluded or q.terms):
+            return self.unknown(q)  # "is there parking nearby?", "wifi password?"
         described = self._described(q)
         if described is not None:
             return described

@@ -183,6 +183,11 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             words |= index.form_matches(other) or index.compound_ends(other)
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
+    if words and word.isalpha():
+        # "grytan" (the stew) is also a menu word ("grytans botten"): the section its base
+        # names too ("Khoresh – grytor")
+        for base in definite_bases(word) if len(word) >= 6 else ():
+            words |= {f for f in index.form_matches(base) if f in index.sections}
     base = None if words else _definite_base(index, word) or _plural_of_known(word)
     if base is not None:  # "laxen", "pannacottan", "nuggetsen", "smörgåsar"
         return _classify(index, raw, base)
