@@ -253,8 +253,8 @@ class Turn:
             return self.about(q, items, "dish_details")
         # ("does the kielbasa contain mustard?": "the" names the one dish called so)
         determined = q.toks[0].raw.lower() in ASKING or any(  # "är pommesen glutenfria?" too
-            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.words & refs.key_forms
-            for n, t in enumerate(q.toks)
+            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and _names_after(q, n, refs)
+            for n in range(len(q.toks))
         )
         # ("och pastramin då?" right after an allergen answer: the same asked of that dish)
         shifted = "shift" in kinds or q.toks[0].kind == "join"
@@ -292,7 +292,13 @@ class Turn:
             return self.search(parse(index, self.message, names=False))
         if self._asks_allergens(q, refs):
             return self.about(q, items, "allergen_check")
-        if "priceq" in kinds and q.sort is None:
+        # ("och fish and chips?" right after a price answer: its price too)
+        priced = (
+            self.ctx.topic == "price_check"
+            and refs.only_names
+            and ("shift" in kinds or q.toks[0].kind == "join")
+        )
+        if ("priceq" in kinds or priced) and q.sort is None:
             return self.about(q, items, "price_check")
         props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
         if props and "q" in kinds and q.sort is None:
@@ -790,6 +796,17 @@ def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:
     """The allergen codes the message asks by words other than the dish's name."""
     asking = [t for t in q.toks if t.kind in (ALLERGEN, ALWAYS) and not naming(t)]
     return [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+
+
+def _names_after(q: Query, n: int, refs: DishRefs) -> bool:
+    """Do the words from `n` on (up to the first that is not food) say a word of the named
+    dish's own ("the chicken kyiv": "kyiv")?"""
+    for t in q.toks[n:]:
+        if t.kind not in (TERM, ALLERGEN):
+            return False
+        if t.words & refs.key_forms:
+            return True
+    return False
 
 
 def _emoji_aside(q: Query, message: str) -> bool:

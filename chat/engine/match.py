@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, DIET, FOOD, SPECIFIC, SYN_GROUPS, forms
+from .lexicon import ALLERGEN, DIET, FOOD, SPECIFIC, SYN_GROUPS, definite_bases, forms
 from .parse import ASKING, Query, Tok
 
 
@@ -189,15 +189,16 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     ]
     for t in content:
         words = t.words or (frozenset([t.word]) if t.word in index.vocab else frozenset())
+        said = words | group_forms(t)  # ("chicken kyiv": Kyckling Kyiv, not Mini-Kyiv)
         hit = 0
-        for w in words:
+        for w in said:
             hit |= index.names.get(w, 0)
         for i in bits(hit):
             # An allergen word names the allergen, not a dish: "räkor" is not "Räk nigiri".
             if t.kind != ALLERGEN and words & index.key_words[i]:
                 keys[i] = keys.get(i, 0) + 1
                 key_forms |= words & index.key_words[i]
-            if words & index.name_words[i]:
+            if said & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     if not keys:
         return _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
@@ -242,6 +243,13 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
 
 
+def group_forms(t: Tok) -> frozenset[str]:
+    """The forms of the words of a lexicon word's synonym group ("chicken": kyckling …)."""
+    if t.kind != "term" or t.payload is None:
+        return frozenset()
+    return frozenset(f for w in SYN_GROUPS.get(str(t.payload), ()) for f in forms(w))
+
+
 def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None:
     """ "the hummus sandwich" is the Hummussmörgås, "the fish curry" the Fiskcurry: two or more
     of the diner's words, each a part of one dish's compound name (or its synonym or
@@ -281,6 +289,14 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
 DETERMINERS = frozenset({"the", "den", "det"})
 
 
+def _definite(t: Tok) -> bool:
+    """A Swedish definite form of a word the token reads ("risotton" of "risotto")."""
+    raw = t.raw.lower()
+    if t.payload is not None or raw in t.words:
+        return False  # a lexicon word ("starkt"), or the menu's own word ("gluten")
+    return any(b == t.word or b in t.words for b in definite_bases(raw))
+
+
 def _by_determiner(
     index: MenuIndex, q: Query, strong: bool = False, *, follow: bool = False
 ) -> DishRefs:
@@ -296,6 +312,7 @@ def _by_determiner(
             and (len(allergen_words) >= 2 or t.kind == "term")
         )
         after_the = q.toks[n - 1].word.split()[-1] in DETERMINERS  # "the", "and the"
+        after_the = after_the or _definite(t)  # "risotton" is "the risotto"
         if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue
         words = t.words | set(forms(t.word))
@@ -305,12 +322,13 @@ def _by_determiner(
             again = follow and "shift" in q.kinds
             if words & set(index.sections) and not again:
                 continue
-            if not (q.asked or q.diets or q.kinds & {"allq", "fine"} or again):
+            asks = q.kinds & {"allq", "fine"} or (_definite(t) and "q" in q.kinds)
+            if not (q.asked or q.diets or asks or again):
                 continue  # ("is the pasta ok?" asks whether it fits what the diner said)
             mask = 0
             for w in words:
                 mask |= index.names.get(w, 0)
-            for w in () if mask else index.compound_ends(t.word, 4):
+            for w in () if mask else {e for v in words for e in index.compound_ends(v, 4)}:
                 mask |= index.names.get(w, 0)  # "the risotto" is the Sparrisrisotto
             # exactly one dish, or one named by this word alone ("are the fries gluten free?":
             # Fries, not Sweet Potato Fries)
