@@ -609,8 +609,13 @@ class Turn:
             gone = bits(select(index, q, diets=diets, excluded=excluded, sold_out=True).mask)
         if gone and len(gone) <= r.MAX_LISTED:
             lines += [r.tpl(lang, "gone", name=index.items[i].name) for i in gone]
-            # ("how much r the chicken hearts": a question about the sold-out dish)
-            intent = "price_check" if "priceq" in kinds else "dish_details"
+            # ("how much r the chicken hearts", "oysters?": a question about the sold-out dish
+            # its name says, not a search of a section)
+            said = {w for g in q.terms for t in g for w in t.words}
+            if "priceq" in kinds:
+                intent = "price_check"
+            elif all(said & index.name_words[i] for i in gone):
+                intent = "dish_details"
         elif not ids:
             lines.append(r.tpl(lang, "none", q=phrase or r.tpl(lang, "everything")))
         elif q.sort is not None:
