@@ -29,7 +29,15 @@ from .lexicon import (
     emoji_only,
     tokenize,
 )
-from .match import DETERMINERS, DishRefs, bits, conflicts_of, dish_refs, extreme, select
+from .match import (
+    DishRefs,
+    after_determiner,
+    bits,
+    conflicts_of,
+    dish_refs,
+    extreme,
+    select,
+)
 from .model import Answer, Flag, Menu
 from .parse import ASKING, INSIDE, Query, Tok, parse
 
@@ -251,10 +259,12 @@ class Turn:
             if "allq" in kinds or q.asked or q.diets:
                 return self.about(q, items, "allergen_check")
             return self.about(q, items, "dish_details")
+        compared = self._compared(q, items)
+        if compared is not None:
+            return compared
         # ("does the kielbasa contain mustard?": "the" names the one dish called so)
         determined = q.toks[0].raw.lower() in ASKING or any(  # "är pommesen glutenfria?" too
-            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and _names_after(q, n, refs)
-            for n in range(len(q.toks))
+            after_determiner(q.toks, n) and _names_after(q, n, refs) for n in range(len(q.toks))
         )
         # ("och pastramin då?" right after an allergen answer: the same asked of that dish)
         shifted = "shift" in kinds or q.toks[0].kind == "join"
@@ -290,15 +300,22 @@ class Turn:
             # "any gf naan?", "pad thai options for a peanut allergy": a search, the dish's
             # words read as filters again
             return self.search(parse(index, self.message, names=False))
+        # ("och fish and chips?", "ok and the falafel pita?" right after a price answer: its
+        # price too)
+        said = set().union(*(index.name_words[i] for i in items))
+        only_names = all(
+            (t.words | {t.word}) & said
+            for t in q.toks
+            if t.kind not in ("stop", "join", "or", "shift", "fine", "dish")
+        )
+        priced = self.ctx.topic == "price_check" and only_names and _shifted(q)
+        if priced and not (q.asked or q.diets):
+            return self.about(q, items, "price_check")
+        if len(items) > 1 and not q.named and "frame" in kinds and not (q.asked or q.diets):
+            return None  # "what falafel dishes do u have?", "vad har ni för schnitzel?": a search
         if self._asks_allergens(q, refs):
             return self.about(q, items, "allergen_check")
-        # ("och fish and chips?" right after a price answer: its price too)
-        priced = (
-            self.ctx.topic == "price_check"
-            and refs.only_names
-            and ("shift" in kinds or q.toks[0].kind == "join")
-        )
-        if ("priceq" in kinds or priced) and q.sort is None:
+        if "priceq" in kinds and q.sort is None:
             return self.about(q, items, "price_check")
         props = [g for g in q.terms if not any((t.words | {t.word}) & names for t in g)]
         if props and "q" in kinds and q.sort is None:
@@ -345,6 +362,34 @@ class Turn:
             or (ctx.standing() and (asks_ok or "q" in kinds) and not kinds & {"detq", "priceq"})
         )
 
+    def _compared(self, q: Query, items: list[int]) -> Answer | None:
+        """'which is cheaper, the leverpostej or the rullepølse?', 'vilken är billigast av
+        dem?' about named dishes: the cheapest (or dearest) of those named, else None."""
+        kinds = q.kinds
+        sort = q.sort or ("cheap" if "max" in kinds and q.max_price is None else None)
+        if sort is None or len(items) < 2 or q.diets or q.excluded:
+            return None
+        if not any(t.kind in ("or", "join") for t in q.toks):
+            return None  # "cheapest burrito": a search among them, not two dishes compared
+        names = set().union(*(self.index.name_words[i] for i in items))
+        if any(not ((t.words | {t.word}) & names) for g in q.terms for t in g):
+            return None  # "cheapest burrito with chicken": a search
+        ctx = self.ctx
+        mask = 0
+        for i in items:
+            mask |= 1 << i
+        # (what the diner can't eat is never the answer: the standing constraints apply)
+        fits = select(
+            self.index, Query(toks=[]), diets=ctx.diets, excluded=ctx.excluded, within=mask
+        )
+        ids = bits(extreme(self.index, fits.mask, sort))
+        if not ids:
+            return None
+        ctx.last, ctx.focus = ids, ids if len(ids) == 1 else []
+        ctx.topic = intent = "cheapest" if sort == "cheap" else "most_expensive"
+        lines = [r.tpl(self.lang, sort, q=""), *r.listing(self.index, ids, self.lang)]
+        return self.done(lines, ids, intent)
+
     def _found_one(self, q: Query) -> Answer | None:
         """A question about "the X" whose words find exactly one dish, though no name says
         them ("how much is the herring?" of the Oseledets, "whats the cake of the day" of the
@@ -358,8 +403,7 @@ class Turn:
             "shift" in kinds or q.toks[0].kind == "join"
         )
         determined = any(
-            n and q.toks[n - 1].word.split()[-1] in DETERMINERS and t.kind in (TERM, ALLERGEN)
-            for n, t in enumerate(q.toks)
+            after_determiner(q.toks, n) and t.kind in (TERM, ALLERGEN) for n, t in enumerate(q.toks)
         )
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
             return None
@@ -436,8 +480,9 @@ class Turn:
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
         if ("allq" in kinds or q.asked or q.diets) and not what_in:
             return self.about(q, target, "allergen_check")
-        if "priceq" in kinds:
-            return self.about(q, target, "price_check")
+        asks_else = kinds & {"detq", "allq"}
+        if "priceq" in kinds or (ctx.topic == "price_check" and _shifted(q) and not asks_else):
+            return self.about(q, target, "price_check")  # "och den första?" after a price
         if q.terms:
             return self.about(q, target, "dish_details", properties=True)
         return self.about(q, target, "dish_details")
@@ -801,6 +846,14 @@ def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:
     """The allergen codes the message asks by words other than the dish's name."""
     asking = [t for t in q.toks if t.kind in (ALLERGEN, ALWAYS) and not naming(t)]
     return [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+
+
+def _shifted(q: Query) -> bool:
+    """Does the message turn to something else: "and …", "what about …", "ok and …"?"""
+    if "shift" in q.kinds:
+        return True
+    lead = [t for t in q.toks[:3] if t.kind not in ("fine", "stop")]
+    return bool(lead) and lead[0].kind == "join"
 
 
 def _names_after(q: Query, n: int, refs: DishRefs) -> bool:

@@ -22,10 +22,13 @@ def detect(message: str, neutral: frozenset[str] = frozenset()) -> str | None:
     """'en' or 'sv' when the message shows its language, None when it does not ("pizza?").
     `neutral` words (the menu's dish names: "Äppelpaj med vaniljsås") show nothing."""
     words = [w for w in _WORDS.findall(normalize(message)) if w not in neutral]
+    # (only letters the diner typed: "smørrebrød" is folded to "smörrebröd" to match menus, but
+    # its ø shows no Swedish)
+    letters = _SV_LETTERS & set(message.lower())
     score = {"en": 0.0, "sv": 0.0}
     for w in words:
         en = w in LANG_WORDS["en"]
-        sv = w in LANG_WORDS["sv"] or bool(_SV_LETTERS & set(w))
+        sv = w in LANG_WORDS["sv"] or bool(letters & set(w))
         sv = sv or (len(w) > 6 and w.endswith(LANG_SUFFIXES_SV))
         if en and not sv:
             score["en"] += 1

@@ -289,6 +289,13 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
 DETERMINERS = frozenset({"the", "den", "det"})
 
 
+def after_determiner(toks: list[Tok], n: int) -> bool:
+    """Does token n follow "the", "den", "det" (or a phrase ending so: "and the")? Not "finns
+    det" ("is there"), whose "det" points at nothing."""
+    before = toks[n - 1] if n else None
+    return before is not None and before.kind != "frame" and before.word.split()[-1] in DETERMINERS
+
+
 def _definite(t: Tok) -> bool:
     """A Swedish definite form of a word the token reads ("risotton" of "risotto")."""
     raw = t.raw.lower()
@@ -311,7 +318,7 @@ def _by_determiner(
             and (q.toks[0].kind in ("allq", "q") or q.toks[0].raw.lower() in ASKING)
             and (len(allergen_words) >= 2 or t.kind == "term")
         )
-        after_the = q.toks[n - 1].word.split()[-1] in DETERMINERS  # "the", "and the"
+        after_the = after_determiner(q.toks, n)  # "the", "and the"
         after_the = after_the or _definite(t)  # "risotton" is "the risotto"
         if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue
@@ -326,7 +333,7 @@ def _by_determiner(
             if not (q.asked or q.diets or asks or again):
                 continue  # ("is the pasta ok?" asks whether it fits what the diner said)
             mask = 0
-            for w in words:
+            for w in words | group_forms(t):  # ("is the chicken halal?": the Kycklingfilé)
                 mask |= index.names.get(w, 0)
             for w in () if mask else {e for v in words for e in index.compound_ends(v, 4)}:
                 mask |= index.names.get(w, 0)  # "the risotto" is the Sparrisrisotto

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -299,14 +300,14 @@ def _allergen_compound(word: str) -> Entry | None:
 
 
 def _lexicon_head(word: str) -> str | None:
-    """The food word a diner's compound starts with when the rest is filler ("lammrätter" ->
-    "lamm", "fiskrätter" -> "fisk"), else None."""
+    """The food or diet word a diner's compound starts with when the rest is filler
+    ("lammrätter" -> "lamm", "fiskrätter" -> "fisk", "vegorätter" -> "vego"), else None."""
     for i in range(3, len(word) - 2):
         head, tail = word[:i], word[i:]
         entry, rest = lookup(head), lookup(tail) or lookup(stem(tail))
         if (
             entry is not None
-            and entry.kind in (TERM, ALLERGEN)
+            and entry.kind in (TERM, ALLERGEN, DIET)  # "vegorätter" too
             and rest is not None
             and rest.kind in NAME_FILLER
         ):
@@ -334,6 +335,9 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
             tok = _classify(index, *pairs[i])
             out.extend(_split_compound(index, tok) if _unsure(index, tok) else [tok])
             i += 1
+    for a, b in itertools.pairwise(out):
+        if a.kind == "hours" and b.kind == TERM and (b.words or b.payload is not None):
+            a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
     return out
 
 
