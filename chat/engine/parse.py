@@ -338,6 +338,21 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
     for a, b in itertools.pairwise(out):
         if a.kind == "hours" and b.kind == TERM and (b.words or b.payload is not None):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
+    return _joined(index, out)
+
+
+def _joined(index: MenuIndex, toks: list[Tok]) -> list[Tok]:
+    """Two words a dish's name writes as one are that word ("dan dan mian" is the Dàndàn miàn,
+    "biang biang" the Biángbiáng miàn)."""
+    out: list[Tok] = []
+    for t in toks:
+        last = out[-1] if out else None
+        if last is not None and last.kind in (TERM, UNK) and t.kind in (TERM, UNK):
+            word = last.word + t.word
+            if word.isalpha() and word in index.names:
+                out[-1] = _classify(index, last.raw + t.raw, word)
+                continue
+        out.append(t)
     return out
 
 

@@ -526,3 +526,51 @@ def test_and_the_dish_then_asks_the_same_allergen_of_it() -> None:
 
 def test_thanks_with_an_emoji_is_thanks() -> None:
     assert answer(SWEDISH_FORMS, "tack så mycket 🌱", "sv", None).intent == "thanks"
+
+
+SMORREBROD = menu(
+    item(1, "Leverpostej", "gluten eggs milk", price="109", category="Smørrebrød"),
+    item(2, "Rullepølse", "gluten mustard", price="105", category="Smørrebrød"),
+    item(3, "Dàndàn miàn", "gluten sesame peanuts", price="145", category="Nudlar"),
+    item(4, "Skivat lamm", "", price="115", category="Till grytan", declared=True),
+    item(5, "Kycklingfilé", "", price="89", category="Till grytan", declared=True),
+    item(6, "Vaktelägg (ānchún dàn)", "eggs", price="49", category="Till grytan"),
+    locale="sv",
+    currency="SEK",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "ids"),
+    [
+        ("which is cheaper, leverpostej or rullepølse", "cheapest", [2]),
+        ("how much is the dan dan mian", "price_check", [3]),  # two words the name writes as one
+        ("what kinds of open sandwiches do u have", "search", None),  # no opening hours
+        ("is there parking nearby", "unknown", []),
+        ("alright, thanks anyway", "thanks", []),
+        ("how much r the lamb slices", "price_check", [4]),  # "lamb" is the Swedish menu's lamm
+    ],
+)
+def test_everyday_questions_on_a_scandinavian_menu(
+    message: str, intent: str, ids: list[int] | None
+) -> None:
+    got = answer(SMORREBROD, message, "en", None)
+    assert got.intent == intent, got.reply
+    if ids is not None:
+        assert list(got.item_ids) == ids
+
+
+def test_a_standing_allergy_rules_out_the_cheaper_of_two_named_dishes() -> None:
+    context = answer(SMORREBROD, "im allergic to mustard", "en", None).context
+    got = answer(SMORREBROD, "which is cheaper, leverpostej or rullepølse", "en", context)
+    assert got.intent == "cheapest" and list(got.item_ids) == [1]
+
+
+def test_and_the_next_dish_after_a_price_answer_asks_its_price() -> None:
+    context = answer(SMORREBROD, "vad kostar leverpostej?", "sv", None).context
+    got = answer(SMORREBROD, "ok och rullepølse?", "sv", context)
+    assert got.intent == "price_check" and list(got.item_ids) == [2] and "105" in got.reply
+
+
+def test_danish_letters_show_no_swedish() -> None:
+    assert answer(SMORREBROD, "vegan smørrebrød under 120", "en", None).language == "en"
