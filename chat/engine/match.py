@@ -270,7 +270,17 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
     ]
     hits = []
     for i, parts in enumerate(index.name_parts):
-        named = [bool(s & (parts | index.name_words[i])) for s in said]
+        # (or a word a compound of the name starts or ends with: "tomato broth" is the
+        # Tomatbuljong, "seaweed salad" the Sjögrässallad)
+        named = [
+            bool(s & (parts | index.name_words[i]))
+            or any(
+                len(f) >= 4 and len(n) > len(f) and (n.startswith(f) or n.endswith(f))
+                for n in index.name_plain[i]
+                for f in s
+            )
+            for s in said
+        ]
         if (
             parts
             and sum(named) >= 2
