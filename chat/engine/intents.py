@@ -267,8 +267,7 @@ class Turn:
             after_determiner(q.toks, n) and _names_after(q, n, refs) for n in range(len(q.toks))
         )
         # ("och pastramin då?" right after an allergen answer: the same asked of that dish)
-        shifted = "shift" in kinds or q.toks[0].kind == "join"
-        determined = determined or (self.ctx.topic == "allergen_check" and shifted)
+        determined = determined or (self.ctx.topic == "allergen_check" and _shifted(q))
         # ("finns det nötter i kycklingtagine?": what is asked is in the dish named after "i")
         determined = determined or (
             bool(q.asked)
@@ -399,9 +398,7 @@ class Turn:
             return None
         if q.max_price is not None or q.min_price is not None:
             return None
-        shifted = self.ctx.topic == "allergen_check" and (
-            "shift" in kinds or q.toks[0].kind == "join"
-        )
+        shifted = self.ctx.topic == "allergen_check" and _shifted(q)
         determined = any(
             after_determiner(q.toks, n) and t.kind in (TERM, ALLERGEN) for n, t in enumerate(q.toks)
         )

@@ -261,11 +261,8 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
     said = [
         t.words
         | set(forms(t.word))
-        | {
-            f
-            for w in (*SYN_GROUPS.get(str(t.payload), ()), *FOOD.get(t.word, ()))
-            for f in forms(w)
-        }
+        | group_forms(t)
+        | {f for w in FOOD.get(t.word, ()) for f in forms(w)}
         for t in words
     ]
     hits = []
