@@ -227,6 +227,16 @@ class Turn:
             # focus: an allergen asked of a dish the words do not name; never the list of the
             # dishes that have it
             return self.unknown(q)
+        if (
+            any(t.kind == ALLERGEN for g in q.terms for t in g)
+            and (len(q.terms) > 1 or q.unknown_terms)
+            and any(t.word in INSIDE for t in q.toks)
+            and kinds & {"frame", "allq", "q"}
+        ):
+            # "finns det nötter i den saltbakade rödbetan?", "is there dairy in the house
+            # special?" of a dish the words do not name: never the dishes that have it (the
+            # widget's engine refuses the same)
+            return self.unknown(q)
         found_one = self._found_one(q)
         if found_one is not None:
             return found_one
@@ -394,8 +404,10 @@ class Turn:
         them ("how much is the herring?" of the Oseledets, "whats the cake of the day" of the
         Bolo do Dia, "and the herring?" right after an allergen answer), else None."""
         kinds = q.kinds
-        if not q.terms or q.diets or q.excluded or q.sort is not None or q.unknown_terms:
+        if not q.terms or q.excluded or q.sort is not None or q.unknown_terms:
             return None
+        if all(self.index.in_section(t) for g in q.terms for t in g):
+            return None  # "whats on the kids menu": a section asked for, however few it holds
         if q.max_price is not None or q.min_price is not None:
             return None
         shifted = self.ctx.topic == "allergen_check" and _shifted(q)
@@ -404,7 +416,8 @@ class Turn:
         )
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
             return None
-        found = bits(select(self.index, q, diets=[], excluded=[]).mask)
+        # (a diet said of it describes it: "the veggie tasting menu")
+        found = bits(select(self.index, q, diets=q.diets, excluded=[]).mask)
         if len(found) != 1:
             return None
         intent = "price_check" if "priceq" in kinds else "dish_details"
@@ -525,12 +538,13 @@ class Turn:
         elif q.denied and not q.withdrawn:
             codes = set(ctx.excluded)  # "actually no allergy": every exclusion goes
         elif not q.withdrawn:
-            for t in q.toks:
-                if t.kind in (ALLERGEN, ALWAYS):
-                    codes.update(t.payload)  # type: ignore[arg-type]
+            # what "forget" names, up to the next comma; an exclusion after it stands ("forget
+            # vegan, my friend just wants a crepe without nuts")
+            named = _forgotten(q)
+            codes = {c for t in named if t.kind in (ALLERGEN, ALWAYS) for c in t.payload}  # type: ignore[attr-defined]
             # "glöm glutenet, det är bara laktos": what comes after "only" stands
             codes -= set(q.only)
-            added = list(q.only)
+            added = [*q.only, *(c for c in q.excluded if c not in codes)]
         # a restatement speaks of allergies: a diet it names still stands ("only peanuts, and
         # she's vegan")
         diets = set() if plain_restate else _forgotten_diets(q)
@@ -873,15 +887,20 @@ def _emoji_aside(q: Query, message: str) -> bool:
     return bool(emoji) and all(t.word in emoji for t in q.toks if t.kind in (DIET, TERM))
 
 
-def _forgotten_diets(q: Query) -> set[str]:
-    """The diets a withdrawal names: after "forget" up to the next comma ("forget the vegan
+def _forgotten(q: Query) -> list[Tok]:
+    """The tokens a withdrawal names: up to the comma after "forget" ("forget the vegan
     thing, what starters?"), not a new request after it ("forget the sesame, i got mixed up.
-    vegan mains then?"); every diet named when no "forget" word is there."""
+    vegan mains then?"); the whole message when no "forget" word is there."""
     at = next((n for n, t in enumerate(q.toks) if t.kind == "forget"), None)
     if at is None:
-        return set(q.diets)
+        return q.toks
     end = next((n for n in range(at + 1, len(q.toks)) if q.toks[n].raw == ","), len(q.toks))
-    return {str(t.payload) for t in q.toks[:end] if t.kind == DIET}
+    return q.toks[:end]
+
+
+def _forgotten_diets(q: Query) -> set[str]:
+    """The diets a withdrawal names (see _forgotten)."""
+    return {str(t.payload) for t in _forgotten(q) if t.kind == DIET}
 
 
 _THE = frozenset({"the", "that"})

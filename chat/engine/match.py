@@ -133,7 +133,9 @@ def conflicts_of(
         if c in item.allergens or c in item.may_contain or not item.allergens_declared
     ]
     for diet in diets:
-        if not index.by_diet.get(diet, 0) >> i & 1:
+        # (a gluten-free tag with "may contain gluten" does not vouch for the diet either, as
+        # select leaves such a dish out of gluten-free lists)
+        if not index.by_diet.get(diet, 0) >> i & 1 or DIET_TRACES.get(diet) in item.may_contain:
             out.append(diet)
     return tuple(out)
 
@@ -357,8 +359,10 @@ def _by_determiner(
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}
         hits |= {i for i, seq in enumerate(index.name_seqs) if len(seq) == 1 and seq[0] & words}
-        if not hits and (opening or about or (after_the and len(allergen_words) >= 2)):
-            # ("does the salmon have milk?": the one dish with salmon in its name)
+        asks_of = after_the and (len(allergen_words) >= 2 or q.kinds & {"detq", "priceq"})
+        if not hits and (opening or about or asks_of):
+            # ("does the salmon have milk?", "tell me about the scallop": the one dish with
+            # that word in its name)
             hits = {i for w in words for i in bits(index.names.get(w, 0))}
         if len(hits) == 1:
             return DishRefs(sorted(hits), False, via=n)

@@ -574,3 +574,47 @@ def test_and_the_next_dish_after_a_price_answer_asks_its_price() -> None:
 
 def test_danish_letters_show_no_swedish() -> None:
     assert answer(SMORREBROD, "vegan smørrebrød under 120", "en", None).language == "en"
+
+
+CREPES = menu(
+    item(1, "Crêpe Beurre-Sucre", "gluten milk eggs", category="Crêpes", tags="vegetarian"),
+    item(2, "Crêpe Amandine", "gluten milk eggs nuts", category="Crêpes", tags="vegetarian"),
+    item(3, "Crêpe Végane", "gluten soybeans", category="Crêpes", tags="vegan"),
+    # (buckwheat, tagged gluten-free, from a griddle shared with wheat crêpes)
+    MenuItem(
+        4,
+        "Galette Sarrasin",
+        "",
+        Decimal("95"),
+        "Galettes",
+        frozenset({"eggs", "milk"}),
+        frozenset({"gluten-free"}),
+        True,
+        may_contain=frozenset({"gluten"}),
+    ),
+    item(5, "Salt-Baked Beetroot", "nuts milk", category="Starters", tags="vegetarian"),
+)
+
+
+def test_forget_names_what_it_withdraws_and_an_exclusion_after_it_stands() -> None:
+    context = answer(CREPES, "we're vegan", "en", None).context
+    got = answer(
+        CREPES,
+        "forget vegan, my friend just wants a crepe without nuts – which ones?",
+        "en",
+        context,
+    )
+    assert got.context.get("excluded") == ["peanuts", "nuts"]
+    assert 2 not in got.item_ids and got.item_ids == (1, 3)
+
+
+def test_a_gluten_free_tag_with_gluten_traces_does_not_vouch_for_the_diet() -> None:
+    got = answer(CREPES, "är galette sarrasin glutenfri?", "sv", None)
+    assert got.intent == "allergen_check" and not got.item_ids
+    assert [f.item_id for f in got.flagged] == [4]
+    assert 4 not in answer(CREPES, "gf options?", "en", None).item_ids
+
+
+def test_an_allergen_asked_inside_a_dish_the_words_do_not_name_is_never_a_list() -> None:
+    got = answer(CREPES, "finns det nötter i den saltbakade rödbetan?", "sv", None)
+    assert 2 not in got.item_ids and 5 not in got.item_ids
