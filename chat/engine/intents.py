@@ -11,7 +11,7 @@ from . import conversation, hours
 from . import replies as r
 from .conversation import Context
 from .index import MenuIndex, prepare
-from .language import locale_of, reply_language
+from .language import asked_for, locale_of, reply_language
 from .lexicon import (
     ALLERGEN,
     ALLERGENS,
@@ -23,6 +23,7 @@ from .lexicon import (
     DIET,
     DIET_TAGS,
     EAT_WORDS,
+    GREETING_EMOJI,
     HYPOTHETICAL,
     STATEMENT_WORDS,
     TERM,
@@ -163,6 +164,8 @@ class Turn:
         self.message = message
         q = parse(index, message)
         if q.too_long or not q.toks:
+            if not q.too_long and GREETING_EMOJI & set(message):
+                return self.done([r.tpl(self.lang, "greet")], [], "greeting", suggest=True)  # "👋"
             return self.unknown()
         kinds = q.kinds
         restated = self._restated(q) or self._swapped(q)
@@ -212,6 +215,9 @@ class Turn:
                         r.tpl(self.lang, t.kind, v=value) if value else r.tpl(self.lang, "nofact")
                     )
                     return self.done([text], [], t.kind)
+        if asked_for(message) and not (q.has_filters() or q.unknown_terms):
+            # "can we switch to english?": yes, and what the diner can ask
+            return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
         if "thanks" in kinds and not (q.has_filters() or kinds & {"frame", "those"}):
             # "alright, thanks anyway", "thanks see u then": the words beside it are chat
             return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)
@@ -320,8 +326,11 @@ class Turn:
         priced = self.ctx.topic == "price_check" and only_names and _shifted(q)
         if priced and not (q.asked or q.diets):
             return self.about(q, items, "price_check")
-        if len(items) > 1 and not q.named and "frame" in kinds and not (q.asked or q.diets):
-            return None  # "what falafel dishes do u have?", "vad har ni för schnitzel?": a search
+        eats = any(t.word in EAT_WORDS for t in q.toks)
+        if len(items) > 1 and not q.named and ("frame" in kinds or eats) and not q.asked:
+            # "what falafel dishes do u have?", "vad har ni för schnitzel?", "vilka dosor kan
+            # han äta?": a search (under the standing constraints)
+            return None
         if self._asks_allergens(q, refs):
             return self.about(q, items, "allergen_check")
         if "priceq" in kinds and q.sort is None:

@@ -9,9 +9,10 @@ docs/engine.md.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from .lexicon import LANG_SUFFIXES_SV, LANG_WORDS, normalize
+from .lexicon import LANG_SUFFIXES_SV, LANG_WORDS, LANGUAGE_ASKED, LANGUAGE_CUES, normalize
 
 LANGUAGES = ("en", "sv")
 _SV_LETTERS = frozenset("åäö")
@@ -39,6 +40,19 @@ def detect(message: str, neutral: frozenset[str] = frozenset()) -> str | None:
     return "en" if score["en"] > score["sv"] else "sv"
 
 
+def asked_for(message: str) -> str | None:
+    """The language the diner asks to be answered in ("can we switch to english, my friend
+    doesnt speak swedish" -> "en": the first one asked), else None. A language's name alone
+    asks for nothing ("swedish dishes?" is about the food)."""
+    words = _WORDS.findall(normalize(message))
+    for before, word in itertools.pairwise(words):
+        if before in LANGUAGE_CUES:
+            for loc, names in LANGUAGE_ASKED.items():
+                if word in names:
+                    return loc
+    return None
+
+
 def locale_of(locale: object) -> str | None:
     """'sv', 'sv-SE', 'SV_se' -> 'sv'; 'en', 'en-GB' -> 'en'; anything else -> None."""
     if not isinstance(locale, str):
@@ -54,10 +68,11 @@ def reply_language(
     restaurant: object,
     neutral: frozenset[str] = frozenset(),
 ) -> str:
-    """SPEC §7: the message's own language, else the request's hint, else the conversation's
-    language so far, else the restaurant's locale, else English."""
+    """SPEC §7: the language the message asks for or is written in, else the request's hint,
+    else the conversation's language so far, else the restaurant's locale, else English."""
     return (
-        detect(message, neutral)
+        asked_for(message)
+        or detect(message, neutral)
         or locale_of(hint)
         or locale_of(previous)
         or locale_of(restaurant)

@@ -313,6 +313,16 @@ SECTION_SYN: dict[str, frozenset[str]] = {
 # Words that ask of somebody rather than tell of the table ("is it ok for someone with a nut
 # allergy?"), and the verbs of "what can I eat?" (intents.py).
 HYPOTHETICAL: frozenset[str] = frozenset(_words(_EXT["server"]["hypothetical"]))
+# A language the diner asks for ("can we switch to english", "på svenska tack"): its name after
+# one of the cues.
+LANGUAGE_ASKED: dict[str, frozenset[str]] = {
+    loc: frozenset(_words(spec))
+    for loc, spec in _EXT["server"]["language_asked"].items()
+    if not loc.startswith("_")
+}
+LANGUAGE_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_cues"]))
+# A message of nothing but one of these is a greeting ("👋").
+GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # Words that correct what the diner said before ("actually it's celery, not mustard").
 CORRECTION_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["correction"]))
 EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))

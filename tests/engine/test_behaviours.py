@@ -618,3 +618,20 @@ def test_a_gluten_free_tag_with_gluten_traces_does_not_vouch_for_the_diet() -> N
 def test_an_allergen_asked_inside_a_dish_the_words_do_not_name_is_never_a_list() -> None:
     got = answer(CREPES, "finns det nötter i den saltbakade rödbetan?", "sv", None)
     assert 2 not in got.item_ids and 5 not in got.item_ids
+
+
+def test_a_diner_may_ask_for_the_other_language() -> None:
+    context = answer(CREPES, "hej, vad har ni för galetter?", "sv", None).context
+    got = answer(CREPES, "can we switch to english, my friend doesnt speak swedish", None, context)
+    assert (got.language, got.intent, got.answered) == ("en", "help", True)
+    assert answer(CREPES, "any swedish dishes?", "en", None).language == "en"  # the food
+
+
+def test_which_of_several_named_dishes_he_can_eat_is_a_search_under_his_allergy() -> None:
+    context = answer(CREPES, "min son tål inte nötter", "sv", None).context
+    got = answer(CREPES, "vilka crêpes kan han äta?", "sv", context)
+    assert got.intent == "search" and 2 not in got.item_ids and {1, 3} <= set(got.item_ids)
+
+
+def test_a_wave_is_a_greeting() -> None:
+    assert answer(CREPES, "👋", "en", None).intent == "greeting"
