@@ -354,7 +354,8 @@ def _by_determiner(
             continue
         # "is the calamari ok?", "what about the scampi?": asked of the dish, not the allergen
         about = bool(q.kinds & {"fine", "shift"})
-        if len(allergen_words) < 2 and not (strong or about or q.kinds & {"allq", "q"}):
+        asks = q.kinds & {"allq", "q", "detq", "priceq"}  # ("how much r the oysters")
+        if len(allergen_words) < 2 and not (strong or about or asks):
             continue
         words = t.words | set(forms(t.word))
         hits = {i for w in words for i, pos in index.name_starts.get(w, ()) if pos == 0}

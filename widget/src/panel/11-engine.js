@@ -225,8 +225,11 @@ var engine = (menu) => {
   // intents.py's withdraw: "forget the nuts", "glöm det", "börja om" (the codes and diets it
   // names go; none named, or a restart: all of them).
   var withdraw = (q, standing) => {
-    var codes = new Set(q.excluded), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
-    q.toks.forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
+    // (what "forget" names, up to the next comma; an exclusion after it stands: "forget vegan,
+    // my friend just wants a crepe without nuts")
+    var cut = q.toks.findIndex((t, i) => t.w == ',' && q.toks.slice(0, i).some((u) => u.k == 'forget'));
+    var codes = new Set(), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
+    (cut < 0 ? q.toks : q.toks.slice(0, cut)).forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
     // "glöm glutenet, det är bara laktos": what follows "only" stands
     q.toks.forEach((t, i) => ONLY_WORDS.has(t.w) && q.toks[i + 1]?.k == 'allergen' && only.push(...q.toks[i + 1].p));
     only.forEach((c) => codes.delete(c));
@@ -241,7 +244,7 @@ var engine = (menu) => {
       standing.diets = standing.diets.filter((d) => !diets.has(d));
       standing.excluded = standing.excluded.filter((c) => !codes.has(c));
     }
-    standing.excluded = ALLERGENS.filter((c) => standing.excluded.includes(c) || only.includes(c));
+    standing.excluded = ALLERGENS.filter((c) => standing.excluded.includes(c) || only.includes(c) || (q.excluded.includes(c) && !codes.has(c)));
     earlier = standing.diets[0] || standing.excluded[0];
     // "forget the sesame, what wraps do you have?": the rest of the message is the search.
     q.terms = q.terms.map((g) => g.filter((t) => t.k != 'allergen')).filter((g) => g[0]);
@@ -344,7 +347,7 @@ var engine = (menu) => {
     var several = refs[1] && (diets[0] || excluded[0]) && !has('q allq');
     // ("har kimchi jjigae skaldjur?": one dish and an allergen asks about the dish, no cue needed.)
     // "what about the kladdkaka?", "and the mushroom rice?": another dish, asked the same
-    var shifted = has('shift') || toks[0].k == 'join';
+    var shifted = has('shift') || toks.find((t) => !/^(fine|stop)$/.test(t.k) && t.w != ',')?.k == 'join'; // "okej, och …"
     if (!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (!refs[1] && (onlyNames() || askedCodes[0] || shifted)))) {
       // intents.py's _asks_allergens: also "is the yellow curry ok?" while an allergy or diet
       // stands, and a shift after an allergen question or under a standing constraint.
@@ -371,7 +374,7 @@ var engine = (menu) => {
       if (target[0] >= 0 && has('priceq')) return about(target, 'price_check', standing, askedCodes, diets);
       if (target[0] >= 0) return about(target, 'dish_details', standing, askedCodes, diets, terms[0] && terms);
       // "does it contain fish?" with no dish in focus here: never a list of fish dishes.
-      if (pronoun && has('allq detq priceq')) return refuse();
+      if (pronoun && (has('allq detq priceq') || askedCodes[0])) return refuse(); // ("does that have celery?")
     }
     // Other questions about a named dish (is it spicy?): not offline.
     if ((!sort && !several && refs.length && (has('allq priceq detq q') || (asked && has('pre post both')) || (onlyNames() && !refs[1]))))
