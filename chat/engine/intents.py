@@ -40,7 +40,7 @@ from .match import (
     select,
 )
 from .model import Answer, Flag, Menu
-from .parse import ASKING, INSIDE, Query, Tok, parse
+from .parse import ASKING, INSIDE, WITH, Query, Tok, parse
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +282,12 @@ class Turn:
         determined = q.toks[0].raw.lower() in ASKING or any(  # "är pommesen glutenfria?" too
             after_determiner(q.toks, n) and _names_after(q, n, refs) for n in range(len(q.toks))
         )
-        # ("och pastramin då?" right after an allergen answer: the same asked of that dish)
+        # ("och pastramin då?" right after an allergen answer: the same asked of that dish;
+        # "hummus toastie vegan?": a diet said after the dish's words asks it of the dish)
         determined = determined or (self.ctx.topic == "allergen_check" and _shifted(q))
+        determined = determined or (
+            len(q.toks) > 1 and q.toks[-1].kind == DIET and bool(q.toks[-2].words & refs.key_forms)
+        )
         # ("finns det nötter i kycklingtagine?": what is asked is in the dish named after "i")
         determined = determined or (
             bool(q.asked)
@@ -326,6 +330,11 @@ class Turn:
         priced = self.ctx.topic == "price_check" and only_names and _shifted(q)
         if priced and not (q.asked or q.diets):
             return self.about(q, items, "price_check")
+        if not (q.named or q.asked) and (
+            _with_what(q)
+            or ("frame" in kinds and all(index.in_section(t) for g in q.terms for t in g))
+        ):
+            return None  # "nåt med kokos?", "vad har ni för kids meny?": a search
         eats = any(t.word in EAT_WORDS for t in q.toks)
         if len(items) > 1 and not q.named and ("frame" in kinds or eats) and not q.asked:
             # "what falafel dishes do u have?", "vad har ni för schnitzel?", "vilka dosor kan
@@ -361,10 +370,10 @@ class Turn:
         ):
             return False  # "vad innehåller X?", "what does X contain?": its details
         # "and the mushroom rice?" after an allergen question asks the same of another dish
+        shifted = _shifted(q)  # ("ok and hotteok?")
         follow = ctx.topic == "allergen_check" and (
-            refs.only_names or "shift" in kinds or q.toks[0].kind == "join"
+            refs.only_names or (shifted and len(refs.items) == 1)
         )
-        shifted = "shift" in kinds or q.toks[0].kind == "join"
         if ctx.standing() and shifted and refs.exact:
             return True  # "what about the kladdkaka?" with a nut allergy standing
         if refs.only_names and not q.named and not ("allq" in kinds or follow):
@@ -866,6 +875,18 @@ def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:
     """The allergen codes the message asks by words other than the dish's name."""
     asking = [t for t in q.toks if t.kind in (ALLERGEN, ALWAYS) and not naming(t)]
     return [c for c in q.asked if any(c in t.payload for t in asking)]  # type: ignore[operator]
+
+
+def _with_what(q: Query) -> bool:
+    """Does the message ask for something *with* a food ("anything with chocolate", "nåt med
+    kokos"), not of the dish named after "with the" ("what comes with the chicken kyiv")?"""
+    return any(
+        t.word in WITH
+        and n + 1 < len(q.toks)
+        and not after_determiner(q.toks, n + 2)
+        and q.toks[n + 1].kind in (TERM, ALLERGEN)
+        for n, t in enumerate(q.toks)
+    )
 
 
 def _shifted(q: Query) -> bool:

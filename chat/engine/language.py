@@ -12,7 +12,14 @@ from __future__ import annotations
 import itertools
 import re
 
-from .lexicon import LANG_SUFFIXES_SV, LANG_WORDS, LANGUAGE_ASKED, LANGUAGE_CUES, normalize
+from .lexicon import (
+    LANG_SUFFIXES_SV,
+    LANG_WORDS,
+    LANGUAGE_ASKED,
+    LANGUAGE_CUES,
+    LANGUAGE_NOT,
+    normalize,
+)
 
 LANGUAGES = ("en", "sv")
 _SV_LETTERS = frozenset("åäö")
@@ -45,8 +52,9 @@ def asked_for(message: str) -> str | None:
     doesnt speak swedish" -> "en": the first one asked), else None. A language's name alone
     asks for nothing ("swedish dishes?" is about the food)."""
     words = _WORDS.findall(normalize(message))
-    for before, word in itertools.pairwise(words):
-        if before in LANGUAGE_CUES:
+    for n, (before, word) in enumerate(itertools.pairwise(words)):
+        # ("my friend doesnt speak swedish" asks for none)
+        if before in LANGUAGE_CUES and not (n and words[n - 1] in LANGUAGE_NOT):
             for loc, names in LANGUAGE_ASKED.items():
                 if word in names:
                     return loc

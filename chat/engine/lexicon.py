@@ -321,6 +321,7 @@ LANGUAGE_ASKED: dict[str, frozenset[str]] = {
     if not loc.startswith("_")
 }
 LANGUAGE_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_cues"]))
+LANGUAGE_NOT: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_not"]))
 # A message of nothing but one of these is a greeting ("👋").
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # Words that correct what the diner said before ("actually it's celery, not mustard").

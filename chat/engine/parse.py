@@ -422,7 +422,7 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
 
 
 INSIDE = frozenset({"i", "in"})
-_WITH = frozenset({"with", "med"})
+WITH = frozenset({"with", "med"})
 
 
 def _without_closing_it(toks: list[Tok]) -> list[Tok]:
@@ -432,7 +432,7 @@ def _without_closing_it(toks: list[Tok]) -> list[Tok]:
         len(toks) > 3
         and toks[-1].word in PRONOUNS
         and toks[-2].word in INSIDE
-        and any(t.word in _WITH for t in toks[:-3])
+        and any(t.word in WITH for t in toks[:-3])
     ):
         return toks[:-2]
     return toks

@@ -635,3 +635,34 @@ def test_which_of_several_named_dishes_he_can_eat_is_a_search_under_his_allergy(
 
 def test_a_wave_is_a_greeting() -> None:
     assert answer(CREPES, "👋", "en", None).intent == "greeting"
+
+
+CAFE = menu(
+    item(1, "Hummus & Roast Veg Toastie", "gluten sesame", category="Lunch", tags="vegan"),
+    item(2, "Hummus Plate", "sesame", category="Lunch", tags="vegan"),
+    item(3, "Young Coconut", "", category="Drinks", declared=True, tags="vegan"),
+    item(
+        4,
+        "Coconut Rice",
+        "",
+        category="Sides",
+        declared=True,
+        tags="vegan",
+        description="Jasmine rice cooked in coconut milk",
+    ),
+)
+
+
+def test_a_diet_said_after_a_dishs_words_asks_it_of_the_dish() -> None:
+    got = answer(CAFE, "hummus toastie vegan?", "en", None)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [1]
+
+
+def test_something_with_a_food_is_a_search_though_one_dish_is_named_so() -> None:
+    got = answer(CAFE, "nåt med kokos?", "sv", None)
+    assert got.intent == "search" and list(got.item_ids) == [3, 4]
+
+
+def test_a_friend_who_doesnt_speak_swedish_asks_for_no_swedish() -> None:
+    got = answer(CAFE, "sorry my friend doesnt speak swedish - which one is vegan?", "sv", None)
+    assert got.language == "en"
