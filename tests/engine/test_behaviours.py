@@ -666,3 +666,16 @@ def test_something_with_a_food_is_a_search_though_one_dish_is_named_so() -> None
 def test_a_friend_who_doesnt_speak_swedish_asks_for_no_swedish() -> None:
     got = answer(CAFE, "sorry my friend doesnt speak swedish - which one is vegan?", "sv", None)
     assert got.language == "en"
+
+
+def test_a_correction_swaps_the_standing_allergy() -> None:
+    """ "actually its celery not mustard" was a search for celery dishes without mustard."""
+    m = menu(
+        item(1, "Feijoada", "celery"),
+        item(2, "Picanha", "mustard"),
+        item(3, "Moqueca", "fish"),
+    )
+    context = answer(m, "im allergic to mustard", "en", None).context
+    got = answer(m, "actually its celery not mustard, sorry", "en", context)
+    assert got.context.get("excluded") == ["celery"] and 1 not in got.item_ids
+    assert list(answer(m, "and mains?", "en", got.context).item_ids) == [2, 3]
