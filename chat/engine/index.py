@@ -21,6 +21,7 @@ from .lexicon import (
     EXACT,
     FREE_DIETS,
     FREE_SUFFIXES,
+    SAVOURY_PUDDING,
     SECTION_SYN,
     SYN_EN,
     SYN_GROUPS,
@@ -367,6 +368,15 @@ def build_index(menu: Menu) -> MenuIndex:
                     if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
                         mask |= table.get(f, 0)
             groups[canon] = mask
+    # A Yorkshire pudding or a black pudding is no dessert.
+    savoury = 0
+    for i, item in enumerate(items):
+        words = _text_words(item)
+        if any(a in SAVOURY_PUDDING and stem(b) == "pudding" for a, b in itertools.pairwise(words)):
+            savoury |= 1 << i
+    for groups in (by_group, named_group):
+        if "dessert" in groups:
+            groups["dessert"] &= ~savoury
     mixed = 0
     for canon in _MIXED_GROUPS:
         for w in SYN_GROUPS.get(canon, ()):

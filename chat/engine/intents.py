@@ -27,6 +27,7 @@ from .lexicon import (
     HYPOTHETICAL,
     STATEMENT_WORDS,
     TERM,
+    THANKS_EMOJI,
     emoji_only,
     tokenize,
 )
@@ -166,6 +167,8 @@ class Turn:
         if q.too_long or not q.toks:
             if not q.too_long and GREETING_EMOJI & set(message):
                 return self.done([r.tpl(self.lang, "greet")], [], "greeting", suggest=True)  # "👋"
+            if not q.too_long and THANKS_EMOJI & set(message):
+                return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)  # "👍"
             return self.unknown()
         kinds = q.kinds
         restated = self._restated(q) or self._swapped(q)

@@ -322,8 +322,12 @@ LANGUAGE_ASKED: dict[str, frozenset[str]] = {
 }
 LANGUAGE_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_cues"]))
 LANGUAGE_NOT: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_not"]))
+# Words before "pudding" that make it no dessert ("Yorkshire pudding", "black pudding").
+SAVOURY_PUDDING: frozenset[str] = frozenset(_words(_EXT["server"]["savoury_pudding"]))
 # A message of nothing but one of these is a greeting ("👋").
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
+# A message of nothing but one of these is thanks ("👍").
+THANKS_EMOJI: frozenset[str] = frozenset(_EXT["server"]["thanks_emoji"].split())
 # Words that correct what the diner said before ("actually it's celery, not mustard").
 CORRECTION_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["correction"]))
 EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))

@@ -336,7 +336,7 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
             out.extend(_split_compound(index, tok) if _unsure(index, tok) else [tok])
             i += 1
     for a, b in itertools.pairwise(out):
-        if a.kind == "hours" and b.kind == TERM and (b.words or b.payload is not None):
+        if a.kind == "hours" and b.kind == TERM and (b.payload == "sandwich" or b.word in _FACED):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
     return _joined(index, out)
 
@@ -422,6 +422,15 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
 
 
 INSIDE = frozenset({"i", "in"})
+_FACED = frozenset({"face", "faced"})  # "open-faced"
+
+
+def _joins(t: Tok) -> bool:
+    """A phrase that opens with a list joiner ("and the")."""
+    entry = UNIGRAMS.get(t.word.split()[0])
+    return entry is not None and entry.kind in JOIN
+
+
 WITH = frozenset({"with", "med"})
 
 
@@ -572,6 +581,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         if k in SKIP:
             if scope == "joined":
                 scope = "gap"
+            elif scope == "after" and k == "shift" and _joins(t):
+                scope = "joined"  # "allergic to milk and the other to eggs"
             continue
         if scope in ("allow", "deny") and t.word == ",":
             scope = None  # "i'm not allergic to anything, just vegetarian"

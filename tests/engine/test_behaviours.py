@@ -679,3 +679,25 @@ def test_a_correction_swaps_the_standing_allergy() -> None:
     got = answer(m, "actually its celery not mustard, sorry", "en", context)
     assert got.context.get("excluded") == ["celery"] and 1 not in got.item_ids
     assert list(answer(m, "and mains?", "en", got.context).item_ids) == [2, 3]
+
+
+PUB = menu(
+    item(1, "Yorkshire Pudding & Gravy", "gluten eggs milk celery", category="Sides", price="3.5"),
+    item(2, "Black Pudding Scotch Egg", "gluten eggs", category="Starters"),
+    item(3, "Sticky Toffee Pudding", "gluten eggs milk", category="Desserts", price="8"),
+    item(4, "Eton Mess", "eggs milk", category="Desserts", price="7"),
+    item(5, "Kids' Fish Fingers", "fish gluten", category="Kids", price="7.5", declared=True),
+    item(6, "Kids' Chicken Goujons", "gluten eggs", category="Kids", price="7.5"),
+)
+
+
+def test_a_yorkshire_or_black_pudding_is_no_dessert() -> None:
+    got = answer(PUB, "what desserts do you have?", "en", None)
+    assert list(got.item_ids) == [3, 4]
+    assert list(answer(PUB, "cheapest dessert", "en", None).item_ids) == [4]
+
+
+def test_milk_and_the_other_to_eggs_excludes_both() -> None:
+    got = answer(PUB, "got two kids, one is allergic to milk and the other to eggs", "en", None)
+    assert got.context.get("excluded") == ["eggs", "milk"]
+    assert list(answer(PUB, "what on the kids menu?", "en", got.context).item_ids) == [5]

@@ -168,7 +168,8 @@ var engine = (menu) => {
       // "actually only peanuts", "just peanuts": a restated allergy, excluded (the server also
       // withdraws the others; offline they stay, the safe side)
       if (ONLY_WORDS.has(t.w) && toks[i + 1]?.k == 'allergen') return (scope = 'open');
-      if (SKIP.includes(k)) return scope == 'joined' && (scope = 'gap');
+      // ("allergic to milk and the other to eggs": "and the" joins the list too)
+      if (SKIP.includes(k)) return scope == 'joined' ? (scope = 'gap') : scope == 'after' && k == 'shift' && JOIN.includes(UNIGRAMS[t.w.split(' ')[0]]?.k) && (scope = 'joined');
       if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
       if (held && (CONTENT.includes(k) || k == 'always')) return consumed.add(i);
       if (k == 'but') return (scope = null);
