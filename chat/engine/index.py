@@ -121,6 +121,10 @@ class MenuIndex:
             self._fuzzy_cache[word] = result
         return result
 
+    def words_of_names(self, items: list[int]) -> set[str]:
+        """Every form of the words of these dishes' names."""
+        return set().union(*(self.name_words[i] for i in items))
+
     def form_matches(self, word: str) -> frozenset[str]:
         """Menu words sharing a form with `word` (no typo matching)."""
         return frozenset(f for f in forms(word) if f in self.vocab)

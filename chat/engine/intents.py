@@ -192,7 +192,7 @@ class Turn:
             q.asked = _asked_beside_name(q, lambda t: any(t is n for n in refs.naming))
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
             # "how much is cod n chips?": "cod" is the dish's name, not a question about fish
-            names = set().union(*(index.name_words[i] for i in refs.items))
+            names = index.words_of_names(refs.items)
             q.asked = _asked_beside_name(q, lambda t: (t.words | {t.word}) <= names)
         facts = kinds & set(_FACTS)
         if refs.items:
@@ -306,7 +306,7 @@ class Turn:
                 # the word finds more dishes: a search
                 return None
         constrained = bool(q.diets or q.excluded) and not kinds & {"q", "allq"}
-        names = set().union(*(index.name_words[i] for i in items))
+        names = index.words_of_names(items)
         # "vegan takoyaki", "finns det vegansk baklava": a diet said of the dish's name asks
         # for such a version of it, a search
         # (unless the name says that diet itself: "gf bun" is the Gluten-Free Bun)
@@ -324,9 +324,8 @@ class Turn:
             return self.search(parse(index, self.message, names=False))
         # ("och fish and chips?", "ok and the falafel pita?" right after a price answer: its
         # price too)
-        said = set().union(*(index.name_words[i] for i in items))
         only_names = all(
-            (t.words | {t.word}) & said
+            (t.words | {t.word}) & names
             for t in q.toks
             if t.kind not in ("stop", "join", "or", "shift", "fine", "dish")
         )
@@ -401,7 +400,7 @@ class Turn:
             return None
         if not any(t.kind in ("or", "join") for t in q.toks):
             return None  # "cheapest burrito": a search among them, not two dishes compared
-        names = set().union(*(self.index.name_words[i] for i in items))
+        names = self.index.words_of_names(items)
         if any(not ((t.words | {t.word}) & names) for g in q.terms for t in g):
             return None  # "cheapest burrito with chicken": a search
         ctx = self.ctx

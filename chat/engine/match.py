@@ -238,7 +238,7 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
         items = sorted(winners + others)
         exact = not others
     # else: "shawarma" of a Shawarma Plate and a Shawarma Wrap: both, or a search
-    name_words = set().union(*(index.name_words[i] for i in items))
+    name_words = index.words_of_names(items)
     # "Only names" ignores stop words but not cue/frame words: "do you have X" is a search.
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
