@@ -67,6 +67,7 @@ PROJECTION_ORDER = (  # the order changes nothing but the gzipped size (measured
     "kinds",
     "statement",
     "only",
+    "correction",
     "ordinals",
     "pron",
     "t",
@@ -172,8 +173,8 @@ def merged_word_tables(lexicon: dict) -> dict:
 
 # ext.lang's and ext.statement's words that a word table already holds are marked there
 # instead of listed twice: list (a key of the projection, "lang.en" a key of its "lang") -> mark.
-MARKS = {"en": "+", "sv": "*", "statement": "!", "only": "^"}
-_OWN_LISTS = ("statement", "only")  # marks whose list is a key of the projection itself
+MARKS = {"en": "+", "sv": "*", "statement": "!", "only": "^", "correction": "~"}
+_OWN_LISTS = ("statement", "only", "correction")  # marks whose list is a key of the projection itself
 _MARKED_TABLES = ("allergen", "diet", "kinds", "kinds_v2")
 
 
@@ -237,6 +238,7 @@ def local_lexicon() -> dict:
     # The engine's own limits (Python constants, so the JS port cannot drift from them).
     lexicon["limits"] = {"listed": MAX_LISTED, "tokens": MAX_TOKENS, "query": MAX_QUERY}
     lexicon["only"] = ext["only"]
+    lexicon["correction"] = ext["correction"]
     words = json.dumps([lexicon[t] for t in (*_MARKED_TABLES, "syn", "lang", *_OWN_LISTS)])
     if any(m in words for m in MARKS.values()):
         raise RuntimeError("lexicon.json: a word holds a language mark character")

@@ -317,7 +317,9 @@ class Turn:
             for a, b in itertools.pairwise(q.toks)
         )
         if constrained and (
-            (len(items) > 1 and not q.named) or (q.named and "frame" in kinds) or adjectival
+            (len(items) > 1 and not q.named)
+            or (q.named and "frame" in kinds and not determined)
+            or adjectival
         ):
             # "any gf naan?", "pad thai options for a peanut allergy": a search, the dish's
             # words read as filters again
@@ -903,6 +905,8 @@ def _names_after(q: Query, n: int, refs: DishRefs) -> bool:
     """Do the words from `n` on (up to the first that is not food) say a word of the named
     dish's own ("the chicken kyiv": "kyiv")?"""
     for t in q.toks[n:]:
+        if t.kind == "dish":
+            return True  # a word of the name the message spells out ("the batata frita")
         if t.kind not in (TERM, ALLERGEN):
             return False
         if t.words & refs.key_forms:

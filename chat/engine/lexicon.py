@@ -328,8 +328,10 @@ SAVOURY_PUDDING: frozenset[str] = frozenset(_words(_EXT["server"]["savoury_puddi
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # A message of nothing but one of these is thanks ("👍").
 THANKS_EMOJI: frozenset[str] = frozenset(_EXT["server"]["thanks_emoji"].split())
+# People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
+PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").
-CORRECTION_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["correction"]))
+CORRECTION_WORDS: frozenset[str] = frozenset(_words(_EXT["correction"]))
 EAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["eat"]))
 # Endings that keep an allergen in a Swedish compound: "mjölkprodukter" is milk, "vetemjöl"
 # gluten, "jordnötssmör" peanuts, "sojasås" soy (parse._allergen_compound).

@@ -25,6 +25,7 @@ from .lexicon import (
     ONLY_WORDS,
     ORD,
     PAIRS,
+    PERSON_WORDS,
     PLAIN_CHEAP,
     PRONOUNS,
     STRICT_MAX,
@@ -476,9 +477,11 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
             q.dates.append(str(t.payload))
     words = [w for _, w in pairs]
     # (a word of a phrase points at nothing: "finns det" is "is there")
-    # (nor one after a noun: "drinks that r df")
+    # (nor one after a noun: "drinks that r df"; nor one before a person: "for that guest")
     q.pronoun = any(
-        t.word in PRONOUNS and not (t.word == "that" and n and q.toks[n - 1].kind == TERM)
+        t.word in PRONOUNS
+        and not (t.word == "that" and n and q.toks[n - 1].kind == TERM)
+        and not (n + 1 < len(q.toks) and q.toks[n + 1].word in PERSON_WORDS)
         for n, t in enumerate(q.toks)
     )
     for i, w in enumerate(words):

@@ -701,3 +701,23 @@ def test_milk_and_the_other_to_eggs_excludes_both() -> None:
     got = answer(PUB, "got two kids, one is allergic to milk and the other to eggs", "en", None)
     assert got.context.get("excluded") == ["eggs", "milk"]
     assert list(answer(PUB, "what on the kids menu?", "en", got.context).item_ids) == [5]
+
+
+GRILL = menu(
+    item(1, "Batata Frita", "", "vegan", category="Sides", declared=True),
+    item(2, "Pão de Queijo", "milk eggs", category="Starters"),
+    item(3, "Vegetarian Tasting Menu", "milk nuts", "vegetarian", price="60", category="Menus"),
+    item(4, "Mushroom Broth", "celery", "vegan", category="Starters"),
+)
+
+
+def test_an_allergy_before_do_the_dish_have_asks_about_the_dish() -> None:
+    got = answer(GRILL, "coeliac here, do the batata frita have gluten", "en", None)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [1]
+
+
+def test_that_guest_is_a_person_not_the_dish_in_focus() -> None:
+    first = answer(GRILL, "is the vegetarian tasting menu ok for a guest with a nut allergy?", "en", None)
+    assert [f.item_id for f in first.flagged] == [3]
+    got = answer(GRILL, "which of your starters would be suitable for that guest?", "en", first.context)
+    assert got.intent == "search" and list(got.item_ids) == [2, 4]

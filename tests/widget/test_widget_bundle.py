@@ -168,6 +168,7 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
         "kinds_v2",
         "statement",
         "only",
+        "correction",
     }.union({"limits"})
     # The language and statement words: listed, or marked where a word table holds them; the
     # Swedish words language.py recognises by their letters or suffix anyway are left out.
@@ -177,6 +178,7 @@ def test_inlined_lexicon_is_a_projection_of_the_one_source():
     assert marking["en"] == set(lexicon["ext"]["lang"]["en"].split())
     assert marking["statement"] == set(lexicon["ext"]["statement"].split())
     assert marking["only"] == set(lexicon["ext"]["only"].split())
+    assert marking["correction"] == set(lexicon["ext"]["correction"].split())
     assert local["lang"]["suffix_sv"] == lexicon["ext"]["lang_suffix_sv"]
     kept = marking["sv"]
     assert kept <= set(lexicon["ext"]["lang"]["sv"].split())

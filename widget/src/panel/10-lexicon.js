@@ -35,8 +35,9 @@ var label = (code, loc = LANG) => L.labels[loc]?.split('|')[CODES.indexOf(code)]
 // can't have eggs" speaks of someone at the table): listed, or marked where a word table holds
 // them ("the+" English, "och*" Swedish, "my!" a statement word; widget/bundle.py moves them).
 var LANG_WORDS = { en: new Set(split(L.lang.en)), sv: new Set(split(L.lang.sv)) }, STATEMENT_WORDS = new Set(split(L.statement));
-var ONLY_WORDS = new Set(split(L.only)), MARKS = { '+': LANG_WORDS.en, '*': LANG_WORDS.sv, '!': STATEMENT_WORDS, '^': ONLY_WORDS };
-var words = (spec) => split(spec).map((w) => w.replace(/[+*!^]/g, (m) => (MARKS[m].add(w.replace(/[+*!^]/g, '')), '')).split('_').map(stem).join(' '));
+var ONLY_WORDS = new Set(split(L.only)), CORRECTION_WORDS = new Set(split(L.correction));
+var MARKS = { '+': LANG_WORDS.en, '*': LANG_WORDS.sv, '!': STATEMENT_WORDS, '^': ONLY_WORDS, '~': CORRECTION_WORDS };
+var words = (spec) => split(spec).map((w) => w.replace(/[+*!^~]/g, (m) => (MARKS[m].add(w.replace(/[+*!^~]/g, '')), '')).split('_').map(stem).join(' '));
 var bits = (mask) => {
   for (var out = [], i = 0; mask; mask >>= 1n, i++) if (mask & 1n) out.push(i);
   return out;

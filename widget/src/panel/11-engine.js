@@ -225,12 +225,12 @@ var engine = (menu) => {
 
   // intents.py's withdraw: "forget the nuts", "glöm det", "börja om" (the codes and diets it
   // names go; none named, or a restart: all of them).
-  var withdraw = (q, standing) => {
+  var withdraw = (q, standing, swapped) => {
     // (what "forget" names, up to the next comma; an exclusion after it stands: "forget vegan,
     // my friend just wants a crepe without nuts")
     var cut = q.toks.findIndex((t, i) => t.w == ',' && q.toks.slice(0, i).some((u) => u.k == 'forget'));
-    var codes = new Set(), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
-    (cut < 0 ? q.toks : q.toks.slice(0, cut)).forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
+    var codes = new Set(swapped), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
+    swapped || (cut < 0 ? q.toks : q.toks.slice(0, cut)).forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
     // "glöm glutenet, det är bara laktos": what follows "only" stands
     q.toks.forEach((t, i) => ONLY_WORDS.has(t.w) && q.toks[i + 1]?.k == 'allergen' && only.push(...q.toks[i + 1].p));
     only.forEach((c) => codes.delete(c));
@@ -321,6 +321,11 @@ var engine = (menu) => {
     if (!toks[0] || toks[L.limits.tokens]) return refuse(); // nothing, or too long to be a question
     earlier = standing.diets[0] || standing.excluded[0];
     if (has('forget reset')) return withdraw(q, standing);
+    // intents.py's _swapped (when not _restated: no "only"): a correction swaps one standing
+    // allergy for another ("actually its celery not mustard, sorry"): the negated one goes, the
+    // other (the allergen words not excluded, all of the message's terms) stands.
+    var wrong = excluded.filter((c) => standing.excluded.includes(c)), right = terms.flat();
+    if (wrong[0] && right[0] && !has('q allq') && right.every((t) => t.k == 'allergen') && toks.some((t) => CORRECTION_WORDS.has(t.w)) && !toks.some((t) => ONLY_WORDS.has(t.w))) return (q.excluded = right.flatMap((t) => t.p)), withdraw(q, standing, wrong);
     var bounded = diets[0] || excluded[0] || priced(q), filtered = bounded || terms[0] || neg[0];
     // conversation.py's Context.add: what this message states holds from now on.
     standing.diets = DIETS.filter((d) => diets.includes(d) || standing.diets.includes(d));
