@@ -174,7 +174,8 @@ def merged_word_tables(lexicon: dict) -> dict:
 # ext.lang's and ext.statement's words that a word table already holds are marked there
 # instead of listed twice: list (a key of the projection, "lang.en" a key of its "lang") -> mark.
 MARKS = {"en": "+", "sv": "*", "statement": "!", "only": "^", "correction": "~"}
-_OWN_LISTS = ("statement", "only", "correction")  # marks whose list is a key of the projection itself
+# (marks whose list is a key of the projection itself)
+_OWN_LISTS = ("statement", "only", "correction")
 _MARKED_TABLES = ("allergen", "diet", "kinds", "kinds_v2")
 
 

@@ -717,7 +717,9 @@ def test_an_allergy_before_do_the_dish_have_asks_about_the_dish() -> None:
 
 
 def test_that_guest_is_a_person_not_the_dish_in_focus() -> None:
-    first = answer(GRILL, "is the vegetarian tasting menu ok for a guest with a nut allergy?", "en", None)
+    asked = "is the vegetarian tasting menu ok for a guest with a nut allergy?"
+    first = answer(GRILL, asked, "en", None)
     assert [f.item_id for f in first.flagged] == [3]
-    got = answer(GRILL, "which of your starters would be suitable for that guest?", "en", first.context)
+    then = "which of your starters would be suitable for that guest?"
+    got = answer(GRILL, then, "en", first.context)
     assert got.intent == "search" and list(got.item_ids) == [2, 4]
