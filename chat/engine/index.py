@@ -78,6 +78,8 @@ class MenuIndex:
     # per item: the forms of the words a Swedish compound name is made of ("Hummussmörgås":
     # hummus, smörgås), for a diner who writes them apart ("the hummus sandwich")
     name_parts: list[frozenset[str]] = field(default_factory=list)
+    # A numbered menu's numbers ("23. Sweet & Sour Chicken", "K1. Kids Nuggets"): label -> item
+    numbers: dict[str, int] = field(default_factory=dict)
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _written: dict[str, str] = field(default_factory=dict)  # plural as written -> its stem
@@ -241,6 +243,25 @@ def _split_compounds(words: set[str], vocab: set[str]) -> dict[str, set[str]]:
     return out
 
 
+# A dish number opening its name: "23. Sweet & Sour", "K1) Nuggets", "Nr 12: Vesuvio",
+# "7 – Margherita".
+_NUMBERED = re.compile(
+    r"\s*(?:no\.?|nr\.?|#)?\s*([a-z]{0,2}\d{1,3}[a-z]?)(?:[.):]|\s[-–]\s)\s*\S", re.I
+)
+
+
+def _numbers(items: tuple[MenuItem, ...]) -> dict[str, int]:
+    """The dish numbers of a numbered menu (at least three dishes numbered, each number once)."""
+    found: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        m = _NUMBERED.match(item.name)
+        if m:
+            found.setdefault(m.group(1).lower(), []).append(i)
+    if len(found) < 3:
+        return {}
+    return {label: at[0] for label, at in found.items() if len(at) == 1}
+
+
 def build_index(menu: Menu) -> MenuIndex:
     """Precompute the bitsets and word tables for `menu` (pure function of the menu)."""
     items = tuple(menu.items)
@@ -398,6 +419,7 @@ def build_index(menu: Menu) -> MenuIndex:
         if not w[:1].isdigit():
             vocab_by_len.setdefault(len(w), []).append(w)
     return MenuIndex(
+        numbers=_numbers(items),
         restaurant=menu.restaurant,
         items=items,
         available=available,

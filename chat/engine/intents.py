@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from . import conversation, hours
@@ -64,6 +65,12 @@ _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
 _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
+# Hours words that ask about the opening hours only in an hours question ("how long does the
+# paella take?"): never answered beside another question.
+_VAGUE_HOURS = frozenset({"länge", "how long", "tider", "times", "time"})
+_WHAT_WORDS = frozenset(
+    {"what", "whats", "vad", "in", "about"}
+)  # detq words that ask of a list too
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
 
 __all__ = ["INTENTS", "answer", "locale_of"]
@@ -117,6 +124,7 @@ class Turn:
         self.now = now
         self.cur = index.restaurant.currency
         self.earlier = (list(ctx.diets), list(ctx.excluded))  # standing before this message
+        self.asked_facts: set[str] = set()  # the facts the message asks for ("hours", "phone" …)
 
     # --- building answers -------------------------------------------------------------------
 
@@ -133,6 +141,8 @@ class Turn:
         note: bool = True,
     ) -> Answer:
         earlier = self.earlier[0] or self.earlier[1]
+        if answered:
+            lines = [*lines, *self._other_facts(intent)]
         if note and earlier and self.ctx.standing() and not self._names_standing(lines):
             lines = [*lines, r.standing_line(self.ctx.diets, self.ctx.excluded, self.lang)]
         if remind:
@@ -146,6 +156,21 @@ class Turn:
             answered=answered,
             flagged=tuple(Flag(items[i].id, c) for i, c in flagged),
         )
+
+    def _other_facts(self, intent: str) -> list[str]:
+        """The restaurant's facts the message asks for beside what it was answered ("öppet
+        ikväll? och var ligger ni", "address and phone number please")."""
+        lines = []
+        for kind in sorted(self.asked_facts - {intent}):
+            if kind == "hours":
+                lines += self._hours_text(self.query)
+            else:
+                value = getattr(self.index.restaurant, _FACTS[kind]).strip()
+                lines.append(
+                    r.tpl(self.lang, kind, v=value) if value else r.tpl(self.lang, "nofact")
+                )
+        self.asked_facts = set()  # said once
+        return lines
 
     def _names_standing(self, lines: list[str]) -> bool:
         return any(r.STANDING_MARK[self.lang] in line for line in lines)
@@ -164,6 +189,14 @@ class Turn:
         index, ctx = self.index, self.ctx
         self.message = message
         q = parse(index, message)
+        self.query = q
+        self.asked_facts = {
+            t.kind
+            for t in q.toks
+            if t.kind in _FACTS and not (t.word in BOOKING and _books_else(q))
+        }
+        if any(t.kind == "hours" and t.word not in _VAGUE_HOURS for t in q.toks):
+            self.asked_facts.add("hours")
         if q.too_long or not q.toks:
             if not q.too_long and GREETING_EMOJI & set(message):
                 return self.done([r.tpl(self.lang, "greet")], [], "greeting", suggest=True)  # "👋"
@@ -192,8 +225,9 @@ class Turn:
             q.asked = _asked_beside_name(q, lambda t: any(t is n for n in refs.naming))
         elif refs.items and q.asked and "priceq" in q.kinds and "allq" not in q.kinds:
             # "how much is cod n chips?": "cod" is the dish's name, not a question about fish
+            # ("vad kostar laxen?" of the Salmón a la Parrilla: a word the name shares)
             names = index.words_of_names(refs.items)
-            q.asked = _asked_beside_name(q, lambda t: (t.words | {t.word}) <= names)
+            q.asked = _asked_beside_name(q, lambda t: bool((t.words | {t.word}) & names))
         facts = kinds & set(_FACTS)
         if refs.items:
             decided = self.dish_question(q, refs, facts=bool(facts))
@@ -255,6 +289,15 @@ class Turn:
             return self.search(q)
         if kinds & {"frame", "those"} and not kinds & {"greet", "thanks", "help"}:
             return self.search(q)
+        if (
+            "greet" in kinds
+            and kinds & {"priceq", "allq", "detq"}
+            and any(t.word in ("can", "kan") for t in q.toks)
+            and not q.unknown
+        ):
+            return self.done(
+                [r.tpl(self.lang, "help")], [], "help", suggest=True
+            )  # "hey what can you do"
         for kind, intent in (("thanks", "thanks"), ("help", "help"), ("greet", "greeting")):
             if kind in kinds:
                 return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)
@@ -426,15 +469,24 @@ class Turn:
         them ("how much is the herring?" of the Oseledets, "whats the cake of the day" of the
         Bolo do Dia, "and the herring?" right after an allergen answer), else None."""
         kinds = q.kinds
-        if not q.terms or q.excluded or q.sort is not None or q.unknown_terms:
+        if not q.terms or q.sort is not None or q.unknown_terms:
             return None
         if all(self.index.in_section(t) for g in q.terms for t in g):
             return None  # "whats on the kids menu": a section asked for, however few it holds
         if q.max_price is not None or q.min_price is not None:
             return None
-        shifted = self.ctx.topic == "allergen_check" and _shifted(q)
-        determined = any(
+        determined = q.toks[0].raw.lower() in ASKING or any(
             after_determiner(q.toks, n) and t.kind in (TERM, ALLERGEN) for n, t in enumerate(q.toks)
+        )
+        asks = self._asks_of_one(q, determined)
+        if asks is not None:
+            return asks
+        if q.excluded:
+            return None
+        shifted = self.ctx.topic == "allergen_check" and _shifted(q)
+        # ("berätta om fisksoppan", "tell me about": no "the", but no "what … do you have")
+        determined = determined or any(
+            t.kind == "detq" and t.word not in _WHAT_WORDS for t in q.toks
         )
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
             return None
@@ -443,7 +495,35 @@ class Turn:
         if len(found) != 1:
             return None
         intent = "price_check" if "priceq" in kinds else "dish_details"
+        if not shifted:  # the words that found it are its name ("vad kostar laxen?"), not asked
+            q.asked = _asked_beside_name(q, lambda t: any(t is u for g in q.terms for u in g))
         return self.about(q, found, "allergen_check" if shifted else intent)
+
+    def _asks_of_one(self, q: Query, determined: bool) -> Answer | None:
+        """An allergen or diet question about "the X" whose food words find exactly one dish
+        though no name says them ("innehåller räkorna mjölk?" of the Langostinos, "är den
+        grillade kycklingen glutenfri?", "i'm allergic to shellfish, is the fish soup ok?"),
+        looked for in the last list first ("does the chicken one have eggs?"), else None."""
+        kinds, ctx = q.kinds, self.ctx
+        if "priceq" in kinds or not (determined and kinds & {"q", "allq"}):
+            return None
+        if not (q.asked or q.diets or ctx.standing()):
+            return None
+        food = [g for g in q.terms if not all(t.kind == ALLERGEN for t in g)]
+        last = sum(1 << i for i in ctx.last)
+        # (an allergen word may be a food word too: "the fish soup", "räkorna"; the others
+        # are what is asked: "innehåller räkorna mjölk?")
+        tried = [food, *([*food, g] for g in q.terms if g not in food)]
+        for groups in tried:
+            if not groups:
+                continue
+            mask = select(self.index, replace(q, terms=groups), diets=[], excluded=[]).mask
+            found = bits(mask & last) if len(bits(mask & last)) == 1 else bits(mask)
+            if len(found) == 1:
+                said = {id(t) for g in groups for t in g}
+                q.asked = _asked_beside_name(q, lambda t, said=said: id(t) in said)
+                return self.about(q, found, "allergen_check")
+        return None
 
     def _only_match(self, q: Query, i: int) -> bool:
         """True when the message's words find this dish and no other ("carbonarra"), unlike
@@ -630,10 +710,13 @@ class Turn:
         # Follow-ups re-read the last search (never its stored ids, so a dish added or sold
         # out since is seen): "which of those are gluten free?", "without eggs", "under 70?",
         # "which is the cheapest?".
-        statement = _states(q)
         narrowing = bool(ctx.query) and (
-            "those" in kinds or (constraint_only and not statement and ctx.topic in _LIST_INTENTS)
+            "those" in kinds or (constraint_only and ctx.topic in _LIST_INTENTS)
         )
+        # (an allergy or diet told right after a list narrows it too: "han är allergisk mot
+        # ägg" after the kids' menu; when nothing there fits, the whole menu is searched)
+        told = narrowing and "those" not in kinds and _states(q)
+        unnarrowed = (list(q.terms), list(q.neg_terms), q.max_price, q.min_price, q.below)
         sort_within = q.sort is not None and bare and bool(ctx.query)
         cheaper_than = None
         if "max" in kinds and q.max_price is None and bare:
@@ -656,6 +739,10 @@ class Turn:
         ctx.add(diets=q.diets, excluded=q.excluded)
         diets, excluded = ctx.diets, ctx.excluded
         sel = select(index, q, diets=diets, excluded=excluded)
+        if told and not sel.mask:
+            q.terms, q.neg_terms, q.max_price, q.min_price, q.below = unnarrowed
+            narrowing = False
+            sel = select(index, q, diets=diets, excluded=excluded)
         mask = sel.mask
         if cheaper_than is not None:
             mask = 0
@@ -760,6 +847,8 @@ class Turn:
             if shown > r.MAX_LISTED:
                 continue
             if intent == "allergen_check":
+                if "priceq" in q.kinds:  # "how much is the flan and is it gluten free?"
+                    lines.append(r.item_line(item, self.cur, lang))
                 lines += r.allergen_lines(item, codes, diets, index, i, lang)
             elif intent == "price_check":
                 lines.append(r.item_line(item, self.cur, lang))
@@ -798,12 +887,15 @@ class Turn:
         )
 
     def hours(self, q: Query) -> Answer:
-        info, lang = self.index.restaurant, self.lang
         if self.ctx.topic == "hours" and not (q.days or q.dates) and self.ctx.query:
             before = parse(self.index, self.ctx.query, names=False)
             q.days, q.dates = before.days, before.dates  # "till när?" about that day
         self.ctx.topic = "hours"
         self.ctx.query = _words_of(q)
+        return self.done(self._hours_text(q), [], "hours", note=False)
+
+    def _hours_text(self, q: Query) -> list[str]:
+        info, lang = self.index.restaurant, self.lang
         lines: list[str] = []
         if not hours.parses(info):
             value = info.opening_hours.strip()
@@ -812,7 +904,7 @@ class Turn:
             lines += self._hours_lines(q)
         if info.hours_note.strip():
             lines.append(r.tpl(lang, "hours_note", v=info.hours_note.strip()))
-        return self.done(lines, [], "hours", note=False)
+        return lines
 
     def _hours_lines(self, q: Query) -> list[str]:
         info, lang, kinds = self.index.restaurant, self.lang, q.kinds
@@ -836,8 +928,21 @@ class Turn:
             return self._now_lines(now)
         if kinds & {"today", "late"}:
             spans = hours.day_intervals(info, today)
-            if not spans:
-                return [r.tpl(lang, "closed_today")]
+            if not spans:  # and when it opens next ("har ni öppet idag" on a Monday)
+                nxt = hours.next_opening(info, now)
+                when = (
+                    []
+                    if nxt is None
+                    else [
+                        r.tpl(
+                            lang,
+                            "opens_next",
+                            d=r.when(nxt.date(), today, lang),
+                            t=hours.clock(nxt),
+                        )
+                    ]
+                )
+                return [r.tpl(lang, "closed_today"), *when]
             current = hours.open_interval_at(info, now)
             end = (current or spans[-1])[1]
             return [r.tpl(lang, "close_today", t=hours.clock(end)), self._day_line(today, today)]

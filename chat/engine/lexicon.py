@@ -328,6 +328,10 @@ SAVOURY_PUDDING: frozenset[str] = frozenset(_words(_EXT["server"]["savoury_puddi
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # A message of nothing but one of these is thanks ("👍").
 THANKS_EMOJI: frozenset[str] = frozenset(_EXT["server"]["thanks_emoji"].split())
+# "no 23", "nr 61", "nummer 82": the dish numbered so on a numbered menu ("23. Sweet & Sour
+# Chicken"); a number after one of NOT_DISH_NUMBER is a time, a count or a price ("table for 6").
+DISH_NUMBER_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["dish_number"]))
+NOT_DISH_NUMBER: frozenset[str] = frozenset(_words(_EXT["server"]["not_dish_number"]))
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").

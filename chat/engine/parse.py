@@ -19,9 +19,11 @@ from .lexicon import (
     DAY,
     DIET,
     DIET_TAGS,
+    DISH_NUMBER_CUES,
     FOOD,
     FREE_DIETS,
     MONTHS,
+    NOT_DISH_NUMBER,
     ONLY_WORDS,
     ORD,
     PAIRS,
@@ -283,6 +285,50 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     return chosen
 
 
+_QUESTION_KINDS = frozenset({"q", "allq", "detq", "priceq"})
+# Kinds that make a number a price, and words after it that make it a count or a time.
+_PRICE_KINDS = frozenset({"max", "min", "between", "cur"})
+_NUMBER_CUE_KINDS = frozenset({"priceq", "detq", "allq", "q", "shift", "join"})
+
+
+def _mark_numbers(index: MenuIndex, toks: list[Tok]) -> list[int]:
+    """The dishes a numbered menu's diner names by number ("how much is no 23", "is 31 nut
+    free", "and 33?", "36?", "K1"): a number after "no"/"nr"/"nummer", a label with a letter,
+    or a number in a question about a dish that no price, count or time word claims ("table
+    for 6", "under 10", "20 min"). Marks those tokens (and the cue word) as the dish's."""
+    if not index.numbers:
+        return []
+    found = []
+    asks = any(t.kind in _NUMBER_CUE_KINDS for t in toks)
+    for n, t in enumerate(toks):
+        label = t.raw.lower().rstrip(".")
+        if label not in index.numbers:
+            continue
+        before = toks[n - 1] if n else None
+        after = toks[n + 1] if n + 1 < len(toks) else None
+        cued = before is not None and before.word in DISH_NUMBER_CUES
+        if not cued and t.kind == NUM:
+            claimed = (
+                before is not None
+                and (before.kind in _PRICE_KINDS or before.word in NOT_DISH_NUMBER)
+            ) or (
+                after is not None
+                and (
+                    after.kind in ("cur", NUM)
+                    or after.word in PERSON_WORDS | NOT_DISH_NUMBER
+                    or after.kind == "max"
+                )
+            )
+            alone = all(u is t or u.kind in ("stop", "join", "or", "shift") for u in toks)
+            if claimed or not (asks or alone):
+                continue
+        if cued:
+            before.kind = "stop"  # type: ignore[union-attr]
+        t.kind = "dish"
+        found.append(index.numbers[label])
+    return found
+
+
 def _undoubled(raw: str) -> str | None:
     """A lexicon word typed with a letter doubled ("nutts", "glutten"), else None."""
     single = stem(re.sub(r"(.)\1+", r"\1", raw.lower()))
@@ -504,7 +550,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         if toks[n - 1].word in _POSSESSIVES and toks[n].payload == "kid":
             toks[n].kind = "stop"
     q = Query(toks=toks)
-    q.named = mark_names(index, toks) if names and len(toks) <= MAX_TOKENS else []
+    if names and len(toks) <= MAX_TOKENS:
+        numbered = _mark_numbers(index, toks)
+        q.named = sorted({*numbered, *mark_names(index, toks)})
+    else:
+        q.named = []
     if len(toks) > MAX_TOKENS:
         q.too_long = True
         return q
@@ -584,6 +634,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         if k in SKIP:
             if scope == "joined":
                 scope = "gap"
+            elif scope == "gap" and k in _QUESTION_KINDS:
+                scope = None  # "allergic to shellfish, is the fish soup ok?": a new clause
             elif scope == "after" and k == "shift" and _joins(t):
                 scope = "joined"  # "allergic to milk and the other to eggs"
             continue

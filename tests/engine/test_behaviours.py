@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -723,3 +724,92 @@ def test_that_guest_is_a_person_not_the_dish_in_focus() -> None:
     then = "which of your starters would be suitable for that guest?"
     got = answer(GRILL, then, "en", first.context)
     assert got.intent == "search" and list(got.item_ids) == [2, 4]
+
+
+TAKEAWAY = menu(
+    item(1, "1. Prawn Crackers", "crustaceans", price="2.5", category="Starters"),
+    item(2, "23. Sweet & Sour Chicken", "gluten", price="7.9"),
+    item(3, "31. Kung Po Chicken", "peanuts soybeans", price="8.2"),
+    item(4, "45. King Prawn Szechuan", "crustaceans", price="9.8"),
+    item(5, "K1. Kids Nuggets", "gluten", price="4.5", category="Kids"),
+    opening_hours="Mo off; Tu-Su 17:00-23:00",
+    timezone="Europe/London",
+    address="87 Otley Road, Leeds",
+    phone="+44 113 278 4521",
+)
+SATURDAY_EVENING = datetime(2026, 12, 5, 19, 30, tzinfo=UTC)
+MONDAY_NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("how much is no 23", [2]),
+        ("vad kostar nr 45", [4]),
+        ("how much is a 1 and a 45", [1, 4]),
+        ("k1?", [5]),
+    ],
+)
+def test_a_numbered_menu_finds_dishes_by_number(message: str, ids: list[int]) -> None:
+    got = answer(TAKEAWAY, message, "en", None)
+    assert list(got.item_ids) == ids and got.intent in ("price_check", "dish_details")
+
+
+def test_a_number_that_is_a_price_or_a_count_names_no_dish() -> None:
+    assert answer(TAKEAWAY, "is 31 nut free", "en", None).flagged[0].item_id == 3
+    assert answer(TAKEAWAY, "anything under 23", "en", None).intent == "search"
+    assert answer(TAKEAWAY, "can i book a table for 23", "en", None).intent == "phone"
+
+
+def test_a_price_asked_beside_an_allergen_is_in_the_reply() -> None:
+    got = answer(TAKEAWAY, "how much is no 23 and does it have gluten", "en", None)
+    assert got.intent == "allergen_check" and "7.90" in got.reply
+
+
+def test_two_facts_in_one_message_are_both_answered() -> None:
+    got = answer(
+        TAKEAWAY, "what time do you close and whats ur address", "en", None, SATURDAY_EVENING
+    )
+    assert "23:00" in got.reply and "Otley Road" in got.reply
+    got = answer(TAKEAWAY, "address and phone number please", "en", None)
+    assert "Otley Road" in got.reply and "278 4521" in got.reply
+
+
+def test_closed_today_says_when_it_opens_next() -> None:
+    got = answer(TAKEAWAY, "are you open today", "en", None, MONDAY_NOON)
+    assert "17:00" in got.reply
+
+
+def test_an_allergy_told_after_a_list_narrows_it_or_searches_all() -> None:
+    kids = answer(TAKEAWAY, "whats on the kids menu", "en", None)
+    got = answer(TAKEAWAY, "my son is allergic to peanuts", "en", kids.context)
+    assert list(got.item_ids) == [5]  # the kids' list, without peanuts
+    got = answer(TAKEAWAY, "he is coeliac too", "en", got.context)
+    assert list(got.item_ids) == [1, 4]  # nothing of the kids' fits: the whole menu
+
+
+PARRILLA = menu(
+    item(
+        1, "Langostinos al Ajillo", "crustaceans milk", description="King prawns in garlic, butter"
+    ),
+    item(2, "Pollo a la Parrilla", "", "gluten-free", description="Grilled chicken", declared=True),
+    item(3, "Provoleta", "milk", "vegetarian", description="Grilled provolone cheese"),
+    locale="sv",
+)
+
+
+def test_an_allergen_question_of_the_one_dish_its_words_find() -> None:
+    got = answer(PARRILLA, "innehåller räkorna mjölk", "sv", None)
+    assert got.intent == "allergen_check" and [(f.item_id, f.conflicts) for f in got.flagged] == [
+        (1, ("milk",))
+    ]
+
+
+def test_a_question_after_an_allergy_and_a_comma_is_no_longer_the_list() -> None:
+    got = answer(PARRILLA, "im allergic to shellfish, is the cheese one ok", "en", None)
+    assert got.context["excluded"] == ["crustaceans", "molluscs"]
+    assert got.intent == "allergen_check" and list(got.item_ids) == [3]
+
+
+def test_hey_what_can_you_do_is_help() -> None:
+    assert answer(TAKEAWAY, "hey what can you do", "en", None).intent == "help"
