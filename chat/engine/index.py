@@ -250,6 +250,28 @@ _NUMBERED = re.compile(
 )
 
 
+# The course sections that are not the mains: on a menu with some of them and no section
+# called mains ("Katsu curry", "Udon & donburi"), the mains are the dishes of the other sections.
+_NOT_MAINS = ("starter", "side", "dessert", "drink", "kids")
+
+
+def _with_mains(group_sections: dict[str, int], count: int) -> dict[str, int]:
+    if "main" in group_sections or "main" not in SYN_GROUPS:
+        return group_sections
+    courses = _or(group_sections.get(g, 0) for g in _NOT_MAINS)
+    rest = ((1 << count) - 1) & ~courses
+    if courses and rest:
+        return {**group_sections, "main": rest}
+    return group_sections
+
+
+def _unnumbered(name: str) -> str:
+    """A dish's name without the number it opens with ("80. Chips" is named "Chips"): the
+    number is found apart (_numbers), and "the chips" names the whole name."""
+    m = _NUMBERED.match(name)
+    return name[m.end() - 1 :] if m else name
+
+
 def _numbers(items: tuple[MenuItem, ...]) -> dict[str, int]:
     """The dish numbers of a numbered menu (at least three dishes numbered, each number once)."""
     found: dict[str, list[int]] = {}
@@ -307,7 +329,7 @@ def build_index(menu: Menu) -> MenuIndex:
         tags = " ".join(t.replace("-", " ") for t in item.tags)
         naming.update(tokenize(f"{item.name} {item.category} {tags}"))
         leading.update(tokenize(item.description)[:1])  # "Glasnudlar med …" says what it is
-        names = [w for w in tokenize(item.name) if lookup(w) is None or _is_term(w)]
+        names = [w for w in tokenize(_unnumbered(item.name)) if lookup(w) is None or _is_term(w)]
         name_words.append(frozenset(f for w in names for f in forms(w)))
         name_lists.append(list(dict.fromkeys(names)))
         name_counts.append(len(set(names)))
@@ -319,7 +341,7 @@ def build_index(menu: Menu) -> MenuIndex:
         # An item named only by generic words ("Kids Pasta") has no key words: it is found by
         # search, never singled out as "the" dish.
         key_words.append(frozenset(w for w in names if lookup(w) is None and len(w) >= 3))
-        plain = tuple(w for w in tokenize(item.name) if not _is_filler(w))
+        plain = tuple(w for w in tokenize(_unnumbered(item.name)) if not _is_filler(w))
         seq = tuple(frozenset(forms(w)) for w in plain)
         name_seqs.append(seq)
         name_plain.append(plain)
@@ -437,17 +459,20 @@ def build_index(menu: Menu) -> MenuIndex:
         name_diets=[_name_diets(item.name) for item in items],
         named_group=named_group,
         mixed_sections=mixed,
-        group_sections={
-            canon: mask
-            for canon, members in SYN_GROUPS.items()
-            if (
-                mask := _or(
-                    sections.get(f, 0)
-                    for w in members | SECTION_SYN.get(canon, frozenset())
-                    for f in forms(w)
+        group_sections=_with_mains(
+            {
+                canon: mask
+                for canon, members in SYN_GROUPS.items()
+                if (
+                    mask := _or(
+                        sections.get(f, 0)
+                        for w in members | SECTION_SYN.get(canon, frozenset())
+                        for f in forms(w)
+                    )
                 )
-            )
-        },
+            },
+            len(items),
+        ),
         names=name_vocab,
         sections=sections,
         name_seqs=name_seqs,

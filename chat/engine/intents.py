@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from rapidfuzz.distance import OSA
+
 from . import conversation, hours
 from . import replies as r
 from .conversation import Context
@@ -209,7 +211,12 @@ class Turn:
             return self.withdraw(q, restated)
         if not (q.diets or q.excluded) and (
             "hours" in kinds
-            or (ctx.topic == "hours" and self._about_time(q) and not (q.terms or q.unknown_terms))
+            or (
+                ctx.topic == "hours"
+                and self._about_time(q)
+                and not (q.terms or q.unknown_terms)
+                and not any(t.word in BOOKING for t in q.toks)  # "can i book for friday?"
+            )
         ):
             return self.hours(q)
         if "offtopic" in kinds and not (q.diets or q.excluded or q.terms):
@@ -228,6 +235,22 @@ class Turn:
             # ("vad kostar laxen?" of the Salmón a la Parrilla: a word the name shares)
             names = index.words_of_names(refs.items)
             q.asked = _asked_beside_name(q, lambda t: bool((t.words | {t.word}) & names))
+        elif refs.items and q.asked:
+            # "what is agedashi tofu?" (Agedashi dōfu), "does the mochi ice cream have nuts?":
+            # an allergen word that is part of how the diner names the dish is not asked
+            names = index.words_of_names(refs.items)
+            # (unless the diner says it again or states the allergy: "does the egg cream have
+            # eggs in it", "allergisk mot ägg, kan hon äta stekt ris med ägg?")
+            naming = [
+                t
+                for t in _naming_words(q, names)
+                if not set(t.payload) & set(q.excluded)  # type: ignore[arg-type]
+                and sum(
+                    set(t.payload) <= set(u.payload or ()) for u in q.toks if u.kind == ALLERGEN
+                )
+                == 1  # type: ignore[arg-type]
+            ]
+            q.asked = _asked_beside_name(q, lambda t: any(t is n for n in naming))
         facts = kinds & set(_FACTS)
         if refs.items:
             decided = self.dish_question(q, refs, facts=bool(facts))
@@ -387,6 +410,11 @@ class Turn:
             # "what falafel dishes do u have?", "vad har ni för schnitzel?", "vilka dosor kan
             # han äta?": a search (under the standing constraints)
             return None
+        if len(items) > 1 and q.diets and "priceq" in kinds and not q.asked:
+            # "how much are the veggie gyoza?" beside Yasai and Buta gyoza: the diet says which
+            fitting = [i for i in items if not conflicts_of(index, i, diets=q.diets, codes=[])]
+            if len(fitting) == 1:
+                return self.about(replace(q, diets=[]), fitting, "price_check")
         if self._asks_allergens(q, refs):
             return self.about(q, items, "allergen_check")
         if "priceq" in kinds and q.sort is None:
@@ -570,7 +598,11 @@ class Turn:
             if 0 <= pos < len(ctx.last):
                 target = [ctx.last[pos]]
         elif (q.pronoun or ("those" in kinds and ctx.topic not in _LIST_INTENTS)) and ctx.focus:
-            # "is it spicy?", "e dom glutenfria?" (them: the dish(es) just asked about)
+            # "is it spicy?", "e dom glutenfria?" (them: the dish(es) just asked about), but
+            # "what sides can i have with it?", "any desserts for both of them?" ask for a section
+            sections = bool(q.terms) and all(self.index.in_section(t) for g in q.terms for t in g)
+            if sections and ("frame" in kinds or not kinds & {"q", "allq"}):
+                return None
             if (kinds & _DISH_CUES or q.asked or q.diets or q.terms) and q.sort is None:
                 target = list(ctx.focus)
         elif (
@@ -978,6 +1010,39 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _naming_words(q: Query, names: frozenset[str]) -> list[Tok]:
+    """The allergen words of the message that belong to how it names the dish: a word of the
+    name (or one letter off it: "tofu" of "dōfu"), or a word right after one, before the
+    question goes on ("the mochi ice cream have …"). When the message spells the name out,
+    its words are marked already: an allergen word beside them is asked."""
+    if q.named:
+        return []
+    out = []
+    for n, t in enumerate(q.toks):
+        if t.kind != ALLERGEN:
+            continue
+        said = t.words | {t.word}
+        if said & names or any(
+            len(w) >= 4 and len(t.word) >= 4 and OSA.distance(w, t.word) <= 1 for w in names
+        ):
+            out.append(t)
+            continue
+        j = n - 1
+        while j >= 0 and q.toks[j].kind == "unk":  # ("mochi ice cream": "ice" is no word)
+            j -= 1
+        before = q.toks[j] if j >= 0 else None
+        after = q.toks[n + 1] if n + 1 < len(q.toks) else None
+        if (
+            before is not None
+            and before.kind in (TERM, "dish")
+            and (before.words | {before.word}) & names
+            and after is not None
+            and after.kind in ("q", "allq", "frame", "fine")
+        ):
+            out.append(t)
+    return out
 
 
 def _asked_beside_name(q: Query, naming: Callable[[Tok], bool]) -> list[str]:

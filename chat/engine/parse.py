@@ -52,6 +52,9 @@ SKIP = frozenset(
     | {"forget", "reset", "those", "shift", "now", "today", "tomorrow", "late", "week"}
     | {ORD, DAY, DATE, "month", "dish"}
 )
+_BOTH = frozenset({"both", "båda", "bägge", "two", "två", "three", "tre"})
+_EVEN = frozenset({"even", "ens"})
+_PARTNERS = frozenset({"gf", "bf"})  # after "my": girlfriend, boyfriend
 _POSSESSIVES = frozenset({"my", "mitt", "min", "mina", "our", "vår", "vårt", "våra"})
 # Words skipped when matching a dish's whole name.
 NAME_FILLER = frozenset({"stop", "join", "or", "frame", "q", "detq", "allq", "priceq"})
@@ -300,17 +303,31 @@ def _mark_numbers(index: MenuIndex, toks: list[Tok]) -> list[int]:
         return []
     found = []
     asks = any(t.kind in _NUMBER_CUE_KINDS for t in toks)
+    lettered: set[int] = set()  # "k1" is read as "k" and "1"
     for n, t in enumerate(toks):
-        label = t.raw.lower().rstrip(".")
+        if n in lettered:
+            continue
+        label = t.raw.lower()
+        if n + 1 < len(toks) and t.raw.isalpha() and len(t.raw) <= 2 and toks[n + 1].kind == NUM:
+            label += toks[n + 1].raw
+            if label in index.numbers:
+                lettered.add(n + 1)
+                toks[n + 1].kind = "dish"
         if label not in index.numbers:
             continue
         before = toks[n - 1] if n else None
-        after = toks[n + 1] if n + 1 < len(toks) else None
+        after = (
+            toks[n + 1 + (n + 1 in lettered)] if n + 1 + (n + 1 in lettered) < len(toks) else None
+        )
         cued = before is not None and before.word in DISH_NUMBER_CUES
         if not cued and t.kind == NUM:
             claimed = (
                 before is not None
-                and (before.kind in _PRICE_KINDS or before.word in NOT_DISH_NUMBER)
+                and (
+                    before.kind in _PRICE_KINDS
+                    or before.kind in ("term", "dish")  # "set meal för 2": the name's own
+                    or before.word in NOT_DISH_NUMBER
+                )
             ) or (
                 after is not None
                 and (
@@ -327,6 +344,19 @@ def _mark_numbers(index: MenuIndex, toks: list[Tok]) -> list[int]:
         t.kind = "dish"
         found.append(index.numbers[label])
     return found
+
+
+def _joins_sections(index: MenuIndex, toks: list[Tok], i: int, consumed: set[int]) -> bool:
+    """Does the "and" at i join two words that name different menu sections ("starters and
+    sides")? Read as either: a dish is in one section."""
+    if toks[i].raw == "," or not _last_positive(toks, i, consumed):
+        return False
+    before = next(toks[j] for j in range(i - 1, -1, -1) if toks[j].kind in (ALLERGEN, TERM))
+    after = next((toks[j] for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
+    if after is None or after.kind != TERM:
+        return False
+    a, b = index.in_section(before), index.in_section(after)
+    return bool(a and b and not a & b)
 
 
 def _undoubled(raw: str) -> str | None:
@@ -547,7 +577,13 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     toks = _without_closing_it(tokens(index, message))
     for n in range(1, len(toks)):
         # "my kids are allergic to eggs", "mitt barn": a person, not the kids' menu
-        if toks[n - 1].word in _POSSESSIVES and toks[n].payload == "kid":
+        if toks[n - 1].word in _POSSESSIVES | _BOTH and toks[n].payload == "kid":
+            toks[n].kind = "stop"  # ("any dessert for both kids")
+        # "inte ens filterkaffet?", "not even the mackerel?": a question about it, no "not"
+        if toks[n - 1].kind == "pre" and toks[n].raw.lower() in _EVEN:
+            toks[n - 1].kind, toks[n].kind = "stop", "q"
+        # "my gf is vegetarian": a girlfriend, not gluten-free
+        if toks[n - 1].word in _POSSESSIVES and toks[n].raw.lower() in _PARTNERS:
             toks[n].kind = "stop"
     q = Query(toks=toks)
     if names and len(toks) <= MAX_TOKENS:
@@ -740,6 +776,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             or_pending = False
         elif t.kind == "or" and q.terms and _last_positive(toks, i, consumed):
             or_pending = True
+        elif t.kind == "join" and q.terms and _joins_sections(index, toks, i, consumed):
+            or_pending = True  # "förrätter och tillbehör": either section, no dish is both
         elif t.kind == UNK:
             q.unknown.append(t)
         elif t.kind in ("cheap", "dear") and q.sort is None:

@@ -813,3 +813,71 @@ def test_a_question_after_an_allergy_and_a_comma_is_no_longer_the_list() -> None
 
 def test_hey_what_can_you_do_is_help() -> None:
     assert answer(TAKEAWAY, "hey what can you do", "en", None).intent == "help"
+
+
+KATSU = menu(
+    item(1, "Edamame", "soybeans", "vegan", price="59", category="Förrätter"),
+    item(2, "Agedashi dōfu", "soybeans fish gluten", price="79", category="Förrätter"),
+    item(3, "Yasai gyoza", "gluten soybeans", "vegetarian", price="89", category="Förrätter"),
+    item(4, "Buta gyoza", "gluten soybeans", price="95", category="Förrätter"),
+    item(5, "Yasai katsu karē", "gluten soybeans", "vegan", price="169", category="Katsu curry"),
+    item(6, "Rosu katsu karē", "gluten soybeans eggs", price="189", category="Katsu curry"),
+    item(7, "Kitsune udon", "gluten soybeans fish", price="159", category="Udon"),
+    item(8, "Goma ae", "sesame soybeans", "vegan", price="45", category="Tillbehör"),
+    item(9, "Mochi aisu", "milk", "vegetarian", price="75", category="Efterrätter"),
+    opening_hours="Tu-Su 17:00-22:00",
+    timezone="Europe/Stockholm",
+    phone="031-12 34 56",
+    locale="sv",
+)
+
+
+def test_mains_are_the_dishes_outside_the_other_courses_when_no_section_says_mains() -> None:
+    assert list(answer(KATSU, "veggie mains", "en", None).item_ids) == [5]
+
+
+def test_two_sections_joined_by_and_are_either() -> None:
+    got = answer(KATSU, "jag är vegan, vilka förrätter och tillbehör har ni", "sv", None)
+    assert list(got.item_ids) == [1, 8]
+
+
+def test_my_gf_is_a_person_not_gluten_free() -> None:
+    got = answer(KATSU, "my gf is vegetarian, what desserts work for her", "en", None)
+    assert list(got.item_ids) == [9] and "gluten-free" not in got.context.get("diets", [])
+
+
+def test_an_allergen_word_of_the_dishs_name_is_not_asked() -> None:
+    got = answer(KATSU, "what is agedashi tofu", "en", None)
+    assert got.intent == "dish_details" and list(got.item_ids) == [2]
+    got = answer(KATSU, "does the mochi ice cream have nuts", "en", None)
+    assert list(got.item_ids) == [9] and not got.flagged
+
+
+def test_the_veggie_one_of_two_dishes_is_priced() -> None:
+    got = answer(KATSU, "how much are the veggie gyoza", "en", None)
+    assert got.intent == "price_check" and list(got.item_ids) == [3]
+
+
+def test_not_even_the_dish_asks_about_it() -> None:
+    first = answer(KATSU, "jag är allergisk mot fisk", "sv", None)
+    got = answer(KATSU, "inte ens agedashi dofu?", "sv", first.context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
+
+
+def test_a_section_asked_beside_it_is_a_search() -> None:
+    first = answer(KATSU, "tell me about the yasai katsu kare", "en", None)
+    got = answer(KATSU, "what sides can i have with it", "en", first.context)
+    assert got.intent == "search" and list(got.item_ids) == [8]
+
+
+def test_booking_after_an_hours_answer_gives_the_phone() -> None:
+    first = answer(KATSU, "are you open on friday", "en", None)
+    assert (
+        answer(KATSU, "can i book a table for 6 on friday", "en", first.context).intent == "phone"
+    )
+
+
+def test_both_kids_are_people_not_the_kids_menu() -> None:
+    first = answer(KATSU, "my two kids cant have eggs", "en", None)
+    got = answer(KATSU, "any dessert for both kids", "en", first.context)
+    assert list(got.item_ids) == [9]
