@@ -39,6 +39,7 @@ from .match import (
     after_determiner,
     bits,
     conflicts_of,
+    definite_form,
     dish_refs,
     extreme,
     select,
@@ -206,11 +207,16 @@ class Turn:
                 return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)  # "👍"
             return self.unknown()
         kinds = q.kinds
+        corrected = self._corrected_question(q)
+        if corrected is not None:
+            return corrected
         restated = self._restated(q) or self._swapped(q)
         if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded) or restated:
             return self.withdraw(q, restated)
         if not (q.diets or q.excluded) and (
             "hours" in kinds
+            # "is it too late to come in now?", "hinner vi komma nu?"
+            or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
             or (
                 ctx.topic == "hours"
                 and self._about_time(q)
@@ -351,6 +357,12 @@ class Turn:
         determined = q.toks[0].raw.lower() in ASKING or any(  # "är pommesen glutenfria?" too
             after_determiner(q.toks, n) and _names_after(q, n, refs) for n in range(len(q.toks))
         )
+        determined = determined or _what_is(q)  # "what is toum?" of the Toum, not the dips
+        if q.named and not determined:
+            # "mustard allergy, any hot dogs?": the words of the name are its section's
+            marked = [t for t in q.toks if t.kind == "dish"]
+            if marked and all(index.in_section(t) & (1 << i) for t in marked for i in items):
+                return self.search(parse(index, self.message, names=False))
         # ("och pastramin då?" right after an allergen answer: the same asked of that dish;
         # "hummus toastie vegan?": a diet said after the dish's words asks it of the dish)
         determined = determined or (self.ctx.topic == "allergen_check" and _shifted(q))
@@ -497,7 +509,9 @@ class Turn:
         them ("how much is the herring?" of the Oseledets, "whats the cake of the day" of the
         Bolo do Dia, "and the herring?" right after an allergen answer), else None."""
         kinds = q.kinds
-        if not q.terms or q.sort is not None or q.unknown_terms:
+        # ("how much for the shwarma rulle kyckling": one word it does not know)
+        unknown = bool(q.unknown_terms) and not ("priceq" in kinds and len(q.unknown_terms) == 1)
+        if not q.terms or q.sort is not None or unknown:
             return None
         if all(self.index.in_section(t) for g in q.terms for t in g):
             return None  # "whats on the kids menu": a section asked for, however few it holds
@@ -506,7 +520,8 @@ class Turn:
         determined = q.toks[0].raw.lower() in ASKING or any(
             after_determiner(q.toks, n) and t.kind in (TERM, ALLERGEN) for n, t in enumerate(q.toks)
         )
-        asks = self._asks_of_one(q, determined)
+        # ("musslorna, innehåller de skaldjur?": a Swedish definite form is its own "the")
+        asks = self._asks_of_one(q, determined or any(definite_form(t) for t in q.toks))
         if asks is not None:
             return asks
         if q.excluded:
@@ -633,6 +648,21 @@ class Turn:
 
     # --- standing constraints ---------------------------------------------------------------
 
+    def _corrected_question(self, q: Query) -> Answer | None:
+        """ "sorry i meant sesame" right after "does it have eggs?": the question is asked again
+        with the other allergen; the standing allergies stay (never read as a restatement
+        that withdraws them)."""
+        ctx = self.ctx
+        asked_before = [c for c in ctx.asked if c not in DIET_TAGS and c not in ctx.excluded]
+        if not (ctx.topic == "allergen_check" and ctx.focus and q.only and asked_before):
+            return None
+        if q.kinds & {"pre", "post", "both", "forget", "reset"} or q.diets:
+            return None
+        if any(t.kind != ALLERGEN for g in q.terms for t in g):
+            return None
+        q.asked, q.excluded, q.only = list(q.only), [], []
+        return self.about(q, list(ctx.focus), "allergen_check")
+
     def _restated(self, q: Query) -> bool:
         """The diner restates an allergy without "forget": "she's fine with sesame, just
         peanuts", "actually only peanuts" (after "can't have nuts"), "hon klarar sesam"."""
@@ -750,6 +780,11 @@ class Turn:
         told = narrowing and "those" not in kinds and _states(q)
         unnarrowed = (list(q.terms), list(q.neg_terms), q.max_price, q.min_price, q.below)
         sort_within = q.sort is not None and bare and bool(ctx.query)
+        # "vilken är billigast?" right after two dishes were asked about: one of those
+        focus_within = (
+            q.sort is not None and bare and len(ctx.focus) > 1 and ctx.topic not in _LIST_INTENTS
+        )
+        sort_within = sort_within and not focus_within
         cheaper_than = None
         if "max" in kinds and q.max_price is None and bare:
             # "any cheaper?": cheaper than the dish in focus, else the cheapest of the last list
@@ -771,6 +806,8 @@ class Turn:
         ctx.add(diets=q.diets, excluded=q.excluded)
         diets, excluded = ctx.diets, ctx.excluded
         sel = select(index, q, diets=diets, excluded=excluded)
+        if focus_within:
+            sel.mask &= sum(1 << i for i in ctx.focus)
         if told and not sel.mask:
             q.terms, q.neg_terms, q.max_price, q.min_price, q.below = unnarrowed
             narrowing = False
@@ -924,7 +961,13 @@ class Turn:
             q.days, q.dates = before.days, before.dates  # "till när?" about that day
         self.ctx.topic = "hours"
         self.ctx.query = _words_of(q)
-        return self.done(self._hours_text(q), [], "hours", note=False)
+        lines, priced = self._hours_text(q), []
+        if "priceq" in q.kinds:
+            # "vad kostar en kebabpizza och har ni öppet på söndag?": the price too
+            priced = [i for i in dish_refs(self.index, q).items if self.index.items[i].available]
+            lines += [r.item_line(self.index.items[i], self.cur, self.lang) for i in priced]
+            self.ctx.focus = priced or self.ctx.focus  # "är den halal?" asks of it
+        return self.done(lines, priced, "hours", note=False)
 
     def _hours_text(self, q: Query) -> list[str]:
         info, lang = self.index.restaurant, self.lang
@@ -1010,6 +1053,13 @@ class Turn:
         if not spans:
             return r.tpl(lang, "day_closed", d=name)
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
+
+
+def _what_is(q: Query) -> bool:
+    """Does the message open "what is …", "whats …", "vad är …"?"""
+    first = q.toks[0].raw.lower()
+    second = q.toks[1].kind if len(q.toks) > 1 else None
+    return first == "whats" or (first in ("what", "vad") and second == "q")
 
 
 def _naming_words(q: Query, names: frozenset[str]) -> list[Tok]:

@@ -332,6 +332,8 @@ THANKS_EMOJI: frozenset[str] = frozenset(_EXT["server"]["thanks_emoji"].split())
 # Chicken"); a number after one of NOT_DISH_NUMBER is a time, a count or a price ("table for 6").
 DISH_NUMBER_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["dish_number"]))
 NOT_DISH_NUMBER: frozenset[str] = frozenset(_words(_EXT["server"]["not_dish_number"]))
+# Verbs a diner uses after "we"/"jag" that are also menu words ("can we share", "kan jag dricka").
+VERBS: frozenset[str] = frozenset(_EXT["server"]["verbs"].split())
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").

@@ -305,7 +305,7 @@ def after_determiner(toks: list[Tok], n: int) -> bool:
     return before is not None and before.kind != "frame" and before.word.split()[-1] in DETERMINERS
 
 
-def _definite(t: Tok) -> bool:
+def definite_form(t: Tok) -> bool:
     """A Swedish definite form of a word the token reads ("risotton" of "risotto")."""
     raw = t.raw.lower()
     if t.payload is not None or raw in t.words:
@@ -328,7 +328,14 @@ def _by_determiner(
             and (len(allergen_words) >= 2 or t.kind == "term")
         )
         after_the = after_determiner(q.toks, n)  # "the", "and the"
-        after_the = after_the or _definite(t)  # "risotton" is "the risotto"
+        after_the = after_the or definite_form(t)  # "risotton" is "the risotto"
+        if t.kind == DIET and after_the:
+            # "is the vegana soy free?": a diet word that is one dish's name ("22. Vegana")
+            said = {t.raw.lower(), t.word}
+            hits = [i for i, plain in enumerate(index.name_plain) if plain and said & set(plain)]
+            if len(hits) == 1 and len(index.name_plain[hits[0]]) == 1:
+                return DishRefs(hits, False, via=n)
+            continue
         if not (after_the or opening) or t.kind not in (ALLERGEN, "term"):
             continue
         words = t.words | set(forms(t.word))
@@ -338,7 +345,7 @@ def _by_determiner(
             again = follow and "shift" in q.kinds
             if words & set(index.sections) and not again:
                 continue
-            asks = q.kinds & {"allq", "fine"} or (_definite(t) and "q" in q.kinds)
+            asks = q.kinds & {"allq", "fine"} or (definite_form(t) and "q" in q.kinds)
             if not (q.asked or q.diets or asks or again):
                 continue  # ("is the pasta ok?" asks whether it fits what the diner said)
             mask = 0

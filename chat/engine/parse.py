@@ -33,6 +33,7 @@ from .lexicon import (
     STRICT_MAX,
     TERM,
     UNIGRAMS,
+    VERBS,
     Entry,
     close,
     definite_bases,
@@ -346,6 +347,18 @@ def _mark_numbers(index: MenuIndex, toks: list[Tok]) -> list[int]:
     return found
 
 
+_SUBJECTS = frozenset(
+    {"i", "we", "she", "he", "they", "you", "u", "jag", "vi", "hon", "han", "de", "dom", "ni", "du"}
+)
+
+
+def _after_subject(toks: list[Tok], n: int) -> bool:
+    j = n - 1
+    while j >= 0 and toks[j].raw.lower() in ("all", "alla", "both", "båda", "also", "också", "can"):
+        j -= 1
+    return j >= 0 and toks[j].raw.lower().split()[-1] in _SUBJECTS  # ("kan jag" is one token)
+
+
 def _joins_sections(index: MenuIndex, toks: list[Tok], i: int, consumed: set[int]) -> bool:
     """Does the "and" at i join two words that name different menu sections ("starters and
     sides")? Read as either: a dish is in one section."""
@@ -582,6 +595,15 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         # "inte ens filterkaffet?", "not even the mackerel?": a question about it, no "not"
         if toks[n - 1].kind == "pre" and toks[n].raw.lower() in _EVEN:
             toks[n - 1].kind, toks[n].kind = "stop", "q"
+        # "vilka förrätter kan vi dela", "what starters can we all share": a verb, not a word
+        # of the menu ("sharing", "drinks")
+        # (alone, "what can i drink?" asks for the drinks)
+        others = any(u.kind == TERM and u is not toks[n] for u in toks)
+        if toks[n].raw.lower() in VERBS and others and _after_subject(toks, n):
+            toks[n].kind = "stop"
+        # "går den bra?" (is it ok?) asks of the dish in focus
+        if toks[n - 1].raw.lower() == "går" and toks[n].raw.lower() in ("den", "det", "dom", "de"):
+            toks[n - 1].kind = "q"
         # "my gf is vegetarian": a girlfriend, not gluten-free
         if toks[n - 1].word in _POSSESSIVES and toks[n].raw.lower() in _PARTNERS:
             toks[n].kind = "stop"

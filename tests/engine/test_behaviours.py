@@ -881,3 +881,53 @@ def test_both_kids_are_people_not_the_kids_menu() -> None:
     first = answer(KATSU, "my two kids cant have eggs", "en", None)
     got = answer(KATSU, "any dessert for both kids", "en", first.context)
     assert list(got.item_ids) == [9]
+
+
+PIZZERIA = menu(
+    item(1, "1. Margherita", "gluten milk", "vegetarian", price="99", category="Pizzor"),
+    item(2, "2. Vesuvio", "gluten milk", price="109", category="Pizzor"),
+    item(3, "3. Vegana", "gluten soybeans", "vegan", price="115", category="Pizzor"),
+    item(4, "Grekisk sallad", "milk", "vegetarian gluten-free", price="109", category="Sallader"),
+    item(5, "Kycklingsallad", "eggs", price="115", category="Sallader"),
+    item(6, "Falafeltallrik", "sesame gluten", "vegan", price="125", category="Grill"),
+    opening_hours="Mo-Su 11:00-22:00",
+    timezone="Europe/Stockholm",
+    locale="sv",
+)
+
+
+def test_sorry_i_meant_after_an_allergen_question_asks_again_and_keeps_the_table() -> None:
+    got = answer(PIZZERIA, "one is coeliac and one is lactose intolerant", "en", None)
+    got = answer(PIZZERIA, "any salads?", "en", got.context)
+    assert list(got.item_ids) == [5]  # the Greek salad has milk
+    got = answer(PIZZERIA, "is the kycklingsallad ok", "en", got.context)
+    got = answer(PIZZERIA, "does it have eggs", "en", got.context)
+    got = answer(PIZZERIA, "sorry i meant sesame", "en", got.context)
+    assert got.intent == "allergen_check" and got.context["excluded"] == ["gluten", "milk"]
+
+
+def test_a_diet_word_that_is_a_dishs_whole_name_names_it() -> None:
+    got = answer(PIZZERIA, "is the vegana soy free", "en", None)
+    assert [f.item_id for f in got.flagged] == [3]
+
+
+def test_a_price_beside_hours_puts_the_dish_in_focus() -> None:
+    got = answer(PIZZERIA, "vad kostar nr 2 och har ni öppet på söndag", "sv", None)
+    assert got.intent == "hours" and "109" in got.reply
+    got = answer(PIZZERIA, "går den bra om jag är allergisk mot ägg", "sv", got.context)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [2]
+
+
+def test_the_cheapest_of_two_dishes_just_asked_about() -> None:
+    got = answer(PIZZERIA, "vad är skillnaden på nr 2 och nr 3", "sv", None)
+    assert list(answer(PIZZERIA, "vilken är billigast", "sv", got.context).item_ids) == [2]
+
+
+def test_a_verb_after_we_is_no_menu_word() -> None:
+    got = answer(PIZZERIA, "vilka sallader kan vi dela", "sv", None)
+    assert list(got.item_ids) == [4, 5]
+
+
+def test_is_it_too_late_now_is_an_hours_question() -> None:
+    late = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)
+    assert answer(PIZZERIA, "is it too late to come in now", "en", None, late).intent == "hours"
