@@ -6,7 +6,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from rapidfuzz.distance import OSA
 
@@ -28,6 +28,7 @@ from .lexicon import (
     EAT_WORDS,
     GREETING_EMOJI,
     HYPOTHETICAL,
+    ONLY_WORDS,
     STATEMENT_WORDS,
     TERM,
     THANKS_EMOJI,
@@ -217,6 +218,13 @@ class Turn:
             "hours" in kinds
             # "is it too late to come in now?", "hinner vi komma nu?"
             or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
+            # "can i come in at 11 on saturday", "kan man komma vid 22 på fredag"
+            or (
+                q.clock is not None
+                and not q.terms
+                and q.sort is None
+                and not any(t.word in BOOKING for t in q.toks)  # "book for 6 at 8": the phone
+            )
             or (
                 ctx.topic == "hours"
                 and self._about_time(q)
@@ -227,10 +235,21 @@ class Turn:
             return self.hours(q)
         if "offtopic" in kinds and not (q.diets or q.excluded or q.terms):
             return self.unknown(q)  # "is there parking nearby?", "wifi password?"
+        if (
+            "thanks" in kinds
+            and not (q.diets or q.excluded or q.terms or q.unknown_terms or q.named)
+            and not kinds & {"priceq", "allq", "q", "hours", *_FACTS}
+            and all(t.word == "in" for t in q.toks if t.kind == "detq")
+        ):
+            return self.done(
+                [r.tpl(self.lang, "thanks")], [], "thanks", suggest=True
+            )  # "see you in 10"
         described = self._described(q)
         if described is not None:
             return described
         refs = dish_refs(index, q, follow=ctx.topic == "allergen_check")
+        if q.named and len(refs.items) == 1 and q.terms:
+            refs = replace(refs, items=_sibling_named(index, q, refs.items[0]))
         if refs.via is not None:
             via = q.toks[refs.via]  # "does the yoghurt have hazelnuts?" asks about nuts, not milk
             q.asked = _asked_beside_name(q, lambda t: t is via)
@@ -412,6 +431,8 @@ class Turn:
         priced = self.ctx.topic == "price_check" and only_names and _shifted(q)
         if priced and not (q.asked or q.diets):
             return self.about(q, items, "price_check")
+        if _anything_with(q):
+            return None  # "har ni något med kantareller": a search, though a name says so
         if not (q.named or q.asked) and (
             _with_what(q)
             or ("frame" in kinds and all(index.in_section(t) for g in q.terms for t in g))
@@ -534,7 +555,10 @@ class Turn:
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
             return None
         # (a diet said of it describes it: "the veggie tasting menu")
-        found = bits(select(self.index, q, diets=q.diets, excluded=[]).mask)
+        mask = select(self.index, q, diets=q.diets, excluded=[]).mask
+        found = bits(mask)
+        if len(found) != 1 and any(t.raw.lower() == "one" for t in q.toks):
+            found = bits(mask & sum(1 << i for i in self.ctx.last))  # "the jackfruit one"
         if len(found) != 1:
             return None
         intent = "price_check" if "priceq" in kinds else "dish_details"
@@ -706,6 +730,8 @@ class Turn:
             # vegan, my friend just wants a crepe without nuts")
             named = _forgotten(q)
             codes = {c for t in named if t.kind in (ALLERGEN, ALWAYS) for c in t.payload}  # type: ignore[attr-defined]
+            # ("glöm det, hon tål lite mjölk ändå": what she can eat goes too)
+            codes |= set(q.allowed) & set(ctx.excluded)
             # "glöm glutenet, det är bara laktos": what comes after "only" stands
             codes -= set(q.only)
             added = [*q.only, *(c for c in q.excluded if c not in codes)]
@@ -716,6 +742,25 @@ class Turn:
         for diet, conflict in CONFLICTS.items():
             if diet in ctx.diets and conflict & codes and diet in ("gluten-free", "dairy-free"):
                 diets.add(diet)
+        unclear = (
+            [t for t in _forgotten(q) if t.kind in (TERM, "unk")] if q.kinds & {"forget"} else []
+        )
+        if (
+            not (codes or diets or restated or q.withdrawn or q.denied)
+            and unclear
+            and "reset" not in q.kinds
+        ):
+            # "glöm blorpen": a word it does not understand may name what to forget; nothing
+            # goes on a guess (the widget's engine refuses the same)
+            head = r.tpl(
+                self.lang, "unknown_words", w=r.quoted([t.raw for t in unclear], self.lang)
+            )
+            lines = (
+                [head, r.standing_line(ctx.diets, ctx.excluded, self.lang)]
+                if ctx.standing()
+                else [head]
+            )
+            return self.done(lines, [], "unknown", suggest=True, answered=False, note=False)
         names = ""
         if restated and not (codes or diets):
             dropped_all = False  # "actually only peanuts" when peanuts alone stood
@@ -749,7 +794,11 @@ class Turn:
         if not (q.withdrawn or q.denied):
             q.diets = [d for d in q.diets if d not in standing]
         if q.terms or q.diets or q.max_price is not None or q.min_price is not None:
-            return self.search(q, head=[head])
+            # (remembered without what it forgot: "forget the sesame, …" is no sesame search)
+            said = _forgotten(q) if "forget" in q.kinds else []
+            rest = q.toks[len(said) :] or q.toks  # ("forget the dairy thing. desserts?")
+            words = " ".join(t.raw for t in rest if t.kind not in (ALLERGEN, ALWAYS, "forget"))
+            return self.search(q, head=[head], remembered=words)
         if ctx.query and "reset" not in q.kinds:
             again = parse(self.index, ctx.query)
             # the old search's own words must not bring back what was just withdrawn
@@ -760,7 +809,14 @@ class Turn:
 
     # --- lists ------------------------------------------------------------------------------
 
-    def search(self, q: Query, *, head: list[str] = (), remember: bool = True) -> Answer:  # type: ignore[assignment]
+    def search(  # type: ignore[assignment]
+        self,
+        q: Query,
+        *,
+        head: list[str] = (),
+        remember: bool = True,
+        remembered: str | None = None,
+    ) -> Answer:
         """List answers: search, cheapest, most_expensive, follow-ups on the last list."""
         index, ctx, lang = self.index, self.ctx, self.lang
         kinds = q.kinds
@@ -774,6 +830,15 @@ class Turn:
         # "which is the cheapest?".
         narrowing = bool(ctx.query) and (
             "those" in kinds or (constraint_only and ctx.topic in _LIST_INTENTS)
+        )
+        # ("only desserts" right after "anything under a fiver?": those of the list)
+        narrowing = narrowing or (
+            bool(ctx.query)
+            and ctx.topic in _LIST_INTENTS
+            and q.toks[0].word in ONLY_WORDS
+            and next((t.kind for t in q.toks[1:] if t.kind != "stop"), None) == TERM
+            and not q.asked
+            and not kinds & {"shift", "join"}
         )
         # (an allergy or diet told right after a list narrows it too: "han är allergisk mot
         # ägg" after the kids' menu; when nothing there fits, the whole menu is searched)
@@ -869,9 +934,10 @@ class Turn:
             lines.append(r.tpl(lang, "unknown_words", w=words))
         if remember:
             if narrowing:
-                ctx.query = f"{ctx.query} {_words_of(q)}".strip()[-conversation.MAX_QUERY :]
+                said = _words_of(q) if remembered is None else remembered
+                ctx.query = f"{ctx.query} {said}".strip()[-conversation.MAX_QUERY :]
             elif q.sort is None or not bare:
-                ctx.query = _words_of(q)
+                ctx.query = _words_of(q) if remembered is None else remembered
         if not sort_within:
             ctx.last = ids  # "which is the cheapest?" keeps the list it chose from
         ctx.focus = ids if len(ids) == 1 else []
@@ -951,6 +1017,7 @@ class Turn:
         return bool(
             q.days
             or q.dates
+            or q.clock is not None
             or q.kinds & {"today", "tomorrow", "now", "late"}
             or any(t.word in _WHEN_WORDS for t in q.toks)
         )
@@ -993,6 +1060,25 @@ class Turn:
         days += [hours.next_weekday(today, wd) for wd in q.days]
         if "tomorrow" in kinds:
             days.append(today + timedelta(days=1))
+        if q.clock is not None:
+            # "at 11 on saturday?": open then or not, and that day's hours
+            day = days[0] if days else today
+            spans = hours.day_intervals(info, day)
+            h, m = q.clock
+            # ("at 8" on an evening is 20:00 when only that is open)
+            for hour in (h, h + 12) if 1 <= h <= 10 and not q.clock_meridiem else (h,):
+                at = datetime.combine(day, time(hour, m))
+                if any(a <= at < b for a, b in spans):
+                    h, key = hour, "open_at"
+                    break
+            else:
+                key = "closed_at"
+            said = r.when(day, today, lang)
+            said = r.tpl(lang, "on_day", d=said) if (day - today).days > 1 else said
+            return [
+                r.tpl(lang, key, t=f"{h:02d}:{m:02d}", d=said),
+                self._day_line(day, today),
+            ]
         if days:
             return [self._day_line(d, today) for d in dict.fromkeys(days)]
         asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
@@ -1055,6 +1141,19 @@ class Turn:
         return r.tpl(lang, "day_open", d=name, x=", ".join(hours.span(s) for s in spans))
 
 
+def _sibling_named(index: MenuIndex, q: Query, i: int) -> list[int]:
+    """ "vad kostar en gyros pita med kyckling?": the name said (Gyros pita) and the words after
+    it say a sibling's whole name (Gyros pita kyckling): that one."""
+    said = {w for g in q.terms for t in g for w in t.words | {t.word}}
+    base = index.name_words[i]
+    siblings = [
+        j
+        for j, words in enumerate(index.name_words)
+        if j != i and base < words and (words - base) & said and index.items[j].available
+    ]
+    return siblings if len(siblings) == 1 else [i]
+
+
 def _what_is(q: Query) -> bool:
     """Does the message open "what is …", "whats …", "vad är …"?"""
     first = q.toks[0].raw.lower()
@@ -1109,6 +1208,21 @@ def _with_what(q: Query) -> bool:
         and n + 1 < len(q.toks)
         and not after_determiner(q.toks, n + 2)
         and q.toks[n + 1].kind in (TERM, ALLERGEN)
+        for n, t in enumerate(q.toks)
+    )
+
+
+_SOME = frozenset({"något", "nåt", "några", "anything", "something", "any"})
+
+
+def _anything_with(q: Query) -> bool:
+    """ "anything with chanterelles?", "har ni något med kantareller": some dish with a food."""
+    return any(
+        t.word in WITH
+        and n
+        and q.toks[n - 1].raw.lower() in _SOME
+        and n + 1 < len(q.toks)
+        and q.toks[n + 1].kind in (TERM, "dish")  # ("nåt med mjölk i sig?" asks of milk)
         for n, t in enumerate(q.toks)
     )
 

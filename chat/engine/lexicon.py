@@ -63,6 +63,7 @@ ALLERGY_SUFFIXES: tuple[str, ...] = (
     "allergiker",
     "allergisk",
     "allergier",
+    "allergin",  # "glöm fiskallergin"
     "allergi",
     "allergy",
     "allergic",
@@ -334,6 +335,8 @@ DISH_NUMBER_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["dish_number"
 NOT_DISH_NUMBER: frozenset[str] = frozenset(_words(_EXT["server"]["not_dish_number"]))
 # Verbs a diner uses after "we"/"jag" that are also menu words ("can we share", "kan jag dricka").
 VERBS: frozenset[str] = frozenset(_EXT["server"]["verbs"].split())
+# Words before a time of day: "at 11", "kl 22", "vid 22".
+AT_CLOCK: frozenset[str] = frozenset(_EXT["server"]["at_clock"].split())
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").

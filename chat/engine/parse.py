@@ -13,6 +13,7 @@ from .lexicon import (
     ALLERGEN_TAILS,
     ALLERGENS,
     ALWAYS,
+    AT_CLOCK,
     BASE_STOP,
     BIGRAMS,
     DATE,
@@ -112,6 +113,8 @@ class Query:
     pronoun: bool = False  # "it", "den": the dish in focus
     days: list[int] = field(default_factory=list)  # weekdays named, 0 = Monday
     dates: list[str] = field(default_factory=list)  # "MM-DD" named
+    clock: tuple[int, int] | None = None  # a time of day named ("at 11", "kl 22:30", "8pm")
+    clock_meridiem: bool = False  # the time said "am" or "pm"
 
     @property
     def unknown_terms(self) -> list[Tok]:
@@ -289,6 +292,7 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     return chosen
 
 
+_WH = frozenset({"vilka", "vilken", "vilket", "which", "what", "whats", "vad"})
 _QUESTION_KINDS = frozenset({"q", "allq", "detq", "priceq"})
 # Kinds that make a number a price, and words after it that make it a count or a time.
 _PRICE_KINDS = frozenset({"max", "min", "between", "cur"})
@@ -554,6 +558,29 @@ def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
     return j >= 0 and j not in consumed and toks[j].kind in (ALLERGEN, TERM)
 
 
+def _clock(toks: list[Tok]) -> tuple[int, int] | None:
+    """The time of day a message names: a number after "at"/"kl"/"vid", or before "pm"/"am"
+    ("at 11", "kl 22.30", "vid 22", "8pm", "at 7:30")."""
+    for n, t in enumerate(toks):
+        if t.kind != NUM:
+            continue
+        before = toks[n - 1].raw.lower() if n else ""
+        after = toks[n + 1].raw.lower() if n + 1 < len(toks) else ""
+        if before not in AT_CLOCK and after not in ("pm", "am"):
+            continue
+        hour, _, minute = t.raw.replace(",", ".").partition(".")
+        if not hour.isdigit() or (minute and not minute.isdigit()):
+            continue
+        h, m = int(hour), int(minute or 0)
+        if not minute and after.isdigit() and len(after) == 2:
+            m = int(after)  # "at 7:30" is read as 7 and 30
+        if after == "pm" and h < 12:
+            h += 12
+        if 0 <= h <= 23 and 0 <= m < 60:
+            return h, m
+    return None
+
+
 def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
     """Ordinals, pronouns, weekdays and dates: words that point at something outside the
     message (the last list, the dish in focus, a day on the restaurant's calendar)."""
@@ -564,6 +591,8 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
             q.days.append(int(t.payload))  # type: ignore[arg-type]
         elif t.kind == DATE:
             q.dates.append(str(t.payload))
+    q.clock = _clock(q.toks)
+    q.clock_meridiem = any(t.raw.lower() in ("am", "pm") for t in q.toks)
     words = [w for _, w in pairs]
     # (a word of a phrase points at nothing: "finns det" is "is there")
     # (nor one after a noun: "drinks that r df"; nor one before a person: "for that guest")
@@ -600,6 +629,14 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         # (alone, "what can i drink?" asks for the drinks)
         others = any(u.kind == TERM and u is not toks[n] for u in toks)
         if toks[n].raw.lower() in VERBS and others and _after_subject(toks, n):
+            toks[n].kind = "stop"
+        # "see you in 10 min", "om 20 min": minutes, not a minimum price
+        if (
+            toks[n].kind == "min"
+            and toks[n].raw.lower() == "min"
+            and toks[n - 1].kind == NUM
+            and not (n + 1 < len(toks) and toks[n + 1].kind in (NUM, "cur"))
+        ):
             toks[n].kind = "stop"
         # "går den bra?" (is it ok?) asks of the dish in focus
         if toks[n - 1].raw.lower() == "går" and toks[n].raw.lower() in ("den", "det", "dom", "de"):
@@ -677,6 +714,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     # Two more scopes: "allow" ("i can eat dairy", "jag tål mjölk": no constraint) and "deny"
     # ("my son isn't allergic to shellfish": withdrawn, see Query.withdrawn).
     scope: str | None = None
+    held_allergen = False  # an allergen read in the "allow"/"deny" scope
     denied_cue: set[int] = set()
     only_at: dict[int, frozenset[str]] = {}  # allergen words after "only"/"meant" -> codes
     allowed_at: set[int] = set()  # allergen words read as allowed ("fine with sesame")
@@ -689,6 +727,8 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             if nxt is not None and toks[nxt].kind in (ALLERGEN, ALWAYS):
                 scope = "only"  # "just peanuts", "bara jordnötter"
                 continue
+        if scope in ("open", "joined", "gap") and t.raw.lower() in _WH:
+            scope = None  # "hon kommer inte. vilka sides nu": a new question
         if k in SKIP:
             if scope == "joined":
                 scope = "gap"
@@ -700,7 +740,10 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         if scope in ("allow", "deny") and t.word == ",":
             scope = None  # "i'm not allergic to anything, just vegetarian"
             continue
+        if scope in ("allow", "deny") and k in (TERM, UNK) and held_allergen:
+            scope, held_allergen = None, False  # "hon tål lite mjölk ändå, vilka desserter …"
         if scope in ("allow", "deny") and k in (ALLERGEN, ALWAYS, TERM, UNK):
+            held_allergen = held_allergen or k in (ALLERGEN, ALWAYS)
             consumed.add(i)
             if k in (ALLERGEN, ALWAYS):
                 into = q.withdrawn if scope == "deny" else q.allowed
@@ -717,7 +760,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             scope = None
             continue
         if k == "okeat":
-            scope = "allow"
+            scope, held_allergen = "allow", False
             continue
         if k == "fine":  # "tree nuts are fine": the words before it are allowed, not asked
             j = i - 1
@@ -747,7 +790,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             nxt = next((j for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
             if nxt is not None and toks[nxt].kind == "both":
                 denied_cue.add(nxt)  # "isn't allergic to", "inte allergisk mot"
-                scope = "deny"
+                scope, held_allergen = "deny", False
                 q.denied = True
                 continue
             if nxt is not None and toks[nxt].kind == "okeat":

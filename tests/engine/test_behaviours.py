@@ -931,3 +931,53 @@ def test_a_verb_after_we_is_no_menu_word() -> None:
 def test_is_it_too_late_now_is_an_hours_question() -> None:
     late = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)
     assert answer(PIZZERIA, "is it too late to come in now", "en", None, late).intent == "hours"
+
+
+def test_a_time_of_day_is_checked_against_the_hours() -> None:
+    saturday = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
+    got = answer(KATSU, "can we come at 8 on friday", "en", None, saturday)
+    assert got.intent == "hours" and "20:00" in got.reply and got.reply.startswith("Yes")
+    got = answer(KATSU, "kan man komma kl 23 på fredag", "sv", None, saturday)
+    assert got.reply.startswith("Nej") and "22:00" in got.reply
+
+
+def test_forget_what_it_cannot_read_forgets_nothing() -> None:
+    first = answer(KATSU, "jag har celiaki och min fru är allergisk mot fisk", "sv", None)
+    got = answer(KATSU, "glöm blorpen", "sv", first.context)
+    assert got.intent == "unknown" and got.context["excluded"] == ["gluten", "fish"]
+    got = answer(
+        KATSU, "glöm fiskallergin, hon kommer inte. vilka förrätter nu", "sv", first.context
+    )
+    assert got.context["excluded"] == ["gluten"] and list(got.item_ids) == [1]
+
+
+def test_she_can_have_a_bit_of_milk_after_all_withdraws_it() -> None:
+    first = answer(KATSU, "min dotter är laktosintolerant", "sv", None)
+    got = answer(
+        KATSU, "glöm det, hon tål lite mjölk ändå. vilka efterrätter finns då", "sv", first.context
+    )
+    assert got.context.get("excluded", []) == [] and list(got.item_ids) == [9]
+
+
+def test_he_shouldnt_have_eggs_excludes_them() -> None:
+    got = answer(KATSU, "hmm he shouldnt have eggs either, which desserts are ok then", "en", None)
+    assert "eggs" in got.context["excluded"] and list(got.item_ids) == [9]
+
+
+def test_only_desserts_after_a_price_search_narrows_it() -> None:
+    first = answer(KATSU, "anything vegetarian under 80", "en", None)
+    got = answer(KATSU, "only starters", "en", first.context)
+    assert list(got.item_ids) == [1]  # not the Yasai gyoza at 89
+
+
+def test_a_withdrawal_is_not_remembered_as_a_search_for_what_it_forgot() -> None:
+    first = answer(KATSU, "one of us is allergic to sesame, what sides", "en", None)
+    then = "forget the sesame, she's not coming after all. what starters then"
+    got = answer(KATSU, then, "en", first.context)
+    assert list(got.item_ids) == [1, 2, 3, 4]
+    assert list(answer(KATSU, "cheapest of those", "en", got.context).item_ids) == [1]
+
+
+def test_see_you_in_ten_minutes_is_thanks() -> None:
+    first = answer(KATSU, "how much is the goma ae", "en", None)
+    assert answer(KATSU, "thanks, see you in 10 min", "en", first.context).intent == "thanks"

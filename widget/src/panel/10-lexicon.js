@@ -88,7 +88,7 @@ var FUZZY_WORDS = Object.keys(UNIGRAMS).filter((w) => split('allergen always die
 
 // lexicon.py's ALLERGY_SUFFIXES + FREE_SUFFIXES ("nötallergi", "glutenfri"): Python constants,
 // not yet in lexicon.json, so tests/widget checks this copy against them.
-var COMPOUND_SUFFIXES = split('allergiker allergisk allergier allergi allergy allergic intolerant intolerans free fritt fria fri');
+var COMPOUND_SUFFIXES = split('allergiker allergisk allergier allergin allergi allergy allergic intolerant intolerans free fritt fria fri');
 // (surface, stemmed) pairs; "glutenfree"-style compounds split when the head is an allergen word.
 var tokenizePairs = (text) => {
   var out = [];
