@@ -558,7 +558,8 @@ class Turn:
         mask = select(self.index, q, diets=q.diets, excluded=[]).mask
         found = bits(mask)
         if len(found) != 1 and any(t.raw.lower() == "one" for t in q.toks):
-            found = bits(mask & sum(1 << i for i in self.ctx.last))  # "the jackfruit one"
+            # "the jackfruit one" of the dishes just listed or talked about
+            found = bits(mask & sum(1 << i for i in {*self.ctx.last, *self.ctx.focus}))
         if len(found) != 1:
             return None
         intent = "price_check" if "priceq" in kinds else "dish_details"

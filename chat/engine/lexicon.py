@@ -337,6 +337,12 @@ NOT_DISH_NUMBER: frozenset[str] = frozenset(_words(_EXT["server"]["not_dish_numb
 VERBS: frozenset[str] = frozenset(_EXT["server"]["verbs"].split())
 # Words before a time of day: "at 11", "kl 22", "vid 22".
 AT_CLOCK: frozenset[str] = frozenset(_EXT["server"]["at_clock"].split())
+# The same part of a compound dish name in English and Swedish, for naming a dish only ("the
+# falafel plate" is the Falafeltallrik; "sharing plates" stays a search for sharing dishes).
+NAME_PARTS: dict[str, tuple[str, ...]] = {}
+for _group in _EXT["server"]["name_parts"]:
+    for _w in _words(_group):
+        NAME_PARTS.setdefault(_w, tuple(o for o in _words(_group) if o != _w))
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, DIET, FOOD, SPECIFIC, SYN_GROUPS, definite_bases, forms
+from .lexicon import ALLERGEN, DIET, FOOD, NAME_PARTS, SPECIFIC, SYN_GROUPS, definite_bases, forms
 from .parse import ASKING, Query, Tok
 
 
@@ -265,6 +265,7 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
         | set(forms(t.word))
         | group_forms(t)
         | {f for w in FOOD.get(t.word, ()) for f in forms(w)}
+        | {f for w in NAME_PARTS.get(t.word, ()) for f in forms(w)}
         for t in words
     ]
     hits = []

@@ -981,3 +981,26 @@ def test_a_withdrawal_is_not_remembered_as_a_search_for_what_it_forgot() -> None
 def test_see_you_in_ten_minutes_is_thanks() -> None:
     first = answer(KATSU, "how much is the goma ae", "en", None)
     assert answer(KATSU, "thanks, see you in 10 min", "en", first.context).intent == "thanks"
+
+
+MALMO = menu(
+    item(1, "Falafeltallrik", "sesame", "vegan", description="Falafel, hummus och sallad"),
+    item(2, "Falafelrulle", "gluten sesame", "vegan", description="Falafel i bröd"),
+    item(3, "Rendang Nangka", "", "vegan", description="Jackfruit curry", declared=True),
+    item(4, "Rendang Daging", "", description="Beef curry", declared=True),
+    item(5, "Es Teler", "milk", description="Avocado, jackfruit and coconut"),
+    item(6, "Rödbetssallad", "milk"),
+)
+
+
+def test_the_x_one_of_the_dishes_just_talked_about() -> None:
+    first = answer(
+        MALMO, "whats the difference between rendang nangka and rendang daging", "en", None
+    )
+    got = answer(MALMO, "how much is the jackfruit one", "en", first.context)
+    assert got.intent == "price_check" and list(got.item_ids) == [3]
+
+
+def test_an_english_part_names_a_swedish_compound() -> None:
+    got = answer(MALMO, "tell me about the falafel plate", "en", None)
+    assert got.intent == "dish_details" and list(got.item_ids) == [1]
