@@ -72,9 +72,8 @@ _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"}
 # Hours words that ask about the opening hours only in an hours question ("how long does the
 # paella take?"): never answered beside another question.
 _VAGUE_HOURS = frozenset({"länge", "how long", "tider", "times", "time"})
-_WHAT_WORDS = frozenset(
-    {"what", "whats", "vad", "in", "about"}
-)  # detq words that ask of a list too
+# Detail-question words that also ask of a list ("what burgers …"), unlike "tell me about".
+_WHAT_WORDS = frozenset({"what", "whats", "vad", "in", "about"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
 
 __all__ = ["INTENTS", "answer", "locale_of"]
@@ -241,9 +240,8 @@ class Turn:
             and not kinds & {"priceq", "allq", "q", "hours", *_FACTS}
             and all(t.word == "in" for t in q.toks if t.kind == "detq")
         ):
-            return self.done(
-                [r.tpl(self.lang, "thanks")], [], "thanks", suggest=True
-            )  # "see you in 10"
+            # "thanks, see you in 10 min": thanks, not what is in the dish in focus
+            return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)
         described = self._described(q)
         if described is not None:
             return described
@@ -266,14 +264,12 @@ class Turn:
             names = index.words_of_names(refs.items)
             # (unless the diner says it again or states the allergy: "does the egg cream have
             # eggs in it", "allergisk mot ägg, kan hon äta stekt ris med ägg?")
+            allergens = [set(u.payload or ()) for u in q.toks if u.kind == ALLERGEN]  # type: ignore[arg-type]
             naming = [
                 t
                 for t in _naming_words(q, names)
                 if not set(t.payload) & set(q.excluded)  # type: ignore[arg-type]
-                and sum(
-                    set(t.payload) <= set(u.payload or ()) for u in q.toks if u.kind == ALLERGEN
-                )
-                == 1  # type: ignore[arg-type]
+                and sum(set(t.payload) <= a for a in allergens) == 1  # type: ignore[arg-type]
             ]
             q.asked = _asked_beside_name(q, lambda t: any(t is n for n in naming))
         facts = kinds & set(_FACTS)
@@ -343,9 +339,8 @@ class Turn:
             and any(t.word in ("can", "kan") for t in q.toks)
             and not q.unknown
         ):
-            return self.done(
-                [r.tpl(self.lang, "help")], [], "help", suggest=True
-            )  # "hey what can you do"
+            # "hey what can you do": help, not a greeting
+            return self.done([r.tpl(self.lang, "help")], [], "help", suggest=True)
         for kind, intent in (("thanks", "thanks"), ("help", "help"), ("greet", "greeting")):
             if kind in kinds:
                 return self.done([r.tpl(self.lang, kind)], [], intent, suggest=True)

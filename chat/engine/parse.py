@@ -568,6 +568,8 @@ def _clock(toks: list[Tok]) -> tuple[int, int] | None:
         after = toks[n + 1].raw.lower() if n + 1 < len(toks) else ""
         if before not in AT_CLOCK and after not in ("pm", "am"):
             continue
+        if n + 1 < len(toks) and toks[n + 1].kind == "cur":
+            continue  # "anything at 15 pounds": a price
         hour, _, minute = t.raw.replace(",", ".").partition(".")
         if not hour.isdigit() or (minute and not minute.isdigit()):
             continue
