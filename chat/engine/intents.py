@@ -29,6 +29,7 @@ from .lexicon import (
     GREETING_EMOJI,
     HYPOTHETICAL,
     ONLY_WORDS,
+    SERVE_WORDS,
     STATEMENT_WORDS,
     TERM,
     THANKS_EMOJI,
@@ -210,11 +211,20 @@ class Turn:
         corrected = self._corrected_question(q)
         if corrected is not None:
             return corrected
-        restated = self._restated(q) or self._swapped(q)
+        # (a swap first: "sorry i meant peanuts not sesame" keeps the seafood allergy)
+        restated = self._swapped(q) or self._restated(q)
         if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded) or restated:
             return self.withdraw(q, restated)
         if not (q.diets or q.excluded) and (
             "hours" in kinds
+            # "when is brunch served?", "när slutar ni servera lunch idag?"
+            or (
+                any(t.raw.lower() in SERVE_WORDS for t in q.toks)
+                and (
+                    any(t.word in _WHEN_WORDS or t.raw.lower() in ("sent", "late") for t in q.toks)
+                    or kinds & {"today", "now", "late", "tomorrow"}
+                )
+            )
             # "is it too late to come in now?", "hinner vi komma nu?"
             or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
             # "can i come in at 11 on saturday", "kan man komma vid 22 på fredag"
@@ -703,7 +713,7 @@ class Turn:
             return False
         if not any(t.word in CORRECTION_WORDS for t in q.toks):
             return False
-        q.withdrawn, q.excluded = wrong, right
+        q.withdrawn, q.excluded, q.only = wrong, right, []
         return True
 
     def withdraw(self, q: Query, restated: bool = False) -> Answer:
@@ -1076,7 +1086,20 @@ class Turn:
                 self._day_line(day, today),
             ]
         if days:
-            return [self._day_line(d, today) for d in dict.fromkeys(days)]
+            lines = [self._day_line(d, today) for d in dict.fromkeys(days)]
+            if len(set(days)) == 1 and not hours.day_intervals(info, days[0]):
+                # "och imorgon?" on a closed day: and when it opens next
+                nxt = hours.next_opening(info, datetime.combine(days[0], time(23, 59)))
+                if nxt is not None:
+                    lines.append(
+                        r.tpl(
+                            lang,
+                            "opens_next",
+                            d=r.when(nxt.date(), today, lang),
+                            t=hours.clock(nxt),
+                        )
+                    )
+            return lines
         asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
         week = any(w in _WEEK_WORDS for t in q.toks for w in t.word.split())
         if "now" in kinds or (

@@ -343,6 +343,9 @@ NAME_PARTS: dict[str, tuple[str, ...]] = {}
 for _group in _EXT["server"]["name_parts"]:
     for _w in _words(_group):
         NAME_PARTS.setdefault(_w, tuple(o for o in _words(_group) if o != _w))
+# "när serveras lunch?", "till hur sent serverar ni mat?": when a meal is served (the hours and
+# their note).
+SERVE_WORDS: frozenset[str] = frozenset(_EXT["server"]["serve"].split())
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").

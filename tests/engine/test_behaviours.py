@@ -1004,3 +1004,19 @@ def test_the_x_one_of_the_dishes_just_talked_about() -> None:
 def test_an_english_part_names_a_swedish_compound() -> None:
     got = answer(MALMO, "tell me about the falafel plate", "en", None)
     assert got.intent == "dish_details" and list(got.item_ids) == [1]
+
+
+def test_a_closed_day_says_when_it_opens_next() -> None:
+    sunday = datetime(2026, 12, 6, 19, 0, tzinfo=UTC)
+    got = answer(KATSU, "are you open tomorrow", "en", None, sunday)  # Monday: closed
+    assert "17:00" in got.reply and "Tuesday" in got.reply
+
+
+def test_when_is_lunch_served_is_an_hours_question() -> None:
+    assert answer(KATSU, "när serveras lunchen?", "sv", None).intent == "hours"
+
+
+def test_sorry_i_meant_peanuts_not_sesame_keeps_the_seafood() -> None:
+    first = answer(KATSU, "allergic to seafood and sesame", "en", None)
+    got = answer(KATSU, "sorry i meant peanuts not sesame", "en", first.context)
+    assert got.context["excluded"] == ["crustaceans", "fish", "peanuts", "molluscs"]
