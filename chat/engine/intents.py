@@ -487,7 +487,7 @@ class Turn:
         follow = ctx.topic == "allergen_check" and (
             refs.only_names or (shifted and len(refs.items) == 1)
         )
-        if ctx.standing() and shifted and refs.exact:
+        if ctx.standing() and shifted and refs.exact and "priceq" not in kinds:
             return True  # "what about the kladdkaka?" with a nut allergy standing
         if refs.only_names and not q.named and not ("allq" in kinds or follow):
             return False  # "räkor": the word names dishes, it asks nothing about them

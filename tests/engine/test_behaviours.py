@@ -1020,3 +1020,10 @@ def test_sorry_i_meant_peanuts_not_sesame_keeps_the_seafood() -> None:
     first = answer(KATSU, "allergic to seafood and sesame", "en", None)
     got = answer(KATSU, "sorry i meant peanuts not sesame", "en", first.context)
     assert got.context["excluded"] == ["crustaceans", "fish", "peanuts", "molluscs"]
+
+
+def test_and_how_much_is_x_under_a_standing_allergy_is_a_price_question() -> None:
+    first = answer(KATSU, "jag är allergisk mot ägg, är edamame ok?", "sv", None)
+    got = answer(KATSU, "och vad kostar rosu katsu karē", "sv", first.context)
+    assert got.intent == "price_check" and [f.item_id for f in got.flagged] == [6]
+    assert "189" in got.reply
