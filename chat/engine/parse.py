@@ -603,6 +603,10 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
         and not (t.word == "that" and n and q.toks[n - 1].kind == TERM)
         and not (n + 1 < len(q.toks) and q.toks[n + 1].word in PERSON_WORDS)
         for n, t in enumerate(q.toks)
+    ) or any(
+        # "är de glutenfria?", "innehåller dom nötter?": they, the dishes just talked about
+        t.raw.lower() in ("de", "dom") and n and q.toks[n - 1].kind in ("q", "allq")
+        for n, t in enumerate(q.toks)
     )
     for i, w in enumerate(words):
         month = MONTHS.get(w)

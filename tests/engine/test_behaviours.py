@@ -1027,3 +1027,9 @@ def test_and_how_much_is_x_under_a_standing_allergy_is_a_price_question() -> Non
     got = answer(KATSU, "och vad kostar rosu katsu karē", "sv", first.context)
     assert got.intent == "price_check" and [f.item_id for f in got.flagged] == [6]
     assert "189" in got.reply
+
+
+def test_are_they_asks_of_the_dishes_just_talked_about() -> None:
+    first = answer(KATSU, "berätta om yasai gyoza", "sv", None)
+    got = answer(KATSU, "innehåller de soja", "sv", first.context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [3]
