@@ -321,9 +321,10 @@ var engine = (menu) => {
     if (!toks[0] || toks[L.limits.tokens]) return refuse(); // nothing, or too long to be a question
     earlier = standing.diets[0] || standing.excluded[0];
     if (has('forget reset')) return withdraw(q, standing);
-    // intents.py's _swapped (when not _restated: no "only"): a correction swaps one standing
-    // allergy for another ("actually its celery not mustard, sorry"): the negated one goes, the
-    // other (the allergen words not excluded, all of the message's terms) stands.
+    // intents.py's _swapped: a correction swaps one standing allergy for another ("actually its
+    // celery not mustard, sorry"): the negated one goes, the other (the allergen words not
+    // excluded, all of the message's terms) stands. Not with an "only"/"meant" word ("sorry i
+    // meant peanuts not sesame"): offline both stay excluded, the safe side.
     var wrong = excluded.filter((c) => standing.excluded.includes(c)), right = terms.flat();
     if (wrong[0] && right[0] && !has('q allq') && right.every((t) => t.k == 'allergen') && toks.some((t) => CORRECTION_WORDS.has(t.w)) && !toks.some((t) => ONLY_WORDS.has(t.w))) return (q.excluded = right.flatMap((t) => t.p)), withdraw(q, standing, wrong);
     var bounded = diets[0] || excluded[0] || priced(q), filtered = bounded || terms[0] || neg[0];
