@@ -129,6 +129,7 @@ class Turn:
         self.cur = index.restaurant.currency
         self.earlier = (list(ctx.diets), list(ctx.excluded))  # standing before this message
         self.asked_facts: set[str] = set()  # the facts the message asks for ("hours", "phone" …)
+        self.query: Query | None = None  # the message, parsed (for the facts asked beside)
 
     # --- building answers -------------------------------------------------------------------
 
@@ -166,7 +167,7 @@ class Turn:
         ikväll? och var ligger ni", "address and phone number please")."""
         lines = []
         for kind in sorted(self.asked_facts - {intent}):
-            if kind == "hours":
+            if kind == "hours" and self.query is not None:
                 lines += self._hours_text(self.query)
             else:
                 value = getattr(self.index.restaurant, _FACTS[kind]).strip()
@@ -208,6 +209,7 @@ class Turn:
                 return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)  # "👍"
             return self.unknown()
         kinds = q.kinds
+        books = any(t.word in BOOKING for t in q.toks)  # "book for 6 at 8": the phone, no hours
         corrected = self._corrected_question(q)
         if corrected is not None:
             return corrected
@@ -228,17 +230,12 @@ class Turn:
             # "is it too late to come in now?", "hinner vi komma nu?"
             or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
             # "can i come in at 11 on saturday", "kan man komma vid 22 på fredag"
-            or (
-                q.clock is not None
-                and not q.terms
-                and q.sort is None
-                and not any(t.word in BOOKING for t in q.toks)  # "book for 6 at 8": the phone
-            )
+            or (q.clock is not None and not q.terms and q.sort is None and not books)
             or (
                 ctx.topic == "hours"
                 and self._about_time(q)
                 and not (q.terms or q.unknown_terms)
-                and not any(t.word in BOOKING for t in q.toks)  # "can i book for friday?"
+                and not books  # "can i book for friday?"
             )
         ):
             return self.hours(q)
@@ -591,7 +588,8 @@ class Turn:
             if not groups:
                 continue
             mask = select(self.index, replace(q, terms=groups), diets=[], excluded=[]).mask
-            found = bits(mask & last) if len(bits(mask & last)) == 1 else bits(mask)
+            in_last = bits(mask & last)
+            found = in_last if len(in_last) == 1 else bits(mask)
             if len(found) == 1:
                 said = {id(t) for g in groups for t in g}
                 q.asked = _asked_beside_name(q, lambda t, said=said: id(t) in said)
@@ -1089,16 +1087,7 @@ class Turn:
             lines = [self._day_line(d, today) for d in dict.fromkeys(days)]
             if len(set(days)) == 1 and not hours.day_intervals(info, days[0]):
                 # "och imorgon?" on a closed day: and when it opens next
-                nxt = hours.next_opening(info, datetime.combine(days[0], time(23, 59)))
-                if nxt is not None:
-                    lines.append(
-                        r.tpl(
-                            lang,
-                            "opens_next",
-                            d=r.when(nxt.date(), today, lang),
-                            t=hours.clock(nxt),
-                        )
-                    )
+                lines += self._opens_next(datetime.combine(days[0], time(23, 59)), today)
             return lines
         asks_when = any(t.word in _WHEN_WORDS for t in q.toks)
         week = any(w in _WEEK_WORDS for t in q.toks for w in t.word.split())
@@ -1109,20 +1098,7 @@ class Turn:
         if kinds & {"today", "late"}:
             spans = hours.day_intervals(info, today)
             if not spans:  # and when it opens next ("har ni öppet idag" on a Monday)
-                nxt = hours.next_opening(info, now)
-                when = (
-                    []
-                    if nxt is None
-                    else [
-                        r.tpl(
-                            lang,
-                            "opens_next",
-                            d=r.when(nxt.date(), today, lang),
-                            t=hours.clock(nxt),
-                        )
-                    ]
-                )
-                return [r.tpl(lang, "closed_today"), *when]
+                return [r.tpl(lang, "closed_today"), *self._opens_next(now, today)]
             current = hours.open_interval_at(info, now)
             end = (current or spans[-1])[1]
             return [r.tpl(lang, "close_today", t=hours.clock(end)), self._day_line(today, today)]
@@ -1141,15 +1117,18 @@ class Turn:
             end = current[1]
             key = "open_until" if end.date() == now.date() else "open_until_tomorrow"
             return [r.tpl(lang, key, t=hours.clock(end))]
-        lines = [r.tpl(lang, "closed_now")]
-        nxt = hours.next_opening(info, now)
-        if nxt is not None:
-            lines.append(
-                r.tpl(
-                    lang, "opens_next", d=r.when(nxt.date(), now.date(), lang), t=hours.clock(nxt)
-                )
+        return [r.tpl(lang, "closed_now"), *self._opens_next(now, now.date())]
+
+    def _opens_next(self, after: datetime, today) -> list[str]:  # type: ignore[no-untyped-def]
+        """ "We open again Tuesday at 17:00." (nothing when it does not open within two weeks)"""
+        nxt = hours.next_opening(self.index.restaurant, after)
+        if nxt is None:
+            return []
+        return [
+            r.tpl(
+                self.lang, "opens_next", d=r.when(nxt.date(), today, self.lang), t=hours.clock(nxt)
             )
-        return lines
+        ]
 
     def _day_line(self, day, today) -> str:  # type: ignore[no-untyped-def]
         info, lang = self.index.restaurant, self.lang

@@ -368,9 +368,9 @@ def _joins_sections(index: MenuIndex, toks: list[Tok], i: int, consumed: set[int
     sides")? Read as either: a dish is in one section."""
     if toks[i].raw == "," or not _last_positive(toks, i, consumed):
         return False
-    before = next(toks[j] for j in range(i - 1, -1, -1) if toks[j].kind in (ALLERGEN, TERM))
+    before = next((toks[j] for j in range(i - 1, -1, -1) if toks[j].kind in (ALLERGEN, TERM)), None)
     after = next((toks[j] for j in range(i + 1, len(toks)) if toks[j].kind not in SKIP), None)
-    if after is None or after.kind != TERM:
+    if before is None or after is None or after.kind != TERM:
         return False
     a, b = index.in_section(before), index.in_section(after)
     return bool(a and b and not a & b)
@@ -633,8 +633,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         # "vilka förrätter kan vi dela", "what starters can we all share": a verb, not a word
         # of the menu ("sharing", "drinks")
         # (alone, "what can i drink?" asks for the drinks)
-        others = any(u.kind == TERM and u is not toks[n] for u in toks)
-        if toks[n].raw.lower() in VERBS and others and _after_subject(toks, n):
+        if (
+            toks[n].raw.lower() in VERBS
+            and _after_subject(toks, n)
+            and any(u.kind == TERM and u is not toks[n] for u in toks)
+        ):
             toks[n].kind = "stop"
         # "see you in 10 min", "om 20 min": minutes, not a minimum price
         if (
