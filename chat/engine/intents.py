@@ -736,8 +736,10 @@ class Turn:
             codes = {c for t in named if t.kind in (ALLERGEN, ALWAYS) for c in t.payload}  # type: ignore[attr-defined]
             # ("glöm det, hon tål lite mjölk ändå": what she can eat goes too)
             codes |= set(q.allowed) & set(ctx.excluded)
-            # "glöm glutenet, det är bara laktos": what comes after "only" stands
-            codes -= set(q.only)
+            # "glöm glutenet, det är bara laktos": what comes after "only" stands, and so does
+            # an exclusion said after what was forgotten ("glöm nötterna, hon tål bara inte
+            # jordnötter": the bare nuts named peanuts too)
+            codes -= set(q.only) | _excluded_after(q, len(named))
             added = [*q.only, *(c for c in q.excluded if c not in codes)]
         # a restatement speaks of allergies: a diet it names still stands ("only peanuts, and
         # she's vegan")
@@ -1264,6 +1266,12 @@ def _forgotten(q: Query) -> list[Tok]:
         return q.toks
     end = next((n for n in range(at + 1, len(q.toks)) if q.toks[n].raw == ","), len(q.toks))
     return q.toks[:end]
+
+
+def _excluded_after(q: Query, start: int) -> set[str]:
+    """The codes the message excludes by allergen words after its first ``start`` tokens."""
+    said = {c for t in q.toks[start:] if t.kind == ALLERGEN for c in t.payload}  # type: ignore[attr-defined]
+    return said & set(q.excluded)
 
 
 def _forgotten_diets(q: Query) -> set[str]:

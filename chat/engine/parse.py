@@ -177,7 +177,10 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
             # not a typo of "beer".
             words = index.form_matches(word) if exact else index.vocab_matches(word)
             if entry.kind == ALLERGEN:
-                others = PAIRS.get(word, ())
+                # "torsken", "hummern": the definite form of a food allergen word names the
+                # dish its base (and the base's pairs: torsk, cod) names
+                bases = () if words or len(word) < 5 else definite_bases(word)
+                others = (*PAIRS.get(word, ()), *(w for b in bases for w in (b, *PAIRS.get(b, ()))))
             else:  # "chips" finds the menu's "pommes" when the menu has no chips
                 others = () if words else FOOD.get(word, ())
             for other in others:

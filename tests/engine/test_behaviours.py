@@ -1033,3 +1033,39 @@ def test_are_they_asks_of_the_dishes_just_talked_about() -> None:
     first = answer(KATSU, "berätta om yasai gyoza", "sv", None)
     got = answer(KATSU, "innehåller de soja", "sv", first.context)
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [3]
+
+
+PIER = menu(
+    item(1, "Cod & Chips", "fish gluten eggs", price="15.95"),
+    item(2, "Grilled Mackerel", "fish milk", price="16.00"),
+    item(3, "Hand-Dived Scallops", "molluscs milk", price="18.50"),
+    item(4, "Sesame Halva", "sesame nuts", tags="vegan", category="Desserts"),
+    item(5, "Peanut Brittle", "peanuts", tags="vegan", category="Desserts"),
+    item(6, "Fruit Salad", "", tags="vegan", category="Desserts", declared=True),
+    locale="en",
+)
+
+
+def test_an_exclusion_said_after_a_forget_stands() -> None:
+    # a bare "nuts" stood for nuts and peanuts; forgetting it keeps the peanuts said after it
+    first = answer(PIER, "jag är vegan och min fru är nötallergiker", "sv", None)
+    assert set(first.context["excluded"]) == {"nuts", "peanuts"}
+    got = answer(
+        PIER, "glöm nötterna, hon tål bara inte jordnötter. efterrätter?", "sv", first.context
+    )
+    assert got.context["excluded"] == ["peanuts"]
+    assert list(got.item_ids) == [4, 6]  # the peanut brittle stays out
+    again = answer(PIER, "forget the nuts, i cant have peanuts", "en", first.context)
+    assert again.context["excluded"] == ["peanuts"]
+
+
+def test_the_definite_form_of_a_fish_word_names_the_dish() -> None:
+    got = answer(PIER, "hur mycket kostar torsken?", "sv", None)
+    assert got.intent == "price_check" and list(got.item_ids) == [1] and "15.95" in got.reply
+
+
+def test_swedish_names_of_fish_and_shellfish_find_english_dishes() -> None:
+    got = answer(PIER, "vad kostar makrillen", "sv", None)
+    assert got.intent == "price_check" and list(got.item_ids) == [2]
+    got = answer(PIER, "är pilgrimsmusslorna laktosfria?", "sv", None)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [3]
