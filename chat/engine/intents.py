@@ -670,6 +670,13 @@ class Turn:
         asks_else = kinds & {"detq", "allq"}
         if "priceq" in kinds or (ctx.topic == "price_check" and _shifted(q) and not asks_else):
             return self.about(q, target, "price_check")  # "och den första?" after a price
+        if (
+            ctx.topic == "allergen_check"
+            and q.ordinal is not None
+            and _shifted(q)
+            and not asks_else
+        ):
+            return self.about(q, target, "allergen_check")  # "and the third?" after "nuts?"
         if q.terms:
             return self.about(q, target, "dish_details", properties=True)
         return self.about(q, target, "dish_details")

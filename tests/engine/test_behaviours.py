@@ -1069,3 +1069,13 @@ def test_swedish_names_of_fish_and_shellfish_find_english_dishes() -> None:
     assert got.intent == "price_check" and list(got.item_ids) == [2]
     got = answer(PIER, "är pilgrimsmusslorna laktosfria?", "sv", None)
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [3]
+
+
+def test_an_ordinal_after_an_allergen_question_asks_it_again() -> None:
+    first = answer(PIER, "desserts?", "en", None)
+    asked = answer(PIER, "does the first one have nuts", "en", first.context)
+    assert [f.item_id for f in asked.flagged] == [4]
+    got = answer(PIER, "and the third?", "en", asked.context)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [6]
+    got = answer(PIER, "and the second?", "en", asked.context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
