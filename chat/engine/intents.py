@@ -667,15 +667,12 @@ class Turn:
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
         if ("allq" in kinds or q.asked or q.diets) and not what_in:
             return self.about(q, target, "allergen_check")
-        asks_else = kinds & {"detq", "allq"}
-        if "priceq" in kinds or (ctx.topic == "price_check" and _shifted(q) and not asks_else):
-            return self.about(q, target, "price_check")  # "och den första?" after a price
-        if (
-            ctx.topic == "allergen_check"
-            and q.ordinal is not None
-            and _shifted(q)
-            and not asks_else
-        ):
+        # "och den första?" asks again what the last turn asked: a price, or (of a dish by its
+        # place in the list) the allergen question
+        again = ctx.topic if _shifted(q) and not kinds & {"detq", "allq"} else None
+        if "priceq" in kinds or again == "price_check":
+            return self.about(q, target, "price_check")
+        if again == "allergen_check" and q.ordinal is not None:
             return self.about(q, target, "allergen_check")  # "and the third?" after "nuts?"
         if q.terms:
             return self.about(q, target, "dish_details", properties=True)

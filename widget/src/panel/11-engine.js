@@ -229,10 +229,12 @@ var engine = (menu) => {
     // (what "forget" names, up to the next comma; an exclusion after it stands: "forget vegan,
     // my friend just wants a crepe without nuts")
     var cut = q.toks.findIndex((t, i) => t.w == ',' && q.toks.slice(0, i).some((u) => u.k == 'forget'));
-    var codes = new Set(swapped), diets = new Set(q.diets), reset = q.has('reset'), head, only = [];
-    swapped || (cut < 0 ? q.toks : q.toks.slice(0, cut)).forEach((t) => /^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)));
-    // "glöm glutenet, det är bara laktos": what follows "only" stands
+    var named = cut < 0 ? q.toks : q.toks.slice(0, cut), codes = new Set(swapped), diets = new Set(), reset = q.has('reset'), head, only = [];
+    named.forEach((t) => (t.k == 'diet' ? diets.add(t.p) : swapped || (/^(allergen|always)$/.test(t.k) && t.p.forEach((c) => codes.add(c)))));
+    // "glöm glutenet, det är bara laktos": what follows "only" stands, and so does an exclusion
+    // after what is forgotten ("glöm nötterna, hon tål bara inte jordnötter")
     q.toks.forEach((t, i) => ONLY_WORDS.has(t.w) && q.toks[i + 1]?.k == 'allergen' && only.push(...q.toks[i + 1].p));
+    q.toks.slice(named.length).forEach((t) => t.k == 'allergen' && only.push(...t.p.filter((c) => q.excluded.includes(c))));
     only.forEach((c) => codes.delete(c));
     if (reset || !(codes.size || diets.size)) {
       // Words it does not understand may name what to forget: offline, nothing goes on a guess.
