@@ -165,6 +165,13 @@ class MenuIndex:
             self._ends_cache[(word, shortest)] = found
         return found
 
+    def compound_starts(self, word: str) -> frozenset[str]:
+        """Menu compounds starting with `word` (four letters or more) and going on by three:
+        "hjortron" starts the menu's "hjortronsylt", "pistage" its "pistageglass"."""
+        if len(word) < 4:
+            return frozenset()
+        return frozenset(w for w in self._long_words if w.startswith(word) and len(w) >= len(word) + 3)
+
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""
         mask = self.group_sections.get(str(t.payload), 0)  # type: ignore[attr-defined]

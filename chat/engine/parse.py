@@ -192,9 +192,15 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if food is not None:
         # "pies" finds the menu's "paj" (its compounds too); "kaffe?" on a menu without it
         # is a search that finds nothing
+        # ("hjortron" the menu's "hjortronsylt", "apple" its "äppelstrudel")
         words = index.form_matches(word) or index.compound_ends(word, 4)
+        words = words or index.compound_starts(word)
         for other in () if words else food:
-            words |= index.form_matches(other) or index.compound_ends(other)
+            words |= (
+                index.form_matches(other)
+                or index.compound_ends(other)
+                or index.compound_starts(other)
+            )
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)
     if words and word.isalpha():
@@ -495,7 +501,8 @@ def _split_compound(index: MenuIndex, tok: Tok) -> list[Tok]:
         if tail is None:
             continue
         for head_end in (i, i - 1) if word[i - 1] == "s" else (i,):  # "potatis|pommes", "fisk|s"
-            head = _food_word(index, word[:head_end])
+            # (a Swedish compound drops the head's -a: "räk|curryn", "krabb|klorna")
+            head = _food_word(index, word[:head_end]) or _food_word(index, word[:head_end] + "a")
             if head is not None:
                 return [_classify(index, raw[:head_end], head), _classify(index, raw[i:], tail)]
     return [tok]

@@ -1079,3 +1079,33 @@ def test_an_ordinal_after_an_allergen_question_asks_it_again() -> None:
     assert got.intent == "allergen_check" and list(got.item_ids) == [6]
     got = answer(PIER, "and the second?", "en", asked.context)
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
+
+
+PUSZTA = menu(
+    item(1, "Gulyásleves", "gluten eggs celery", description="Ungersk gulaschsoppa med nötkött"),
+    item(2, "Bográcsgulyás", "gluten celery", description="Kittelgulasch med nötkött"),
+    item(3, "Vegán gulyás", "gluten soybeans", tags="vegan", description="Vegansk gulasch, tofu"),
+    item(4, "Pazun Hin (Prawn Curry)", "crustaceans fish", price="17"),
+    item(5, "Gin Thoke (Ginger Salad)", "peanuts sesame", price="9.50"),
+    item(6, "Hjortronsylt", "", declared=True, category="Desserts", price="45"),
+    locale="sv",
+)
+
+
+def test_an_allergen_that_picks_the_one_dish_is_still_asked() -> None:
+    # "soja" is in no dish's text: it picks the goulash with soy by its allergens, so it is
+    # what the diner asks, never a word of the dish's name (the answer used to list the dish)
+    for message in ("innehåller vegansk gulasch soja?", "innehåller gulasch soja?"):
+        got = answer(PUSZTA, message, "sv", None)
+        assert got.intent == "allergen_check" and not got.item_ids, message
+        assert [(f.item_id, f.conflicts) for f in got.flagged] == [(3, ("soybeans",))], message
+
+
+def test_swedish_compounds_of_english_dish_names() -> None:
+    # the head drops its -a ("räk|curryn"), the parts are food words in the other language
+    got = answer(PUSZTA, "vad kostar räkcurryn", "sv", None)
+    assert got.intent == "price_check" and list(got.item_ids) == [4] and "17" in got.reply
+    got = answer(PUSZTA, "vad är ingefärssalladen för nåt", "sv", None)
+    assert got.intent == "dish_details" and list(got.item_ids) == [5]
+    got = answer(PUSZTA, "anything with cloudberries?", "en", None)
+    assert list(got.item_ids) == [6]
