@@ -170,7 +170,9 @@ class MenuIndex:
         "hjortron" starts the menu's "hjortronsylt", "pistage" its "pistageglass"."""
         if len(word) < 4:
             return frozenset()
-        return frozenset(w for w in self._long_words if w.startswith(word) and len(w) >= len(word) + 3)
+        return frozenset(
+            w for w in self._long_words if w.startswith(word) and len(w) >= len(word) + 3
+        )
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""
