@@ -68,6 +68,7 @@ INTENTS: tuple[str, ...] = (
 )
 _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
+_ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
 _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
 # Hours words that ask about the opening hours only in an hours question ("how long does the
@@ -670,6 +671,13 @@ class Turn:
             and all(t.kind in (ALLERGEN, "join", "or", "shift", "stop") for t in q.toks)
         ):
             target = list(ctx.focus)  # "does it have nuts?" … "and eggs?"
+        elif (
+            ctx.topic in _ONE_DISH_INTENTS
+            and len(ctx.focus) == 1
+            and q.asked
+            and all(t.kind in (ALLERGEN, "stop", "q", "allq") for t in q.toks)
+        ):
+            target = list(ctx.focus)  # "whats the lamb one" … "dairy?"
         if not target:
             return None
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
@@ -919,7 +927,8 @@ class Turn:
         phrase = r.describe(q, diets, excluded, self.earlier, self.cur, lang)
         lines = list(head)
         gone = []
-        sections = any(index.in_section(t) for g in q.terms for t in g)
+        # (only a section: "beef curry" asks for a dish, though "curry" names the Curries)
+        sections = all(any(index.in_section(t) for t in g) for g in q.terms)
         if not ids and q.terms and q.sort is None and not (narrowing or sections):
             # "octopus?", "har ni ostron": the dish the words find is sold out today (a
             # section asked for, "efterrätter?", found nothing that fits)

@@ -301,11 +301,13 @@ PAIRS: dict[str, tuple[str, ...]] = {
 # word for it ("pies" the "Västerbottenpaj", "chocolate" the "chokladboll"), and a food word no
 # dish has is a search that finds nothing, not a word the engine does not understand ("kaffe?").
 FOOD: dict[str, tuple[str, ...]] = {}
-for _group in _EXT["server"]["food"]:
-    _ws = _words(_group)
-    for _w in _ws:
-        for _f in (_w, *(f for f in forms(_w) if len(f) >= 4)):  # "pannkakorna" via "pannkak"
-            FOOD.setdefault(_f, tuple(o for o in _ws if o != _w))
+for _as_written in (True, False):  # a word's own pair before another's form ("lemon", "lemonad")
+    for _group in _EXT["server"]["food"]:
+        _ws = _words(_group)
+        for _w in _ws:
+            # "pannkakorna" via "pannkak"
+            for _f in (_w,) if _as_written else [f for f in forms(_w) if len(f) >= 4]:
+                FOOD.setdefault(_f, tuple(o for o in _ws if o != _w))
 # Words that make a section one of a group's though no dish's text means it so ("Cakes & Sweets"
 # holds the desserts; a "sweet potato" in a description stays a potato): section names only.
 SECTION_SYN: dict[str, frozenset[str]] = {

@@ -196,10 +196,8 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
         words = index.form_matches(word) or index.compound_ends(word, 4)
         words = words or index.compound_starts(word)
         for other in () if words else food:
-            words |= (
-                index.form_matches(other)
-                or index.compound_ends(other)
-                or index.compound_starts(other)
+            words |= index.form_matches(other) or (
+                index.compound_ends(other) | index.compound_starts(other)
             )
         return Tok(raw, word, TERM, None, words)
     words = index.vocab_matches(word)

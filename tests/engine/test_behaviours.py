@@ -1109,3 +1109,24 @@ def test_swedish_compounds_of_english_dish_names() -> None:
     assert got.intent == "dish_details" and list(got.item_ids) == [5]
     got = answer(PUSZTA, "anything with cloudberries?", "en", None)
     assert list(got.item_ids) == [6]
+
+
+def test_a_bare_allergen_word_asks_it_of_the_dish_just_talked_about() -> None:
+    first = answer(PUSZTA, "vad är ingefärssalladen för nåt", "sv", None)
+    got = answer(PUSZTA, "jordnötter?", "sv", first.context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
+    got = answer(PUSZTA, "gluten?", "sv", first.context)  # not in it: the dish itself
+    assert got.intent == "allergen_check" and list(got.item_ids) == [5]
+    alone = answer(PUSZTA, "jordnötter?", "sv", None)  # nothing in focus: dishes that have it
+    assert alone.intent == "search" and list(alone.item_ids) == [5]
+
+
+def test_a_food_word_finds_its_own_pair_before_a_longer_word_of_another() -> None:
+    # "lemon" is a stem form of "lemonade" too: it is still citron, not lemonad
+    sorbet = menu(
+        item(1, "Sorbetto al limone", "", description="Sorbet på citron", declared=True),
+        item(2, "Sorbetto al mango", "", description="Sorbet på mango", declared=True),
+        locale="sv",
+    )
+    got = answer(sorbet, "does the lemon sorbet contain dairy", "en", None)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [1]
