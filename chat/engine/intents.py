@@ -550,9 +550,11 @@ class Turn:
             return asks
         if q.excluded:
             return None
-        shifted = self.ctx.topic == "allergen_check" and _shifted(q)
+        # ("glassen?" right after an allergen answer: a definite form alone is "and the X?")
+        bare = all(t.kind in (TERM, "stop") for t in q.toks) and any(map(definite_form, q.toks))
+        shifted = self.ctx.topic == "allergen_check" and (_shifted(q) or bare)
         # ("berätta om fisksoppan", "tell me about": no "the", but no "what … do you have")
-        determined = determined or any(
+        determined = determined or bare or any(
             t.kind == "detq" and t.word not in _WHAT_WORDS for t in q.toks
         )
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
@@ -1252,6 +1254,8 @@ def _shifted(q: Query) -> bool:
     """Does the message turn to something else: "and …", "what about …", "ok and …"?"""
     if "shift" in q.kinds:
         return True
+    if len(q.toks) > 1 and q.toks[-1].word == "då" and q.toks[-2].kind in (TERM, ALLERGEN, "dish"):
+        return True  # "pistageglassen då?": what about it
     lead = [t for t in q.toks[:3] if t.kind not in ("fine", "stop")]
     return bool(lead) and lead[0].kind == "join"
 

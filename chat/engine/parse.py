@@ -223,6 +223,8 @@ def _definite_base(index: MenuIndex, word: str) -> str | None:
         food = entry is not None and entry.kind in (TERM, ALLERGEN)
         if food or index.form_matches(base) or any(f in FOOD for f in forms(base)):
             return base
+        if len(base) >= 5 and index.compound_ends(base, 5):
+            return base  # "halvan": the menu's "sesamhalva"
     return None
 
 

@@ -1130,3 +1130,32 @@ def test_a_food_word_finds_its_own_pair_before_a_longer_word_of_another() -> Non
     )
     got = answer(sorbet, "does the lemon sorbet contain dairy", "en", None)
     assert got.intent == "allergen_check" and list(got.item_ids) == [1]
+
+
+SAMARKAND = menu(
+    item(1, "Sesamhalva", "sesame nuts", category="Efterrätter", price="59"),
+    item(
+        2,
+        "Pistageglass",
+        "eggs milk nuts",
+        category="Efterrätter",
+        price="65",
+        description="Hemgjord glass med pistagenötter",
+    ),
+    item(3, "Medovik", "gluten eggs milk", category="Efterrätter", price="75"),
+    locale="sv",
+)
+
+
+def test_the_definite_form_of_a_compound_end_names_the_dish() -> None:
+    got = answer(SAMARKAND, "vad kostar halvan", "sv", None)  # "halva" ends "Sesamhalva"
+    assert got.intent == "price_check" and list(got.item_ids) == [1] and "59" in got.reply
+
+
+def test_a_definite_form_alone_after_an_allergen_answer_asks_it_again() -> None:
+    first = answer(SAMARKAND, "min dotter tål inte mjölk, kan hon ta medovik", "sv", None)
+    assert [f.item_id for f in first.flagged] == [3]
+    for message in ("glassen?", "pistageglassen då?"):
+        got = answer(SAMARKAND, message, "sv", first.context)
+        assert got.intent == "allergen_check", message
+        assert [(f.item_id, f.conflicts) for f in got.flagged] == [(2, ("milk",))], message
