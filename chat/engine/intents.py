@@ -554,8 +554,10 @@ class Turn:
         bare = all(t.kind in (TERM, "stop") for t in q.toks) and any(map(definite_form, q.toks))
         shifted = self.ctx.topic == "allergen_check" and (_shifted(q) or bare)
         # ("berätta om fisksoppan", "tell me about": no "the", but no "what … do you have")
-        determined = determined or bare or any(
-            t.kind == "detq" and t.word not in _WHAT_WORDS for t in q.toks
+        determined = (
+            determined
+            or bare
+            or any(t.kind == "detq" and t.word not in _WHAT_WORDS for t in q.toks)
         )
         if not ("priceq" in kinds or (determined and ("detq" in kinds or shifted))):
             return None
