@@ -192,13 +192,21 @@ def next_weekday(today: date, weekday: int) -> date:
 
 
 def next_date(today: date, month_day: str) -> date | None:
-    """The next date (today included) with "MM-DD"."""
+    """The next date (today included) with "MM-DD"; month "00" is this month or the next one
+    that has the day ("and on the 26th?")."""
     month, day = (int(p) for p in month_day.split("-"))
-    for year in (today.year, today.year + 1):
+    if month:
+        tried = [(today.year, month), (today.year + 1, month)]
+    else:
+        tried = [divmod(today.year * 12 + today.month - 1 + k, 12) for k in range(12)]
+        tried = [(y, m + 1) for y, m in tried]
+    for year, m in tried:
         try:
-            d = date(year, month, day)
+            d = date(year, m, day)
         except ValueError:
-            return None
+            if month:
+                return None
+            continue  # (no 31st in November: December's)
         if d >= today:
             return d
     return None

@@ -365,7 +365,9 @@ def build_index(menu: Menu) -> MenuIndex:
     # unless the compound opens the description ("Glasnudlar med grönsaker" are noodles).
     # Swedish writes compounds as one word; English menus are not split ("pancakes" are no cakes).
     compounds = _split_compounds(set(vocab), set(vocab)) if _swedish(menu) else {}
-    for w, parts in compounds.items():
+    # (longest first, so a part that is a compound too passes on what it gained:
+    # "surkörsbärssoppa" -> "surkörsbär" -> "körsbär", whatever the order of a set)
+    for w, parts in sorted(compounds.items(), key=lambda c: (-len(c[0]), c[0])):
         for part in parts:
             if w not in naming and w not in leading and set(forms(part)) & set(sections):
                 continue

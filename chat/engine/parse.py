@@ -137,9 +137,15 @@ class Query:
 _SLANG_AMOUNTS = {"fiver": "5", "tenner": "10"}
 
 
+_DAY_OF_MONTH = re.compile(r"([1-9]|[12][0-9]|3[01])(st|nd|rd|th)")
+
+
 def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if is_number(word):
         return Tok(raw, word, NUM)
+    day = _DAY_OF_MONTH.fullmatch(word) if lookup(word) is None else None  # ("the 2nd one")
+    if day is not None:  # "on the 26th": that day of this month or the next
+        return Tok(raw, word, DATE, f"00-{int(day.group(1)):02d}")
     if word in _SLANG_AMOUNTS:
         return Tok(raw, _SLANG_AMOUNTS[word], NUM)
     entry = lookup(word)
@@ -623,8 +629,13 @@ def _read_refs(q: Query, pairs: tuple[tuple[str, str], ...]) -> None:
         if month is None:
             continue
         for j in (i - 1, i + 1):
-            if 0 <= j < len(words) and words[j].isdigit() and 1 <= int(words[j]) <= 31:
-                q.dates.append(f"{month:02d}-{int(words[j]):02d}")
+            near = words[j] if 0 <= j < len(words) else ""
+            day = _DAY_OF_MONTH.fullmatch(near)  # "dec 26th": no longer any month's 26th
+            if day is not None:
+                q.dates = [d for d in q.dates if d != f"00-{int(day.group(1)):02d}"]
+                near = day.group(1)
+            if near.isdigit() and 1 <= int(near) <= 31:
+                q.dates.append(f"{month:02d}-{int(near):02d}")
                 break
 
 
