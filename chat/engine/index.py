@@ -19,6 +19,7 @@ from .lexicon import (
     CONFLICTS,
     DIET_TAGS,
     EXACT,
+    FOOD_PHRASES,
     FREE_DIETS,
     FREE_SUFFIXES,
     SAVOURY_PUDDING,
@@ -80,6 +81,9 @@ class MenuIndex:
     name_parts: list[frozenset[str]] = field(default_factory=list)
     # A numbered menu's numbers ("23. Sweet & Sour Chicken", "K1. Kids Nuggets"): label -> item
     numbers: dict[str, int] = field(default_factory=dict)
+    # per item: the (offset, length) runs of its name words that are a whole name of their own,
+    # a name and its gloss: "Lu rou fan (braised pork rice)" is "lu rou fan" and the gloss
+    glosses: list[frozenset[tuple[int, int]]] = field(default_factory=list)
     _vocab_by_len: dict[int, list[str]] = field(default_factory=dict)
     _long_words: tuple[str, ...] = ()  # menu words of 7+ letters, for compound ends
     _written: dict[str, str] = field(default_factory=dict)  # plural as written -> its stem
@@ -281,6 +285,22 @@ def _unnumbered(name: str) -> str:
     return name[m.end() - 1 :] if m else name
 
 
+_GLOSSED = re.compile(r"(.+?)\s*\(([^()]+)\)\s*")
+
+
+def _gloss_spans(name: str, count: int) -> frozenset[tuple[int, int]]:
+    """The name before a closing gloss in parentheses and the gloss, as (offset, length) runs
+    of the name's words, when the two make up the whole name; else none."""
+    m = _GLOSSED.fullmatch(name)
+    if m is None:
+        return frozenset()
+    before = len([w for w in tokenize(m.group(1)) if not _is_filler(w)])
+    inside = len([w for w in tokenize(m.group(2)) if not _is_filler(w)])
+    if not before or not inside or before + inside != count:
+        return frozenset()
+    return frozenset({(0, before), (before, inside)})
+
+
 def _numbers(items: tuple[MenuItem, ...]) -> dict[str, int]:
     """The dish numbers of a numbered menu (at least three dishes numbered, each number once)."""
     found: dict[str, list[int]] = {}
@@ -313,6 +333,7 @@ def build_index(menu: Menu) -> MenuIndex:
     name_plain: list[tuple[str, ...]] = []
     name_starts: dict[str, list[tuple[int, int]]] = {}
     name_vocab: dict[str, int] = {}
+    glosses: list[frozenset[tuple[int, int]]] = []
     for i, item in enumerate(items):
         bit = 1 << i
         if item.available:
@@ -353,6 +374,7 @@ def build_index(menu: Menu) -> MenuIndex:
         plain = tuple(w for w in tokenize(_unnumbered(item.name)) if not _is_filler(w))
         seq = tuple(frozenset(forms(w)) for w in plain)
         name_seqs.append(seq)
+        glosses.append(_gloss_spans(_unnumbered(item.name), len(plain)))
         name_plain.append(plain)
         if len(seq) >= 2:
             for offset, word_forms in enumerate(seq[:-1]):
@@ -386,6 +408,11 @@ def build_index(menu: Menu) -> MenuIndex:
         for w in list(table):
             for f in forms(w)[1:]:
                 table[f] = table.get(f, 0) | table[w]
+    # Two-word food phrases the diner's word may stand for ("glassen" is "ice cream")
+    for i, item in enumerate(items):
+        for a, b in itertools.pairwise(_text_words(item)):
+            if (phrase := f"{stem(a)} {stem(b)}") in FOOD_PHRASES:
+                vocab[phrase] = vocab.get(phrase, 0) | 1 << i
     # Section words name no single dish: "Sushi platter" is named by "platter", not "sushi".
     section_words = set(sections)
     key_plain = [[w for w in k if not set(forms(w)) & section_words] for k in key_words]
@@ -453,6 +480,7 @@ def build_index(menu: Menu) -> MenuIndex:
             vocab_by_len.setdefault(len(w), []).append(w)
     return MenuIndex(
         numbers=_numbers(items),
+        glosses=glosses,
         restaurant=menu.restaurant,
         items=items,
         available=available,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -68,6 +69,7 @@ INTENTS: tuple[str, ...] = (
 )
 _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
+_DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
 _ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
 _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
@@ -232,6 +234,8 @@ class Turn:
             or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
             # "can i come in at 11 on saturday", "kan man komma vid 22 på fredag"
             or (q.clock is not None and not q.terms and q.sort is None and not books)
+            # "sunday?", "julafton?", "and on the 26th?": a day alone asks whether it is open
+            or (bool(q.days or q.dates) and all(t.kind in _DAY_WORDS for t in q.toks) and not books)
             or (
                 ctx.topic == "hours"
                 and self._about_time(q)
@@ -816,6 +820,21 @@ class Turn:
             head = r.tpl(self.lang, "forgot", x=names)
         else:
             head = r.standing_line(ctx.diets, ctx.excluded, self.lang)
+        # "ok forget the eggs, it's fine. how much is the chin chin?": a question of its own
+        # after the forget is answered as if asked alone, under what still stands
+        question = _last_clause(self.message)
+        if question is not None:
+            asked = parse(self.index, question)
+            if (
+                asked.kinds & {"priceq", "detq", "allq"}
+                and (
+                    asked.terms or asked.named or "priceq" in asked.kinds
+                )  # not "vad blir det då?"
+                and not asked.kinds & {"forget", "reset"}
+                and not (asked.withdrawn or asked.denied or asked.excluded or asked.diets)
+            ):
+                then = self.respond(question)
+                return replace(then, reply=f"{head}\n{then.reply}")
         # "forget the sesame, what wraps do you have?": the rest of the message is the search
         q.terms = [g for g in ([t for t in g if t.kind != ALLERGEN] for g in q.terms) if g]
         q.excluded, q.asked, q.neg_terms, q.unknown = [], [], [], []
@@ -1250,6 +1269,12 @@ def _anything_with(q: Query) -> bool:
         and q.toks[n + 1].kind in (TERM, "dish")  # ("nåt med mjölk i sig?" asks of milk)
         for n, t in enumerate(q.toks)
     )
+
+
+def _last_clause(message: str) -> str | None:
+    """The message's last sentence or comma clause when it has more than one, else None."""
+    clauses = [c for c in re.split(r"(?<=[.!?;])\s+|,\s+", message.strip()) if c.strip()]
+    return clauses[-1] if len(clauses) > 1 else None
 
 
 def _shifted(q: Query) -> bool:

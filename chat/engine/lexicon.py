@@ -308,6 +308,8 @@ for _as_written in (True, False):  # a word's own pair before another's form ("l
             # "pannkakorna" via "pannkak"
             for _f in (_w,) if _as_written else [f for f in forms(_w) if len(f) >= 4]:
                 FOOD.setdefault(_f, tuple(o for o in _ws if o != _w))
+# The two-word phrases of that table ("ice cream"), which the index finds in dishes' text.
+FOOD_PHRASES: frozenset[str] = frozenset(w for k, ws in FOOD.items() for w in (k, *ws) if " " in w)
 # Words that make a section one of a group's though no dish's text means it so ("Cakes & Sweets"
 # holds the desserts; a "sweet potato" in a description stays a potato): section names only.
 SECTION_SYN: dict[str, frozenset[str]] = {

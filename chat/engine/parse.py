@@ -289,8 +289,11 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
                 and not (n and comma[start + n])
             ):
                 n += 1
-            if n >= 2 and _names_a_dish(index, item, offset, n, n == len(seq)):
-                found = (n, n == len(seq), start, start + n)
+            # (a name before its gloss, or the gloss, is a whole name: "lu rou fan" of "Lu
+            # rou fan (braised pork rice)", not of "Mini lu rou fan (kids)")
+            whole = n == len(seq) or (offset, n) in index.glosses[item]
+            if n >= 2 and _names_a_dish(index, item, offset, n, whole):
+                found = (n, whole, start, start + n)
                 if item not in best or found[:2] > best[item][:2]:
                     best[item] = found
     multi = {i: b for i, b in best.items() if b[0] >= 2}

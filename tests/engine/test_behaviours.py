@@ -1211,3 +1211,37 @@ def test_a_day_of_the_month_alone_is_the_next_such_day() -> None:
     assert "December 31" in answer(m, "open on the 31st?", "en", None, late).reply
     listed = answer(m, "plov?", "en", None, now)
     assert answer(m, "the 1st one, how much", "en", listed.context, now).intent == "price_check"
+
+
+LAGOS = menu(
+    item(1, "Lu rou fan (braised pork rice)", "soybeans", price="119"),
+    item(2, "Mini lu rou fan (kids)", "soybeans", price="69", category="Kids"),
+    item(3, "Chin Chin", "gluten eggs milk", category="Desserts", price="4"),
+    item(4, "Mango & Cashew Ice Cream", "milk nuts", category="Desserts", price="5.50"),
+    opening_hours="Tu-Su 12:00-22:00; Mo off",
+    timezone="Europe/London",
+)
+
+
+def test_a_name_before_its_gloss_is_a_whole_name() -> None:
+    got = answer(LAGOS, "vad kostar lu rou fan?", "sv", None)
+    assert got.intent == "price_check" and list(got.item_ids) == [1]
+
+
+def test_a_question_after_a_forget_is_answered_as_asked() -> None:
+    first = answer(LAGOS, "my son is allergic to eggs", "en", None)
+    got = answer(
+        LAGOS, "ok forget the eggs, it's fine. how much is the chin chin?", "en", first.context
+    )
+    assert got.intent == "price_check" and list(got.item_ids) == [3] and "4.00" in got.reply
+    assert not got.context.get("excluded") and got.reply.startswith("OK, I'll no longer")
+
+
+def test_a_day_alone_asks_whether_it_is_open() -> None:
+    for message, lang in (("sunday?", "en"), ("måndag?", "sv"), ("julafton?", "sv")):
+        assert answer(LAGOS, message, lang, None).intent == "hours", message
+
+
+def test_a_word_for_a_two_word_food_finds_the_phrase() -> None:
+    got = answer(LAGOS, "innehåller glassen nötter?", "sv", None)  # glass: ice cream
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [4]
