@@ -59,6 +59,9 @@ class MenuIndex:
     # The same two for words in names, categories and tags only (not descriptions): a section
     # word asks for the section, not every dish "served with salad" (match.term_mask).
     named_vocab: dict[str, int]
+    # the same but a description's opening compound by itself only ("Misosoppa på dashi" is a
+    # misosoppa; "Kittelgulasch" is no more a gulasch than the other dishes that say it)
+    titled: dict[str, int]
     named_group: dict[str, int]
     mixed_sections: int  # items in sections of every kind of dish (kids, breakfast)
     group_sections: dict[str, int]  # synonym group canonical -> items in a section it names
@@ -395,16 +398,17 @@ def build_index(menu: Menu) -> MenuIndex:
                 continue
             vocab[part] = vocab.get(part, 0) | vocab[w]
     named_vocab: dict[str, int] = {}
+    titled: dict[str, int] = {}
     for i, item in enumerate(items):
         tags = " ".join(t.replace("-", " ") for t in item.tags)
         # (and the word a description opens with: "Glasnudlar med grönsaker" are noodles)
-        for w in [
-            *tokenize(f"{item.name} {item.category} {tags}"),
-            *tokenize(item.description)[:1],
-        ]:
+        title = tokenize(f"{item.name} {item.category} {tags}")
+        for n, w in enumerate([*title, *tokenize(item.description)[:1]]):
             for part in (w, *compounds.get(w, ())):
                 named_vocab[part] = named_vocab.get(part, 0) | 1 << i
-    for table in (vocab, named_vocab):
+                if part == w or n < len(title):
+                    titled[part] = titled.get(part, 0) | 1 << i
+    for table in (vocab, named_vocab, titled):
         for w in list(table):
             for f in forms(w)[1:]:
                 table[f] = table.get(f, 0) | table[w]
@@ -491,6 +495,7 @@ def build_index(menu: Menu) -> MenuIndex:
         vocab=vocab,
         by_group=by_group,
         named_vocab=named_vocab,
+        titled=titled,
         name_parts=[
             frozenset(f for w in plain for part in compounds.get(w, ()) for f in forms(part))
             for plain in name_plain

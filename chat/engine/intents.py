@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -35,6 +35,7 @@ from .lexicon import (
     TERM,
     THANKS_EMOJI,
     emoji_only,
+    lookup,
     tokenize,
 )
 from .match import (
@@ -555,7 +556,10 @@ class Turn:
         if q.excluded:
             return None
         # ("glassen?" right after an allergen answer: a definite form alone is "and the X?")
-        bare = all(t.kind in (TERM, "stop") for t in q.toks) and any(map(definite_form, q.toks))
+        # ("och räkorna?": the prawns, though an allergen word names them)
+        bare = all(t.kind in (TERM, ALLERGEN, "stop", "join") for t in q.toks) and any(
+            definite_form(t) or _definite_food(q, n) for n, t in enumerate(q.toks)
+        )
         shifted = self.ctx.topic == "allergen_check" and (_shifted(q) or bare)
         # ("berätta om fisksoppan", "tell me about": no "the", but no "what … do you have")
         determined = (
@@ -571,11 +575,17 @@ class Turn:
         if len(found) != 1 and any(t.raw.lower() == "one" for t in q.toks):
             # "the jackfruit one" of the dishes just listed or talked about
             found = bits(mask & sum(1 << i for i in {*self.ctx.last, *self.ctx.focus}))
+        if len(found) > 1:  # (else the one whose name says the words)
+            found = bits(_by_names(self.index, q.terms, mask))
         if len(found) != 1:
             return None
         intent = "price_check" if "priceq" in kinds else "dish_details"
         if not shifted:  # the words that found it are its name ("vad kostar laxen?"), not asked
             q.asked = _asked_beside_name(q, lambda t: any(t is u for g in q.terms for u in g))
+        elif bare:  # ("och räkorna?" asks again what was asked, of the prawns)
+            q.asked = _asked_beside_name(
+                q, lambda t: definite_form(t) or _definite_food(q, q.toks.index(t))
+            )
         return self.about(q, found, "allergen_check" if shifted else intent)
 
     def _asks_of_one(self, q: Query, determined: bool) -> Answer | None:
@@ -603,6 +613,7 @@ class Turn:
             if not groups or (groups is food and diets is described and not diets):
                 continue
             mask = select(self.index, replace(q, terms=groups), diets=diets, excluded=[]).mask
+            mask = _by_names(self.index, groups, mask)
             in_last = bits(mask & last)
             found = in_last if len(in_last) == 1 else bits(mask)
             if len(found) == 1:
@@ -677,6 +688,11 @@ class Turn:
             and q.asked
             and (q.toks[0].kind == "join" or "shift" in kinds)
             and all(t.kind in (ALLERGEN, "join", "or", "shift", "stop") for t in q.toks)
+            # ("och räkorna?" names the Suya Prawns: a dish, not the allergen)
+            and not any(
+                _definite_food(q, n) and any(w in self.index.names for w in t.words)
+                for n, t in enumerate(q.toks)
+            )
         ):
             target = list(ctx.focus)  # "does it have nuts?" … "and eggs?"
         elif (
@@ -1269,6 +1285,37 @@ def _anything_with(q: Query) -> bool:
         and q.toks[n + 1].kind in (TERM, "dish")  # ("nåt med mjölk i sig?" asks of milk)
         for n, t in enumerate(q.toks)
     )
+
+
+def _definite_food(q: Query, n: int) -> bool:
+    """Is the n-th word an allergen word said of a food: after "the", or in a Swedish definite
+    form ("räkorna", "laxen", "ägget"; not "gluten")?"""
+    t = q.toks[n]
+    if t.kind != ALLERGEN:
+        return False
+    raw = t.raw.lower()
+    if raw.endswith("na") or after_determiner(q.toks, n):
+        return True
+    base = lookup(raw[:-2]) if len(raw) >= 5 and raw.endswith(("en", "et")) else None
+    return base is not None and base.kind == ALLERGEN
+
+
+def _by_names(index: MenuIndex, groups: list[list[Tok]], mask: int) -> int:
+    """Of the dishes the words find, the one whose name says them all ("kycklingvingarna" is
+    the Peppered Chicken Wings, not the platter that lists chicken wings), else all of them."""
+    if not mask & (mask - 1):
+        return mask
+    named = mask
+    for g in groups:
+        named &= _or_masks(index.titled.get(w, 0) for t in g for w in t.words | {t.word})
+    return named if named and not named & (named - 1) else mask
+
+
+def _or_masks(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
 
 
 def _last_clause(message: str) -> str | None:

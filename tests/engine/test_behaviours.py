@@ -1245,3 +1245,29 @@ def test_a_day_alone_asks_whether_it_is_open() -> None:
 def test_a_word_for_a_two_word_food_finds_the_phrase() -> None:
     got = answer(LAGOS, "innehåller glassen nötter?", "sv", None)  # glass: ice cream
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [4]
+
+
+SUYA = menu(
+    item(
+        1, "Small Chops Platter", "gluten eggs", description="Puff-puff, samosa and chicken wings"
+    ),
+    item(2, "Peppered Chicken Wings", "celery", price="9"),
+    item(3, "Grilled Croaker Fish", "fish", tags="gluten-free", price="17.50"),
+    item(4, "Suya Prawns", "crustaceans peanuts", tags="gluten-free", price="13.50"),
+    locale="en",
+)
+
+
+def test_of_the_dishes_the_words_find_the_one_they_name() -> None:
+    got = answer(SUYA, "är kycklingvingarna glutenfria", "sv", None)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
+
+
+def test_and_the_prawns_after_an_allergen_question_names_the_dish() -> None:
+    first = answer(SUYA, "hur mycket kostar den grillade fisken?", "sv", None)
+    asked = answer(SUYA, "är den glutenfri?", "sv", first.context)
+    assert list(asked.item_ids) == [3]
+    got = answer(SUYA, "och räkorna?", "sv", asked.context)
+    assert got.intent == "allergen_check" and list(got.item_ids) == [4]  # gluten-free asked again
+    again = answer(SUYA, "and eggs?", "en", asked.context)  # an allergen of the dish in focus
+    assert again.intent == "allergen_check" and list(again.item_ids) == [3]
