@@ -36,6 +36,7 @@ from .lexicon import (
     THANKS_EMOJI,
     emoji_only,
     lookup,
+    normalize,
     tokenize,
 )
 from .match import (
@@ -404,6 +405,24 @@ class Turn:
                 for n, t in enumerate(q.toks)
             )
         )
+        if (
+            len(items) == 1
+            and not q.named
+            and refs.via is None
+            and refs.only_names
+            and not determined
+            and not (q.asked or q.diets or q.excluded or kinds & {"priceq", "detq", "allq", "q"})
+        ):
+            # "haddock", "samusas?": a word that several dishes' names say is a search of them,
+            # unless it is the one dish's whole name as written ("margherita?")
+            titled = _or_masks(index.titled.get(w, 0) for w in refs.key_forms)
+            plural = any(  # ("samusas?" of the Samusa and the Kids' Samusa)
+                (w := normalize(t.raw)).endswith("s") and w[:-1] in index.name_tokens
+                for t in q.toks
+            )
+            whole = index.name_counts[items[0]] == 1 and not plural
+            if titled & ~(1 << items[0]) and not whole:
+                return None
         if not q.named and refs.via is None and not refs.exact and len(items) == 1:
             found = index.items_for_words(refs.key_forms)
             if found & ~(1 << items[0]) and not kinds & {"priceq"} and not determined:

@@ -1271,3 +1271,20 @@ def test_and_the_prawns_after_an_allergen_question_names_the_dish() -> None:
     assert got.intent == "allergen_check" and list(got.item_ids) == [4]  # gluten-free asked again
     again = answer(SUYA, "and eggs?", "en", asked.context)  # an allergen of the dish in focus
     assert again.intent == "allergen_check" and list(again.item_ids) == [3]
+
+
+def test_a_word_several_names_say_is_a_search_unless_it_is_a_whole_name() -> None:
+    chippy = menu(
+        item(1, "Haddock & Chips", "fish gluten"),
+        item(2, "Gluten-Free Haddock & Chips", "fish", tags="gluten-free"),
+        item(3, "Samusa", "gluten", category="Starters"),
+        item(4, "Kids' Mini Samusas", "gluten", category="Kids"),
+        item(5, "Margherita", "gluten milk", category="Pizza"),
+        item(6, "Margherita Senza Glutine", "milk", category="Pizza", tags="gluten-free"),
+        locale="en",
+    )
+    for message, ids in (("haddock", [1, 2]), ("samusas?", [3, 4])):
+        got = answer(chippy, message, "en", None)
+        assert got.intent == "search" and list(got.item_ids) == ids, message
+    assert answer(chippy, "margherita?", "en", None).intent == "dish_details"
+    assert answer(chippy, "samusa", "en", None).intent == "dish_details"
