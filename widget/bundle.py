@@ -154,6 +154,13 @@ def merged_word_tables(lexicon: dict) -> dict:
     base = {k: _unique(spec, seen) for k, spec in lexicon["kinds"].items()}
     v2 = {k: _unique(spec, seen) for k, spec in ext["kinds"].items()}
     kinds = _merged(base, {k: spec for k, spec in v2.items() if k not in FUZZY_KINDS})
+    # Weekdays and holidays ask the hours offline: the panel answers with the restaurant's
+    # opening hours as written (it does not read them against the clock; docs/widget.md).
+    said = seen | {_key(w) for spec in kinds.values() for w in spec.split()}
+    days = [*ext["days"].values(), *ext["holidays"].values()]
+    kinds["hours"] += " " + " ".join(
+        w for spec in days for w in spec.split() if _key(w) not in said
+    )
     return {
         "allergen": allergen,
         "diet": diet,

@@ -391,7 +391,8 @@ var engine = (menu) => {
     // "innehåller calamari skaldjur?", "hasselnötter i sticky toffee pudding?": an allergen asked of
     // a dish it cannot name offline; never the list of dishes that have it
     if ((terms[1] || unknown[0]) && terms.some((g) => g.some((t) => t.k == 'allergen')) && (has('allq q') || /^(har|has|does)$/.test(toks[0].w) || toks.some((t) => /^(in|i)$/.test(t.w)))) return refuse();
-    if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(t.k)) return done([(v = (r[t.k == 'hours' ? 'openingHours' : t.k] || '').trim()) ? tpl(t.k, v) : T.nofact], [], t.k);
+    // ("och imorgon?", "sunday?": the hours as written; the panel does not read them against the clock)
+    if (!bounded) for (t of toks) if (/^(hours|address|phone)$/.test(v = t.k == 'tomorrow' && !terms[0] ? 'hours' : t.k)) return done([(t = (r[v == 'hours' ? 'openingHours' : v] || '').trim()) ? tpl(v, t) : T.nofact], [], v);
     if (filtered || sort || (has('frame those') && !has('greet thanks help'))) return search(q, standing);
     for (t of split('thanks help greet')) if (has(t)) return done([T[t]], [], t == 'greet' ? 'greeting' : t, 0, 1);
     if (has('priceq allq detq') && !unknown[0]) return done([T.help], [], 'help', 0, 1);

@@ -25,19 +25,6 @@ var UI = {
 };
 var CARDS_SHOWN = 3; // the rest behind "show all N"
 var HISTORY_KEPT = 30;
-var PANEL_CSS = '.p{display:flex;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 110px));background:#fff;color:#111;border:1px solid #8889;border-radius:14px;overflow:hidden}' +
-  'button,input{font:inherit;min-height:44px;border-radius:8px}button{cursor:pointer;padding:0 12px;border:1px solid #0000;background:var(--c);color:var(--t)}' +
-  '.h{display:flex;align-items:center;gap:4px;padding:0 4px 0 14px;background:var(--c);color:var(--t);font-weight:600}.h div{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.h button{min-width:44px;font-size:14px;border-color:currentColor}.h .x{font-size:22px;border:0}' +
-  '.l{position:relative;flex:1;overflow:auto;padding:10px}.m{width:fit-content;max-width:88%;margin:0 0 10px;padding:8px 11px;border-radius:12px;background:#f0f0f0;white-space:pre-line;overflow-wrap:break-word}.me{margin-left:auto;background:var(--c);color:var(--t)}' +
-  '.n{margin-top:6px;font-size:13px;color:#444}.k{margin-top:8px;padding:8px;border:1px solid #ccc;border-radius:10px;background:#fff;white-space:normal}.k p{margin:2px 0 0;display:flex;flex-wrap:wrap;gap:4px;align-items:center;font-size:13px}.pr{float:right;margin-left:8px}' +
-  '.b,.g{white-space:nowrap}.b{display:inline-block;padding:1px 7px;border-radius:9px;background:#dcefdc;color:#123d12}.a{background:#fde2e2;color:#6b1111}.t{background:#e6e6f4;color:#222a55}.mc{background:#fff0cc;color:#5a3d00}' +
-  '.warn{border:2px solid #b3261e;background:#fff6f5}.warn strong{display:block;color:#8c1d18;font-size:13px}.more,.c *{background:#fff;color:#111;border:1px solid #888}.more{margin-top:8px;width:100%}' +
-  '.typing{color:#444;animation:d 1s infinite alternate}@keyframes d{to{opacity:.4}}' +
-  '.sr{position:absolute;clip-path:inset(50%)}.hint{padding:0 10px;font-size:13px;color:#8c1d18}' +
-  '.c{display:flex;flex-wrap:wrap;gap:6px;padding:6px 10px}.c:empty,.hint:empty{display:none}.c *{padding:0 12px;border-radius:22px;font-size:14px;text-decoration:none;display:inline-flex;align-items:center;min-height:44px}' +
-  'form{display:flex;gap:6px;padding:8px 10px 10px;border-top:1px solid #ddd}input{flex:1;min-width:0;padding:0 12px;border:1px solid #777;background:#fff;color:#111}' +
-  ':focus-visible{outline:3px solid #1a5fb4;outline-offset:1px}' +
-  '@media (max-width:480px){.w.open{inset:0!important}.open .p{position:fixed;left:0;top:0;width:100vw;height:100%;border:0;border-radius:0}.open .f{display:none}}';
 
 // Element builder: attributes via setAttribute, "text" via textContent, "onX" as listeners (no
 // attribute starts with "o"), children appended; never HTML.
@@ -227,8 +214,6 @@ var buildPanel = (widget) => {
   var panel = h('div', { class: 'p', role: 'dialog', 'aria-labelledby': 'stjarna-title', hidden: '' },
     h('div', { class: 'h' }, title, fresh, close), log, chipBox, hint,
     h('form', { onsubmit: (e) => (e.preventDefault(), ask(input.value)) }, input, send));
-  (root.adoptedStyleSheets = root.adoptedStyleSheets.concat(new CSSStyleSheet()));
-  root.adoptedStyleSheets.at(-1).replaceSync(PANEL_CSS);
   wrap.prepend(panel);
   wrap.addEventListener('keydown', (e) => e.key == 'Escape' && !panel.hidden && (e.stopPropagation(), setOpen()));
 
