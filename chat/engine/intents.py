@@ -693,6 +693,17 @@ class Turn:
             sections = bool(q.terms) and all(self.index.in_section(t) for g in q.terms for t in g)
             if sections and ("frame" in kinds or not kinds & {"q", "allq"}):
                 return None
+            # "och pumpasoppan, vad är det i den?", "and hot chocolate for her, is that ok?":
+            # "it" is the other dish the message turns to, not the one in focus
+            focus = sum(1 << i for i in ctx.focus)
+            food = [g for g in q.terms if not all(t.kind in (ALLERGEN, DIET) for t in g)]
+            found = (
+                select(self.index, replace(q, terms=food), diets=[], excluded=[]).mask
+                if food
+                else 0
+            )
+            if _shifted(q) and found and not found & focus:
+                return None
             if (kinds & _DISH_CUES or q.asked or q.diets or q.terms) and q.sort is None:
                 target = list(ctx.focus)
         elif (

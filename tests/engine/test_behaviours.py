@@ -1288,3 +1288,20 @@ def test_a_word_several_names_say_is_a_search_unless_it_is_a_whole_name() -> Non
         assert got.intent == "search" and list(got.item_ids) == ids, message
     assert answer(chippy, "margherita?", "en", None).intent == "dish_details"
     assert answer(chippy, "samusa", "en", None).intent == "dish_details"
+
+
+def test_it_after_and_another_dish_is_that_dish() -> None:
+    stube = menu(
+        item(1, "Apfelstrudel", "gluten milk nuts", category="Desserter"),
+        item(2, "Kürbissuppe", "milk celery", description="Krämig pumpasoppa", category="Soppor"),
+        item(3, "Heisse Schokolade", "milk", description="Hot chocolate", category="Drycker"),
+        locale="sv",
+    )
+    first = answer(stube, "vad är det i apfelstrudel?", "sv", None)
+    got = answer(stube, "och pumpasoppan, vad är det i den?", "sv", first.context)
+    assert 1 not in got.item_ids and "märkt" not in got.reply  # not "Apfelstrudel är inte märkt …"
+    assert list(got.item_ids) == [2]
+    got = answer(stube, "and hot chocolate for her, is that ok?", "en", first.context)
+    assert list(got.item_ids) == [3] and "Apfelstrudel" not in got.reply
+    still = answer(stube, "and does it have nuts", "en", first.context)  # it: the strudel
+    assert [f.item_id for f in still.flagged] == [1]
