@@ -208,7 +208,8 @@ def _name_diets(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _or(masks: Iterable[int]) -> int:
+def union_of(masks: Iterable[int]) -> int:
+    """The union of item bitsets."""
     out = 0
     for m in masks:
         out |= m
@@ -274,7 +275,7 @@ _NOT_MAINS = ("starter", "side", "dessert", "drink", "kids")
 def _with_mains(group_sections: dict[str, int], count: int) -> dict[str, int]:
     if "main" in group_sections or "main" not in SYN_GROUPS:
         return group_sections
-    courses = _or(group_sections.get(g, 0) for g in _NOT_MAINS)
+    courses = union_of(group_sections.get(g, 0) for g in _NOT_MAINS)
     rest = ((1 << count) - 1) & ~courses
     if courses and rest:
         return {**group_sections, "main": rest}
@@ -508,7 +509,7 @@ def build_index(menu: Menu) -> MenuIndex:
                 canon: mask
                 for canon, members in SYN_GROUPS.items()
                 if (
-                    mask := _or(
+                    mask := union_of(
                         sections.get(f, 0)
                         for w in members | SECTION_SYN.get(canon, frozenset())
                         for f in forms(w)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from . import conversation, hours
 from . import replies as r
 from .conversation import Context
-from .index import MenuIndex, prepare
+from .index import MenuIndex, prepare, union_of
 from .language import asked_for, locale_of, reply_language
 from .lexicon import (
     ALLERGEN,
@@ -415,7 +415,7 @@ class Turn:
         ):
             # "haddock", "samusas?": a word that several dishes' names say is a search of them,
             # unless it is the one dish's whole name as written ("margherita?")
-            titled = _or_masks(index.titled.get(w, 0) for w in refs.key_forms)
+            titled = union_of(index.titled.get(w, 0) for w in refs.key_forms)
             plural = any(  # ("samusas?" of the Samusa and the Kids' Samusa)
                 (w := normalize(t.raw)).endswith("s") and w[:-1] in index.name_tokens
                 for t in q.toks
@@ -1337,15 +1337,8 @@ def _by_names(index: MenuIndex, groups: list[list[Tok]], mask: int) -> int:
         return mask
     named = mask
     for g in groups:
-        named &= _or_masks(index.titled.get(w, 0) for t in g for w in t.words | {t.word})
+        named &= union_of(index.titled.get(w, 0) for t in g for w in t.words | {t.word})
     return named if named and not named & (named - 1) else mask
-
-
-def _or_masks(masks: Iterable[int]) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
 
 
 def _last_clause(message: str) -> str | None:
