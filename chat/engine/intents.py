@@ -871,11 +871,11 @@ class Turn:
         question = _last_clause(self.message)
         if question is not None:
             asked = parse(self.index, question)
+            # (of something: not "vad blir det då?", which asks for the list again)
+            of_something = asked.terms or asked.named or "priceq" in asked.kinds
             if (
                 asked.kinds & {"priceq", "detq", "allq"}
-                and (
-                    asked.terms or asked.named or "priceq" in asked.kinds
-                )  # not "vad blir det då?"
+                and of_something
                 and not asked.kinds & {"forget", "reset"}
                 and not (asked.withdrawn or asked.denied or asked.excluded or asked.diets)
             ):
