@@ -413,11 +413,6 @@ def build_index(menu: Menu) -> MenuIndex:
         for w in list(table):
             for f in forms(w)[1:]:
                 table[f] = table.get(f, 0) | table[w]
-    # Two-word food phrases the diner's word may stand for ("glassen" is "ice cream")
-    for i, item in enumerate(items):
-        for a, b in itertools.pairwise(_text_words(item)):
-            if (phrase := f"{stem(a)} {stem(b)}") in FOOD_PHRASES:
-                vocab[phrase] = vocab.get(phrase, 0) | 1 << i
     # Section words name no single dish: "Sushi platter" is named by "platter", not "sushi".
     section_words = set(sections)
     key_plain = [[w for w in k if not set(forms(w)) & section_words] for k in key_words]
@@ -458,12 +453,15 @@ def build_index(menu: Menu) -> MenuIndex:
                     if len(f) >= len(w) - 2:  # a stem much shorter than the word finds too much
                         mask |= table.get(f, 0)
             groups[canon] = mask
-    # A Yorkshire pudding or a black pudding is no dessert.
+    # A Yorkshire pudding or a black pudding is no dessert; and the two-word food phrases a
+    # diner's word may stand for ("glassen" is "ice cream") find the dishes that say them.
     savoury = 0
     for i, item in enumerate(items):
-        words = _text_words(item)
-        if any(a in SAVOURY_PUDDING and stem(b) == "pudding" for a, b in itertools.pairwise(words)):
-            savoury |= 1 << i
+        for a, b in itertools.pairwise(_text_words(item)):
+            if a in SAVOURY_PUDDING and stem(b) == "pudding":
+                savoury |= 1 << i
+            if (phrase := f"{stem(a)} {stem(b)}") in FOOD_PHRASES:
+                vocab[phrase] = vocab.get(phrase, 0) | 1 << i
     for groups in (by_group, named_group):
         if "dessert" in groups:
             groups["dessert"] &= ~savoury
