@@ -246,7 +246,14 @@ class Turn:
             )
         ):
             return self.hours(q)
-        if "offtopic" in kinds and not (q.diets or q.excluded or q.terms):
+        if (
+            # "snow" of the Snow Cheese is the dish's
+            any(t.kind == "offtopic" and t.word not in index.name_tokens for t in q.toks)
+            and not (q.diets or q.excluded or kinds & set(_FACTS))
+            # a dish named and asked about stays a menu question ("do you deliver the pad thai?"
+            # is not; "hur blir vädret i new york?" names no New York Cheesecake)
+            and not (q.named and kinds & {"priceq", "allq", "detq"})
+        ):
             return self.unknown(q)  # "is there parking nearby?", "wifi password?"
         if (
             "thanks" in kinds
