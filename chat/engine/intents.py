@@ -22,13 +22,17 @@ from .lexicon import (
     ALWAYS,
     BOOKED,
     BOOKING,
+    COME_WORDS,
     CONFLICTS,
     CORRECTION_WORDS,
     DIET,
     DIET_TAGS,
+    DISH_ASK,
     EAT_WORDS,
     GREETING_EMOJI,
     HYPOTHETICAL,
+    MEAL_STEMS,
+    MEAL_WHEN,
     ONLY_WORDS,
     SERVE_WORDS,
     STATEMENT_WORDS,
@@ -234,6 +238,7 @@ class Turn:
             )
             # "is it too late to come in now?", "hinner vi komma nu?"
             or ("late" in kinds and kinds & {"now", "q", "today"} and not q.terms)
+            or (self._meal_time(q) and not books)
             # "can i come in at 11 on saturday", "kan man komma vid 22 på fredag"
             or (q.clock is not None and not q.terms and q.sort is None and not books)
             # "sunday?", "julafton?", "and on the 26th?": a day alone asks whether it is open
@@ -1114,6 +1119,37 @@ class Turn:
         return self.done(lines, fits, intent, flagged=flagged, remind=remind)
 
     # --- opening hours ----------------------------------------------------------------------
+
+    def _meal_time(self, q: Query) -> bool:
+        """When a meal is served, or whether one can come now: "lunch nu?", "are you doing
+        brunch today", "do you do lunch on thursdays", "when does the buffet end", "kan man
+        komma och äta nu?" (the hours and their note answer). Not "whats for lunch today" or
+        "vad finns på lunchen idag" (dishes), nor a meal beside other menu words."""
+        raws = [t.raw.lower() for t in q.toks]
+        meals = {n for n, w in enumerate(raws) if any(s in w for s in MEAL_STEMS)}
+        if not meals:
+            # coming in or eating, now: "kan vi komma och äta nu?", "can we come now"
+            return bool(
+                "now" in q.kinds
+                and set(raws) & (COME_WORDS | EAT_WORDS)
+                and not (q.terms or q.unknown_terms or set(raws) & DISH_ASK)
+            )
+        meal_toks = [q.toks[n] for n in meals]
+        if any(t not in meal_toks and t.raw.lower() != "dagens" for g in q.terms for t in g):
+            return False  # "vegan lunch today?", "lunch pad thai": dishes
+        when = bool(set(raws) & MEAL_WHEN)
+        if not (when or q.kinds & {"now", "today", "tomorrow", "late"} or q.days or q.clock):
+            return False
+        # "har ni lunchbuffé idag?" of the Lunchbuffé asks for the dish
+        names = q.named or any(
+            len(p) == 1 and p[0] in t.words | {t.word}
+            for p in self.index.name_plain
+            for t in meal_toks
+        )
+        if not when and (set(raws) & DISH_ASK or names):
+            return False
+        # "och lunchen nu?" after a list narrows it; after an hours answer it asks the hours
+        return when or raws[0] not in ("och", "and") or self.ctx.topic == "hours"
 
     def _about_time(self, q: Query) -> bool:
         """A follow-up to an hours answer: "till när?", "and on friday?", "och julafton?"."""

@@ -350,6 +350,14 @@ for _group in _EXT["server"]["name_parts"]:
 # "när serveras lunch?", "till hur sent serverar ni mat?": when a meal is served (the hours and
 # their note).
 SERVE_WORDS: frozenset[str] = frozenset(_EXT["server"]["serve"].split())
+# "lunch nu?", "are you doing brunch today", "when does the buffet end": a meal (any word with
+# one of these in it) beside a time asks when it is served; "whats for lunch today" asks for
+# dishes (intents.Turn._meal_time).
+MEAL_STEMS: tuple[str, ...] = tuple(_EXT["server"]["meal_stems"].split())
+MEAL_WHEN: frozenset[str] = frozenset(_EXT["server"]["meal_when"].split())
+DISH_ASK: frozenset[str] = frozenset(_EXT["server"]["dish_ask"].split())
+# "kan man komma och äta nu?": coming in (or eating) now asks whether it is open.
+COME_WORDS: frozenset[str] = frozenset(_EXT["server"]["come"].split())
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.
 PERSON_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["person"]))
 # Words that correct what the diner said before ("actually it's celery, not mustard").
