@@ -251,7 +251,8 @@ def _names_a_dish(index: MenuIndex, item: int, offset: int, n: int, whole: bool)
     word ("Vegan Pizza" is a search)."""
     words = index.name_plain[item][offset : offset + n]
     if whole:
-        return any(
+        # (three words or more spell a name, not a search: "the vegan cream tea")
+        return n >= 3 or any(
             (e := lookup(w)) is None or (e.kind not in (DIET, "post") and w not in index.sections)
             for w in words
         )
@@ -677,6 +678,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         # "my gf is vegetarian": a girlfriend, not gluten-free
         if toks[n - 1].word in _POSSESSIVES and toks[n].raw.lower() in _PARTNERS:
             toks[n].kind = "stop"
+        # "sunday roast options": the Sunday Roast section's name, not the day
+        if toks[n - 1].kind == DAY and index.in_section(toks[n]):
+            day = {f for f in forms(toks[n - 1].word) if f in index.vocab}
+            if any(index.sections.get(f, 0) & index.in_section(toks[n]) for f in day):
+                toks[n - 1].kind, toks[n - 1].words = TERM, frozenset(day)
     q = Query(toks=toks)
     if names and len(toks) <= MAX_TOKENS:
         numbered = _mark_numbers(index, toks)
