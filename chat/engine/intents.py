@@ -85,6 +85,11 @@ _VAGUE_HOURS = frozenset({"länge", "how long", "tider", "times", "time"})
 # Detail-question words that also ask of a list ("what burgers …"), unlike "tell me about".
 _WHAT_WORDS = frozenset({"what", "whats", "vad", "in", "about"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
+# Who a question opening "do …"/"har …" may be put to, so that it searches ("do you have",
+# "har ni", "can we get") rather than asks of a dish.
+_ADDRESSEES = frozenset(
+    {"you", "u", "ya", "ye", "yall", "y'all", "ni", "du", "man", "we", "vi", "i", "jag", "they"}
+)
 
 __all__ = ["INTENTS", "answer", "locale_of"]
 
@@ -528,7 +533,16 @@ class Turn:
         cues = bool(kinds & _DISH_CUES)
         # "seafood platter ok?" asks whether it fits; "ok and pide?" opens with the word
         asks_ok = any(t.kind == "fine" for t in q.toks[1:])
-        direct = asked and (cues or "frame" not in kinds or bool(q.named) or len(refs.items) == 1)
+        # ("do the croquetas have egg?", "har croquetas ägg?" ask it of both croquetas; "do you
+        # have …", "har ni …" search)
+        opener = (
+            q.toks[0].raw.lower() in ASKING
+            and q.toks[1:2] != []
+            and (q.toks[1].raw.lower() not in _ADDRESSEES)
+        )
+        direct = asked and (
+            cues or "frame" not in kinds or bool(q.named) or len(refs.items) == 1 or opener
+        )
         return (
             "allq" in kinds
             or direct
@@ -747,7 +761,9 @@ class Turn:
         if not target:
             return None
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
-        if ("allq" in kinds or q.asked or q.diets) and not what_in:
+        # ("kan jag äta den då?" with an allergy standing asks whether it fits)
+        eats = ctx.standing() and any(t.word in EAT_WORDS for t in q.toks)
+        if ("allq" in kinds or q.asked or q.diets or eats) and not what_in:
             return self.about(q, target, "allergen_check")
         # "och den första?" asks again what the last turn asked: a price, or (of a dish by its
         # place in the list) the allergen question
@@ -1048,7 +1064,10 @@ class Turn:
                 ctx.query = _words_of(q) if remembered is None else remembered
         if not sort_within:
             ctx.last = ids  # "which is the cheapest?" keeps the list it chose from
-        ctx.focus = ids if len(ids) == 1 else []
+        # (an allergy told, nothing asked, keeps the dish talked about: "vad är txipirones?" …
+        # "jag är allergisk mot sulfiter" … "kan jag äta den då?")
+        told_only = constraint_only and _states(q) and not narrowing
+        ctx.focus = ids if len(ids) == 1 else (ctx.focus if told_only else [])
         ctx.topic = intent
         remind = bool(excluded or diets or q.asked)
         answered = bool(ids or gone)
