@@ -1508,7 +1508,9 @@ def _states(q: Query) -> bool:
 
 def _books_else(q: Query) -> bool:
     """ "book me an uber", "boka en taxi": a booking of something the restaurant does not do."""
-    return any(t.word not in BOOKED for t in q.unknown_terms)
+    return any(t.word not in BOOKED for t in q.unknown_terms) or any(
+        t.kind == "offtopic" for t in q.toks
+    )
 
 
 def _words_of(q: Query) -> str:
