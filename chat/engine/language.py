@@ -13,6 +13,7 @@ import itertools
 import re
 
 from .lexicon import (
+    ACCENTLESS,
     LANG_SUFFIXES_SV,
     LANG_WORDS,
     LANGUAGE_ASKED,
@@ -37,6 +38,7 @@ def detect(message: str, neutral: frozenset[str] = frozenset()) -> str | None:
     for w in words:
         en = w in LANG_WORDS["en"]
         sv = w in LANG_WORDS["sv"] or bool(letters & set(w))
+        sv = sv or (not en and ACCENTLESS.get(w, "") in LANG_WORDS["sv"])  # "vad ar", "oppet"
         sv = sv or (len(w) > 6 and w.endswith(LANG_SUFFIXES_SV))
         if en and not sv:
             score["en"] += 1

@@ -401,6 +401,21 @@ for _w, _e in UNIGRAMS.items():
                 FORM_UNIGRAMS.setdefault(_f, _e)
 
 
+# Swedish lexicon words as diners type them without å, ä and ö ("oppet", "nat glutenfritt",
+# "vad ar veganskt"): the folded spelling stands for the word when no lexicon word is spelt
+# so, two words do not fold alike, and it is no word of its own ("kaka" is a cake, not "käka").
+_UNACCENT = str.maketrans("åäö", "aao")
+_folded: dict[str, set[str]] = {}
+for _w in UNIGRAMS:
+    if set(_w) & set("åäö") and _w.translate(_UNACCENT) not in UNIGRAMS:
+        _folded.setdefault(_w.translate(_UNACCENT), set()).add(_w)
+ACCENTLESS: dict[str, str] = {
+    f: next(iter(ws))
+    for f, ws in _folded.items()
+    if len(ws) == 1 and f not in _EXT["server"]["accentless_not"].split()
+}
+
+
 def lookup(word: str) -> Entry | None:
     """The lexicon entry of a (plural-s stemmed) diner word: exact, then by its other forms."""
     entry = UNIGRAMS.get(word)

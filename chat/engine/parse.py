@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from .index import MenuIndex
 from .lexicon import (
+    ACCENTLESS,
     ALLERGEN,
     ALLERGEN_TAILS,
     ALLERGENS,
@@ -149,6 +150,8 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
     if word in _SLANG_AMOUNTS:
         return Tok(raw, _SLANG_AMOUNTS[word], NUM)
     entry = lookup(word)
+    if entry is None and word in ACCENTLESS and word not in index.vocab:
+        return _classify(index, raw, ACCENTLESS[word])  # "oppet" is "öppet"
     exact = entry is not None
     if entry is None and word not in index.vocab:
         # an allergen compound ("mjölkprodukter", "jordnötssmör"), before the menu words

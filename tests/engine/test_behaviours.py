@@ -1305,3 +1305,57 @@ def test_it_after_and_another_dish_is_that_dish() -> None:
     assert list(got.item_ids) == [3] and "Apfelstrudel" not in got.reply
     still = answer(stube, "and does it have nuts", "en", first.context)  # it: the strudel
     assert [f.item_id for f in still.flagged] == [1]
+
+
+KAFE = menu(
+    item(1, "Ostsmörgås", "milk gluten", "vegetarian", "65", "Smörgåsar"),
+    item(2, "Falafeltallrik", "sesame", "vegan", "120", "Varmrätter"),
+    item(3, "Croquetas de jamón", "milk gluten eggs", "", "75", "Pintxos"),
+    item(4, "Croquetas de hongos", "milk gluten eggs", "vegetarian", "75", "Pintxos"),
+    item(5, "Vegan Cream Tea", "gluten soybeans", "vegan", "90", "Cream Teas & Bakes"),
+    item(6, "Cornish Cream Tea", "gluten milk eggs", "vegetarian", "85", "Cream Teas & Bakes"),
+    item(7, "Roast Beef", "gluten", "", "190", "Sunday Roast"),
+    item(8, "Roasted Beetroot", "", "vegan", "80", "Starters", declared=True),
+    locale="sv",
+    opening_hours="Mo-Fr 11:00-20:00; Sa,Su off",
+    timezone="Europe/Stockholm",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "ids"),
+    [
+        ("ar ni oppna idag?", "hours", []),  # "är ni öppna idag?" typed without å, ä, ö
+        ("vad ar veganskt", "search", [2, 5, 8]),
+        ("har ni nat utan notter", "search", [1, 2, 3, 4, 5, 6, 7, 8]),
+    ],
+)
+def test_swedish_typed_without_accents_reads_as_swedish(message, intent, ids) -> None:
+    got = answer(KAFE, message, None)
+    assert (got.intent, list(got.item_ids), got.language) == (intent, ids, "sv")
+
+
+def test_a_question_opened_to_the_dishes_asks_it_of_each() -> None:
+    got = answer(KAFE, "do the croquetas have egg", "en")
+    assert got.intent == "allergen_check"
+    assert {f.item_id: f.conflicts for f in got.flagged} == {3: ("eggs",), 4: ("eggs",)}
+    # put to the restaurant, it is a search
+    assert answer(KAFE, "do you have croquetas without egg", "en").intent == "search"
+
+
+def test_a_whole_name_of_diet_and_section_words_names_the_dish() -> None:
+    got = answer(KAFE, "does the vegan cream tea have nuts", "en")
+    assert (got.intent, list(got.item_ids)) == ("allergen_check", [5])
+
+
+def test_a_day_inside_a_sections_name_is_the_section() -> None:
+    got = answer(KAFE, "sunday roast options", "en")
+    assert (got.intent, list(got.item_ids)) == ("search", [7])
+
+
+def test_an_allergy_told_keeps_the_dish_talked_about() -> None:
+    first = answer(KAFE, "berätta om falafeltallriken", None)
+    told = answer(KAFE, "jag är allergisk mot sesam", None, first.context)
+    got = answer(KAFE, "kan jag äta den då?", None, told.context)
+    assert got.intent == "allergen_check"
+    assert [(f.item_id, f.conflicts) for f in got.flagged] == [(2, ("sesame",))]
