@@ -38,6 +38,7 @@ from .lexicon import (
     STATEMENT_WORDS,
     TERM,
     THANKS_EMOJI,
+    WHOLE_MENU,
     emoji_only,
     lookup,
     normalize,
@@ -701,8 +702,10 @@ class Turn:
         q.asked = [c for c in q.asked if any(t.kind == ALLERGEN and c in t.payload for t in rest)]  # type: ignore[operator]
         q.pronoun = True
         self.ctx.focus = bits(found)
-        # "and the strawberry one?" after "has it got nuts?" asks the same of that dish
-        again = "allergen_check" if self.ctx.topic == "allergen_check" else "dish_details"
+        # "and the strawberry one?" after "has it got nuts?" (or after a price) asks the same
+        # of that dish
+        topic = self.ctx.topic
+        again = topic if topic in ("allergen_check", "price_check") else "dish_details"
         return self.pointed(q) or self.about(q, bits(found), again)
 
     def pointed(self, q: Query) -> Answer | None:
@@ -736,6 +739,7 @@ class Turn:
             kinds & {"priceq", "detq"}
             and len(ctx.focus) == 1
             and not (q.terms or q.diets or q.excluded or q.unknown)
+            and q.sort is None  # ("whats the most expensive thing on the menu" asks anew)
         ):
             target = list(ctx.focus)  # "how much?", "vad ingår?"
         elif (
@@ -968,6 +972,7 @@ class Turn:
         told = narrowing and "those" not in kinds and _states(q)
         unnarrowed = (list(q.terms), list(q.neg_terms), q.max_price, q.min_price, q.below)
         sort_within = q.sort is not None and bare and bool(ctx.query)
+        sort_within = sort_within and not any(t.raw.lower() in WHOLE_MENU for t in q.toks)
         # "vilken är billigast?" right after two dishes were asked about: one of those
         focus_within = (
             q.sort is not None and bare and len(ctx.focus) > 1 and ctx.topic not in _LIST_INTENTS

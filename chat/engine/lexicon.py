@@ -356,6 +356,8 @@ SERVE_WORDS: frozenset[str] = frozenset(_EXT["server"]["serve"].split())
 MEAL_STEMS: tuple[str, ...] = tuple(_EXT["server"]["meal_stems"].split())
 MEAL_WHEN: frozenset[str] = frozenset(_EXT["server"]["meal_when"].split())
 DISH_ASK: frozenset[str] = frozenset(_EXT["server"]["dish_ask"].split())
+# "the most expensive thing on the menu", "billigast av allt": the whole menu, not the last list
+WHOLE_MENU: frozenset[str] = frozenset(_EXT["server"]["whole_menu"].split())
 # "kan man komma och äta nu?": coming in (or eating) now asks whether it is open.
 COME_WORDS: frozenset[str] = frozenset(_EXT["server"]["come"].split())
 # People at the table: "that guest", "den gästen" point at a person, not at the dish in focus.

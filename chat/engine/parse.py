@@ -678,8 +678,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         # "går den bra?" (is it ok?) asks of the dish in focus
         if toks[n - 1].raw.lower() == "går" and toks[n].raw.lower() in ("den", "det", "dom", "de"):
             toks[n - 1].kind = "q"
-        # "my gf is vegetarian": a girlfriend, not gluten-free
-        if toks[n - 1].word in _POSSESSIVES and toks[n].raw.lower() in _PARTNERS:
+        # "my gf is vegetarian": a girlfriend, not gluten-free; "for my gran": a person
+        if toks[n - 1].word in _POSSESSIVES and (
+            toks[n].raw.lower() in _PARTNERS
+            or (toks[n].word in PERSON_WORDS and toks[n].kind in (TERM, UNK))
+        ):
             toks[n].kind = "stop"
         # "sunday roast options": the Sunday Roast section's name, not the day
         if toks[n - 1].kind == DAY and index.in_section(toks[n]):
