@@ -11,10 +11,14 @@ import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz.distance import OSA
 
 from .lexicon import (
+    ALCOHOL_DRINKS,
+    ALCOHOL_NONE,
+    ALCOHOL_TAGS,
     BASE_STOP,
     CONFLICTS,
     DIET_TAGS,
@@ -180,6 +184,34 @@ class MenuIndex:
         return frozenset(
             w for w in self._long_words if w.startswith(word) and len(w) >= len(word) + 3
         )
+
+    @cached_property
+    def alcoholic(self) -> int:
+        """Items with alcohol: tagged so, or a drink whose name or description says a drink
+        that has it ("Rioja, glass", "Ljus lager 40 cl"), unless it says it has none
+        ("Alkoholfri öl", "non-alcoholic")."""
+        drinks = self.group_sections.get("drink", 0)
+        out = 0
+        for i, item in enumerate(self.items):
+            text = normalize(f"{item.name} {item.description}")
+            if ALCOHOL_NONE.search(text):
+                continue
+            said = set(re.findall(r"[^\W\d_]+", text))
+            if {normalize(t) for t in item.tags} & ALCOHOL_TAGS or (
+                drinks >> i & 1 and said & ALCOHOL_DRINKS
+            ):
+                out |= 1 << i
+        return out
+
+    @cached_property
+    def drinkable(self) -> int:
+        """What "alkoholfritt?" alone chooses from: the drinks, and whatever has alcohol or
+        says it has none."""
+        none = 0
+        for i, item in enumerate(self.items):
+            if ALCOHOL_NONE.search(normalize(f"{item.name} {item.description}")):
+                none |= 1 << i
+        return self.group_sections.get("drink", 0) | self.alcoholic | none
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""

@@ -947,9 +947,14 @@ class Turn:
         """List answers: search, cheapest, most_expensive, follow-ups on the last list."""
         index, ctx, lang = self.index, self.ctx, self.lang
         kinds = q.kinds
+        # (a word left out narrows as an allergen does: "vilken är alkoholfri?" of the ciders)
         constraint_only = bool(
-            q.diets or q.excluded or q.max_price is not None or q.min_price is not None
-        ) and not (q.terms or q.neg_terms or q.unknown_terms or q.sort is not None)
+            q.diets
+            or q.excluded
+            or (q.neg_terms and "frame" not in kinds)  # (not "something non alcoholic?")
+            or q.max_price is not None
+            or q.min_price is not None
+        ) and not (q.terms or q.unknown_terms or q.sort is not None)
         bare = not (q.terms or q.neg_terms or q.diets or q.excluded or q.unknown_terms)
         bare = bare and q.max_price is None and q.min_price is None
         # Follow-ups re-read the last search (never its stored ids, so a dish added or sold

@@ -356,6 +356,18 @@ SERVE_WORDS: frozenset[str] = frozenset(_EXT["server"]["serve"].split())
 MEAL_STEMS: tuple[str, ...] = tuple(_EXT["server"]["meal_stems"].split())
 MEAL_WHEN: frozenset[str] = frozenset(_EXT["server"]["meal_when"].split())
 DISH_ASK: frozenset[str] = frozenset(_EXT["server"]["dish_ask"].split())
+# Drinks with and without alcohol (lexicon.json "ext.server.alcohol"; the words that ask are the
+# synonym group "alcohol").
+ALCOHOL_TAGS: frozenset[str] = frozenset(_EXT["server"]["alcohol"]["tags"].split())
+ALCOHOL_DRINKS: frozenset[str] = frozenset(
+    normalize(w) for w in _EXT["server"]["alcohol"]["drinks"].split()
+)
+ALCOHOL_NONE = re.compile(
+    "|".join(re.escape(normalize(m)) for m in _EXT["server"]["alcohol"]["none"].split("|"))
+)
+ALCOHOL_SAID: dict[str, str] = _EXT["server"]["alcohol"]["said"]  # "drinks without alcohol"
+# Groups whose Swedish "-fri" compound says "without it", as an allergen's does: "alkoholfritt"
+FREE_GROUPS = frozenset({"alcohol"})
 # "the most expensive thing on the menu", "billigast av allt": the whole menu, not the last list
 WHOLE_MENU: frozenset[str] = frozenset(_EXT["server"]["whole_menu"].split())
 # "kan man komma och äta nu?": coming in (or eating) now asks whether it is open.
@@ -483,7 +495,11 @@ def _token_pairs(tok: str) -> tuple[tuple[str, str], ...]:
             # Only split when the head is an allergen word: "glutenfri" -> gluten + fri.
             if tok.endswith(suffix) and len(head) >= 2:
                 entry = lookup(stem(head))
-                if entry is not None and entry.kind == ALLERGEN and stem(tok) not in UNIGRAMS:
+                if (
+                    entry is not None
+                    and (entry.kind == ALLERGEN or entry.payload in FREE_GROUPS)
+                    and stem(tok) not in UNIGRAMS
+                ):
                     return ((head, stem(head)), (suffix, suffix))
     return ((tok, stem(tok)),)
 

@@ -28,6 +28,8 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
     text has no match does it fall back to items containing any of its allergen codes, and
     never for a word that names one kind ("salmon?" is not every fish dish).
     """
+    if t.payload == "alcohol":
+        return index.alcoholic  # ("non-alcoholic" in a description is no alcohol)
     mask = index.items_for_words(t.words)
     if t.kind == ALLERGEN:
         if not mask and not (t.word in SPECIFIC or set(forms(t.raw.lower())) & SPECIFIC):
@@ -92,6 +94,8 @@ def select(
         mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
+        if t.payload == "alcohol" and not q.terms:
+            mask &= index.drinkable  # "vad har ni för alkoholfritt?": to drink
     if q.unknown_terms and not q.terms:
         mask = 0  # the only thing asked for is a word on nobody's menu: nothing fits it
     if q.max_price is not None or q.min_price is not None:

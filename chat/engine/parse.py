@@ -684,6 +684,11 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             or (toks[n].word in PERSON_WORDS and toks[n].kind in (TERM, UNK))
         ):
             toks[n].kind = "stop"
+        # "non alcoholic", "non-dairy": without it ("non" alone is the Uzbek bread)
+        if toks[n - 1].raw.lower() == "non" and (
+            toks[n].payload == "alcohol" or toks[n].kind == ALLERGEN
+        ):
+            toks[n - 1].kind = "pre"
         # "sunday roast options": the Sunday Roast section's name, not the day
         if toks[n - 1].kind == DAY and index.in_section(toks[n]):
             day = {f for f in forms(toks[n - 1].word) if f in index.vocab}

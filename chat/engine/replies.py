@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN_LABELS, DIET_LABELS, DIET_TAGS, MONEY, TEMPLATES
+from .lexicon import ALCOHOL_SAID, ALLERGEN_LABELS, DIET_LABELS, DIET_TAGS, MONEY, TEMPLATES
 from .match import DIET_TRACES, Selection, term_mask
 from .model import MenuItem
 from .parse import Query
@@ -121,7 +121,8 @@ def describe(
     own = [w for w in dict.fromkeys(q.excluded_words) if w.lower() not in labels]
     if own and labels:  # the diner's own word first: "without shellfish (crustaceans and molluscs)"
         labels = [f"{join_words(own, loc)} ({join_words(labels, loc)})"]
-    without = labels + [t.raw for t in q.neg_terms]
+    # ("non-alcoholic drinks": "drinks without alcohol")
+    without = labels + [ALCOHOL_SAID[loc] if t.payload == "alcohol" else t.raw for t in q.neg_terms]
     if without:
         parts.append(tpl(loc, "without", x=join_words(without, loc)))
     old_diets = [d for d in diets if d in earlier[0] and d not in q.diets]

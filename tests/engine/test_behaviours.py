@@ -1359,3 +1359,37 @@ def test_an_allergy_told_keeps_the_dish_talked_about() -> None:
     got = answer(KAFE, "kan jag äta den då?", None, told.context)
     assert got.intent == "allergen_check"
     assert [(f.item_id, f.conflicts) for f in got.flagged] == [(2, ("sesame",))]
+
+
+BAR = menu(
+    item(1, "Köttbullar", "milk", "", "145", "Varmrätter"),
+    item(2, "Ljus lager 40 cl", "gluten", "", "72", "Dryck"),
+    item(3, "Alkoholfri öl", "gluten", "", "49", "Dryck"),
+    item(4, "Ginger beer", "", "vegan", "45", "Dryck", "Non-alcoholic.", declared=True),
+    item(5, "Husets rödvin, glas", "sulphites", "", "95", "Dryck"),
+    item(6, "Lemonad", "", "vegan", "39", "Dryck", declared=True),
+    item(7, "Oxkind braserad i rödvin", "sulphites", "", "245", "Varmrätter"),
+    locale="sv",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("alkoholfritt att dricka?", [3, 4, 6]),
+        ("vad har ni för alkoholfritt", [3, 4, 6]),  # to drink, not the food
+        ("any non alcoholic drinks", [3, 4, 6]),  # "non-alcoholic" in a description is none
+        ("do u serve alcohol", [2, 5]),  # braised in red wine is no drink with alcohol
+        ("något alkoholhaltigt?", [2, 5]),
+    ],
+)
+def test_drinks_with_and_without_alcohol(message, ids) -> None:
+    got = answer(BAR, message, None)
+    assert (got.intent, list(got.item_ids)) == ("search", ids)
+
+
+def test_which_is_alcohol_free_narrows_the_last_list() -> None:
+    beers = answer(BAR, "vilka öl har ni?", None)
+    got = answer(BAR, "vilken är alkoholfri?", None, beers.context)
+    assert list(got.item_ids) == [3]
+    assert "utan alkohol" in got.reply
