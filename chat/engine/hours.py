@@ -64,7 +64,10 @@ def owner_intent(expr: str) -> str:
         m = _WEEKDAY_RULE.match(rule)
         days = _weekdays(m.group(1)) if m else None
         if days is not None and days_so_far is not None and not days & days_so_far:
-            out[-1] += ", " + rule
+            # ("Sa 15:00-01:00; Su off": Sunday is closed anyway; the rule would only cut
+            # Saturday's night at midnight)
+            if rule.split()[-1].lower() not in ("off", "closed"):
+                out[-1] += ", " + rule
             days_so_far |= days
         else:
             out.append(rule)
@@ -137,10 +140,24 @@ def day_intervals(info: RestaurantInfo, day: date) -> list[Interval]:
         return []
     start = datetime.combine(day, time())
     out: list[Interval] = []
-    for a, b, state, _ in oh.intervals(start, start + timedelta(days=2)):
-        if str(state).lower().endswith("open") and start <= a < start + timedelta(days=1):
+    for a, b in _open_spans(oh, start, start + timedelta(days=2)):
+        if start <= a < start + timedelta(days=1):
             if a == start and out == [] and _open_at(oh, start - timedelta(minutes=1)):
                 continue  # yesterday's night running on past midnight
+            out.append((a, b))
+    return out
+
+
+def _open_spans(oh: opening_hours.OpeningHours, start: datetime, end: datetime) -> list[Interval]:
+    """The open intervals between `start` and `end`, a night that runs past midnight as one
+    ("Sa 15:00-01:00" is 15:00 to 01:00, not 15:00 to 24:00 and 00:00 to 01:00)."""
+    out: list[Interval] = []
+    for a, b, state, _ in oh.intervals(start, end):
+        if not str(state).lower().endswith("open"):
+            continue
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
             out.append((a, b))
     return out
 
@@ -159,8 +176,8 @@ def open_interval_at(info: RestaurantInfo, at: datetime) -> Interval | None:
     oh = _parsed(info.opening_hours, info.timezone)
     if oh is None or not _open_at(oh, at):
         return None
-    for a, b, state, _ in oh.intervals(at - timedelta(days=1), at + timedelta(days=2)):
-        if str(state).lower().endswith("open") and a <= at < b:
+    for a, b in _open_spans(oh, at - timedelta(days=1), at + timedelta(days=2)):
+        if a <= at < b:
             return a, b
     return None
 

@@ -22,6 +22,7 @@ from .lexicon import (
     ALWAYS,
     BOOKED,
     BOOKING,
+    CLOSING,
     COME_WORDS,
     CONFLICTS,
     CORRECTION_WORDS,
@@ -1259,7 +1260,8 @@ class Turn:
             "q" in kinds and not (asks_when or week) and not kinds & {"today", "late", "week"}
         ):
             return self._now_lines(now)
-        if kinds & {"today", "late"}:
+        closing = any(t.raw.lower() in CLOSING for t in q.toks) and not week
+        if kinds & {"today", "late"} or closing:
             spans = hours.day_intervals(info, today)
             if not spans:  # and when it opens next ("har ni öppet idag" on a Monday)
                 return [r.tpl(lang, "closed_today"), *self._opens_next(now, today)]
@@ -1281,7 +1283,10 @@ class Turn:
             end = current[1]
             key = "open_until" if end.date() == now.date() else "open_until_tomorrow"
             return [r.tpl(lang, key, t=hours.clock(end))]
-        return [r.tpl(lang, "closed_now"), *self._opens_next(now, now.date())]
+        # ("still open?" at 23:00 on a Sunday: "Today we closed at 22:30.")
+        ended = [b for _, b in hours.day_intervals(info, now.date()) if b <= now]
+        since = [r.tpl(lang, "closed_since", t=hours.clock(ended[-1]))] if ended else []
+        return [r.tpl(lang, "closed_now"), *since, *self._opens_next(now, now.date())]
 
     def _opens_next(self, after: datetime, today) -> list[str]:  # type: ignore[no-untyped-def]
         """ "We open again Tuesday at 17:00." (nothing when it does not open within two weeks)"""

@@ -368,6 +368,10 @@ ALCOHOL_NONE = re.compile(
 ALCOHOL_SAID: dict[str, str] = _EXT["server"]["alcohol"]["said"]  # "drinks without alcohol"
 # Groups whose Swedish "-fri" compound says "without it", as an allergen's does: "alkoholfritt"
 FREE_GROUPS = frozenset({"alcohol"})
+# "what time do you close?": today's closing time, not the week
+CLOSING: frozenset[str] = frozenset(_EXT["server"]["closing"].split())
+# "are you still open?": open now (beside an hours word only: "still vegan?" is no hour)
+STILL: frozenset[str] = frozenset(_EXT["server"]["still"].split())
 # "the most expensive thing on the menu", "billigast av allt": the whole menu, not the last list
 WHOLE_MENU: frozenset[str] = frozenset(_EXT["server"]["whole_menu"].split())
 # "kan man komma och äta nu?": coming in (or eating) now asks whether it is open.

@@ -32,6 +32,7 @@ from .lexicon import (
     PERSON_WORDS,
     PLAIN_CHEAP,
     PRONOUNS,
+    STILL,
     STRICT_MAX,
     TERM,
     UNIGRAMS,
@@ -694,6 +695,10 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             day = {f for f in forms(toks[n - 1].word) if f in index.vocab}
             if any(index.sections.get(f, 0) & index.in_section(toks[n]) for f in day):
                 toks[n - 1].kind, toks[n - 1].words = TERM, frozenset(day)
+    if any(t.kind == "hours" for t in toks):
+        for t in toks:
+            if t.raw.lower() in STILL:
+                t.kind = "now"  # "r u still open?"
     q = Query(toks=toks)
     if names and len(toks) <= MAX_TOKENS:
         numbered = _mark_numbers(index, toks)

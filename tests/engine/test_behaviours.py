@@ -1393,3 +1393,25 @@ def test_which_is_alcohol_free_narrows_the_last_list() -> None:
     got = answer(BAR, "vilken är alkoholfri?", None, beers.context)
     assert list(got.item_ids) == [3]
     assert "utan alkohol" in got.reply
+
+
+NIGHT = menu(
+    item(1, "Burger", "gluten", "", "150"),
+    opening_hours="Mo-Th 17:00-22:00; Fr,Sa 17:00-01:00; Su off",
+    timezone="Europe/Stockholm",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "at", "says"),
+    [
+        # a night past midnight before a day off is not cut at 00:00
+        ("what time do you close", "2026-12-05T20:00:00+01:00", "Today we close at 01:00."),
+        ("hur länge har ni öppet ikväll", "2026-12-05T20:00:00+01:00", "kl. 01:00"),
+        ("still open?", "2026-12-05T23:30:00+01:00", "Yes, we're open now, until 01:00"),
+        ("r u still open", "2026-12-03T22:30:00+01:00", "Today we closed at 22:00."),
+    ],
+)
+def test_closing_time_and_still_open(message, at, says) -> None:
+    got = answer(NIGHT, message, None, None, datetime.fromisoformat(at))
+    assert got.intent == "hours" and says in got.reply, got.reply
