@@ -700,7 +700,11 @@ class Turn:
         q.toks = rest
         q.terms = [g for g in ([t for t in g if t not in words] for g in q.terms) if g]
         q.diets = [d for d in q.diets if d not in sub.diets]
-        q.asked = [c for c in q.asked if any(t.kind == ALLERGEN and c in t.payload for t in rest)]  # type: ignore[operator]
+        q.asked = [
+            c
+            for c in q.asked
+            if any(t.kind in (ALLERGEN, ALWAYS) and c in t.payload for t in rest)  # type: ignore[operator]
+        ]  # ("is the vegan one ok for a coeliac?" asks about gluten)
         q.pronoun = True
         self.ctx.focus = bits(found)
         # "and the strawberry one?" after "has it got nuts?" (or after a price) asks the same

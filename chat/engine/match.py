@@ -206,13 +206,24 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
                 key_forms |= words & index.key_words[i]
             if said & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
+    said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
     if not keys:
-        return _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
+        found = _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
+        opened = (
+            q.toks[0].raw.lower() in ASKING
+            and q.toks[1:2] != []
+            and (q.toks[1].raw.lower() in DETERMINERS)
+        )
+        if not (found and found.items) and q.partly_named and opened:
+            # "does the afternoon tea have fish?": the Afternoon Teas ("the gf afternoon tea":
+            # the one whose name says the diet)
+            items = [i for i in q.partly_named if said_diets & index.name_diets[i]]
+            return DishRefs(items or list(q.partly_named), False, exact=len(items) == 1)
+        return found
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
     # diet the diner said
-    said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
     if len(items) > 1 and said_diets:
         items = [i for i in items if said_diets & index.name_diets[i]] or items
     # ("the gf bun" says all of the Gluten-Free Bun's name: that dish)

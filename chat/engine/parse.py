@@ -103,6 +103,9 @@ class Query:
     sort: str | None = None  # "cheap" | "dear"
     kinds: set[str] = field(default_factory=set)  # every kind seen
     named: list[int] = field(default_factory=list)  # items whose whole name the message spells
+    # items whose names the message spells a part of, two words or more ("the afternoon tea"
+    # of three Afternoon Teas): several dishes, or a search (see match.dish_refs)
+    partly_named: list[int] = field(default_factory=list)
     excluded_words: list[str] = field(default_factory=list)  # the diner's words for `excluded`
     withdrawn: list[str] = field(default_factory=list)  # codes of a denied allergy
     denied: bool = False  # "actually no allergy", "not allergic": an allergy denied
@@ -260,10 +263,17 @@ def _names_a_dish(index: MenuIndex, item: int, offset: int, n: int, whole: bool)
             (e := lookup(w)) is None or (e.kind not in (DIET, "post") and w not in index.sections)
             for w in words
         )
-    return any(lookup(w) is None for w in words)
+    # (or a filler word that is no function word: "afternoon tea" of a Classic Afternoon Tea)
+    return any((e := lookup(w)) is None or (e.kind == "stop" and _content_filler(w)) for w in words)
 
 
-def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
+def _content_filler(word: str) -> bool:
+    """A filler word that can be a dish's own ("afternoon", "special", "house"), not a
+    function word ("with", "med", "från")."""
+    return len(word) >= 5 and word not in BASE_STOP
+
+
+def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = None) -> list[int]:
     """Find dishes the message names by two or more consecutive words of their name ("is the
     butter chicken nut free?", "the fish taco" for "Baja Fish Taco"), mark those words as the
     dish's, and return the items. Whole names win over parts; longer matches win over shorter
@@ -307,6 +317,8 @@ def mark_names(index: MenuIndex, toks: list[Tok]) -> list[int]:
     top = max((b[0], b[1]) for b in multi.values())
     chosen = sorted(i for i, b in multi.items() if (b[0], b[1]) == top)
     if not top[1] and len(chosen) > 1:
+        if partly is not None:
+            partly.extend(chosen)
         return []  # "poké bowls" is part of several names: a search, not one dish
     for item in chosen:
         _, _, s, e = multi[item]
@@ -690,6 +702,17 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             toks[n].payload == "alcohol" or toks[n].kind == ALLERGEN
         ):
             toks[n - 1].kind = "pre"
+        # "afternoon tea" of the Afternoon Teas: a filler word a dish's name opens with, before
+        # the name's next word, is the name's
+        if _content_filler(toks[n - 1].word) and toks[n - 1].kind == "stop":
+            said = frozenset(forms(toks[n].word)) | toks[n].words
+            if any(
+                offset + 1 < len(index.name_seqs[item]) and index.name_seqs[item][offset + 1] & said
+                for f in forms(toks[n - 1].word)
+                for item, offset in index.name_starts.get(f, ())
+            ):
+                toks[n - 1].kind = TERM
+                toks[n - 1].words = index.form_matches(toks[n - 1].word)
         # "sunday roast options": the Sunday Roast section's name, not the day
         if toks[n - 1].kind == DAY and index.in_section(toks[n]):
             day = {f for f in forms(toks[n - 1].word) if f in index.vocab}
@@ -702,7 +725,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     q = Query(toks=toks)
     if names and len(toks) <= MAX_TOKENS:
         numbered = _mark_numbers(index, toks)
-        q.named = sorted({*numbered, *mark_names(index, toks)})
+        q.named = sorted({*numbered, *mark_names(index, toks, q.partly_named)})
     else:
         q.named = []
     if len(toks) > MAX_TOKENS:

@@ -1415,3 +1415,36 @@ NIGHT = menu(
 def test_closing_time_and_still_open(message, at, says) -> None:
     got = answer(NIGHT, message, None, None, datetime.fromisoformat(at))
     assert got.intent == "hours" and says in got.reply, got.reply
+
+
+TEAROOM = menu(
+    item(1, "Classic Afternoon Tea", "gluten eggs milk fish", "", "26.50", "Afternoon Tea"),
+    item(2, "Vegan Afternoon Tea", "gluten soybeans", "vegan", "27.50", "Afternoon Tea"),
+    item(3, "Gluten-Free Afternoon Tea", "eggs milk fish", "gluten-free", "28", "Afternoon Tea"),
+    item(4, "Yorkshire Tea", "", "vegan", "3.20", "Hot Drinks", declared=True),
+    item(5, "Earl Grey", "", "vegan", "3.40", "Hot Drinks", declared=True),
+)
+
+
+def test_a_filler_word_a_name_opens_with_is_the_names() -> None:
+    got = answer(TEAROOM, "do you do afternoon tea?", "en")
+    assert (got.intent, list(got.item_ids)) == ("search", [1, 2, 3])  # not the pots of tea
+    got = answer(TEAROOM, "does the gf afternoon tea have fish in it?", "en")
+    assert got.intent == "allergen_check"
+    assert [(f.item_id, f.conflicts) for f in got.flagged] == [(3, ("fish",))]
+    got = answer(TEAROOM, "is the afternoon tea suitable for a coeliac", "en")
+    assert (got.intent, list(got.item_ids)) == ("allergen_check", [3])
+    assert {f.item_id for f in got.flagged} == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("good afternoon", "greeting"), ("awright pal", "greeting")],
+)
+def test_greetings_of_the_day(message, intent) -> None:
+    assert answer(TEAROOM, message, "en").intent == intent
+
+
+def test_a_person_after_my_is_no_dish_word() -> None:
+    got = answer(TEAROOM, "my granddaughter has a fish allergy", "en")
+    assert got.answered and list(got.item_ids) == [2, 4, 5]
