@@ -255,6 +255,7 @@ class Turn:
                 and self._about_time(q)
                 and not (q.terms or q.unknown_terms)
                 and not books  # "can i book for friday?"
+                and not kinds & {"address", "phone"}  # "var ligger ni nu igen?"
             )
         ):
             return self.hours(q)

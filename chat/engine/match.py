@@ -6,7 +6,17 @@ import itertools
 from dataclasses import dataclass
 
 from .index import MenuIndex
-from .lexicon import ALLERGEN, DIET, FOOD, NAME_PARTS, SPECIFIC, SYN_GROUPS, definite_bases, forms
+from .lexicon import (
+    ALLERGEN,
+    DIET,
+    FOOD,
+    NAME_PARTS,
+    SPECIFIC,
+    SYN_GROUPS,
+    definite_bases,
+    forms,
+    stem,
+)
 from .parse import ASKING, Query, Tok
 
 
@@ -324,6 +334,11 @@ def after_determiner(toks: list[Tok], n: int) -> bool:
 def definite_form(t: Tok) -> bool:
     """A Swedish definite form of a word the token reads ("risotton" of "risotto")."""
     raw = t.raw.lower()
+    group = SYN_GROUPS.get(str(t.payload), frozenset()) if t.kind == "term" else frozenset()
+    if group and stem(raw) not in group:
+        # "hamburgaren" of the burger group's "hamburgare" (a plural, "efterrätterna", is the
+        # section)
+        return not raw.endswith("na") and any(stem(b) in group for b in definite_bases(raw))
     if t.payload is not None or raw in t.words:
         return False  # a lexicon word ("starkt"), or the menu's own word ("gluten")
     return any(b == t.word or b in t.words for b in definite_bases(raw))
@@ -372,6 +387,11 @@ def _by_determiner(
             # exactly one dish, or one named by this word alone ("are the fries gluten free?":
             # Fries, not Sweet Potato Fries)
             alone = [i for i in bits(mask) if len(index.name_plain[i]) == 1]
+            # ("finns det sesam i hamburgaren?" beside Ostburgare and Baconburgare, each a
+            # name of one word: the one spelt so)
+            said = words | {f for b in definite_bases(t.raw.lower()) for f in forms(b)}
+            spelt = [i for i in alone if said & set(index.name_seqs[i][0])]
+            alone = spelt if len(alone) > 1 and len(spelt) == 1 else alone
             if mask and (mask & (mask - 1) == 0 or len(alone) == 1):
                 return DishRefs(alone if mask & (mask - 1) else bits(mask), False, via=n)
             continue
