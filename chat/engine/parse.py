@@ -23,6 +23,7 @@ from .lexicon import (
     DIET_TAGS,
     DISH_NUMBER_CUES,
     FOOD,
+    FOOD_PHRASES,
     FREE_DIETS,
     MONTHS,
     NOT_DISH_NUMBER,
@@ -467,7 +468,31 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
     for a, b in itertools.pairwise(out):
         if a.kind == "hours" and b.kind == TERM and (b.payload == "sandwich" or b.word in _FACED):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
-    return _joined(index, out)
+    return _food_phrases(index, _joined(index, out))
+
+
+def _food_phrases(index: MenuIndex, toks: list[Tok]) -> list[Tok]:
+    """Two words of a food phrase are one food: "ice cream" is the Swedish menu's "glass",
+    not cream (lexicon.json "ext.server.food")."""
+    out: list[Tok] = []
+    for t in toks:
+        last = out[-1] if out else None
+        phrase = f"{last.word} {t.word}" if last is not None else ""
+        # (only where the menu says it otherwise: its own "Coconut Ice Cream" is named so)
+        if (
+            last is not None
+            and phrase in FOOD_PHRASES
+            and last.kind in (TERM, UNK)
+            and phrase not in index.vocab
+        ):
+            words: frozenset[str] = frozenset()
+            for other in FOOD.get(phrase, ()):
+                words |= index.form_matches(other)
+            if words:
+                out[-1] = Tok(f"{last.raw} {t.raw}", phrase, TERM, None, words)
+                continue
+        out.append(t)
+    return out
 
 
 def _joined(index: MenuIndex, toks: list[Tok]) -> list[Tok]:

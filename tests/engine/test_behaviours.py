@@ -1448,3 +1448,13 @@ def test_greetings_of_the_day(message, intent) -> None:
 def test_a_person_after_my_is_no_dish_word() -> None:
     got = answer(TEAROOM, "my granddaughter has a fish allergy", "en")
     assert got.answered and list(got.item_ids) == [2, 4, 5]
+
+
+def test_a_two_word_food_finds_the_menus_own_word_for_it() -> None:
+    kiosk = menu(
+        item(1, "Mjukglass", "milk", "vegetarian", "35", "Glass"),
+        item(2, "Gräddtårta", "milk eggs gluten", "vegetarian", "45", "Bakverk", "Med grädde."),
+        locale="sv",
+    )
+    got = answer(kiosk, "any ice cream?", "en")
+    assert (got.intent, list(got.item_ids)) == ("search", [1])  # glass, not cream
