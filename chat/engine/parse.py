@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from rapidfuzz.distance import OSA
+
 from .index import MenuIndex
 from .lexicon import (
     ACCENTLESS,
@@ -295,9 +297,18 @@ def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = Non
         p = pos[start]
         if toks[p].kind == "post" and p and toks[p - 1].kind == ALLERGEN:
             continue  # "sesame free bagels?": that "free" is the sesame's, not a name's start
-        for item, offset in {p for w in words for p in index.name_starts.get(w, ())}:
+        starts = {p for w in words for p in index.name_starts.get(w, ())}
+        near: set[tuple[int, int]] = set()
+        if not starts and start + 1 < len(seen) and len(toks[p].word) >= 3:
+            # "sag paneer" of the Saag Paneer: a first word one letter off, when the next
+            # word goes on with the name (the run below must reach two words)
+            word = toks[p].word
+            for f, spots in index.name_starts.items():
+                if abs(len(f) - len(word)) <= 1 and OSA.distance(word, f, score_cutoff=1) <= 1:
+                    near.update(spots)
+        for item, offset in starts | near:
             seq = index.name_seqs[item]
-            n = 0
+            n = 1 if (item, offset) in near else 0
             while (
                 start + n < len(seen)
                 and offset + n < len(seq)

@@ -1458,3 +1458,13 @@ def test_a_two_word_food_finds_the_menus_own_word_for_it() -> None:
     )
     got = answer(kiosk, "any ice cream?", "en")
     assert (got.intent, list(got.item_ids)) == ("search", [1])  # glass, not cream
+
+
+def test_a_name_whose_first_word_is_one_letter_off() -> None:
+    curry = menu(
+        item(1, "Saag Paneer", "milk", "vegetarian", "9.50", "Curries"),
+        item(2, "Paneer Tikka", "milk", "vegetarian", "9.50", "Grill"),
+        item(3, "Paneer Pakora", "milk gluten", "vegetarian", "5.75", "Starters"),
+    )
+    got = answer(curry, "how much is the sag paneer", "en")
+    assert (got.intent, list(got.item_ids)) == ("price_check", [1])
