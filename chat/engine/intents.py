@@ -87,6 +87,18 @@ _VAGUE_HOURS = frozenset({"länge", "how long", "tider", "times", "time"})
 # Detail-question words that also ask of a list ("what burgers …"), unlike "tell me about".
 _WHAT_WORDS = frozenset({"what", "whats", "vad", "in", "about"})
 _DISH_CUES = frozenset({"q", "detq", "allq", "priceq", "pre", "post", "both"})
+# Words that make an allergy told beside a negated standing one an addition, never a swap
+# ("she's also allergic to eggs, not just gluten").
+_NOT_A_SWAP = frozenset(
+    {"also", "too", "either", "as", "well", "just", "only", "and", "plus"}
+    | {"också", "även", "heller", "bara", "och", "dessutom", "med"}
+)
+# Words that ask for a list, not of the dish in focus ("and vegan ones?").
+_MANY = frozenset(
+    {"ones", "options", "dishes", "things", "stuff", "rätter", "alternativ", "grejer"}
+)
+# "which are your mains" asks anew, "which are mains" of the last list.
+_YOURS = frozenset({"your", "ur", "yours", "era", "ert", "er", "ni", "you", "u"})
 # Who a question opening "do …"/"har …" may be put to, so that it searches ("do you have",
 # "har ni", "can we get") rather than asks of a dish.
 _ADDRESSEES = frozenset(
@@ -282,6 +294,19 @@ class Turn:
         refs = dish_refs(index, q, follow=ctx.topic == "allergen_check")
         if q.named and len(refs.items) == 1 and q.terms:
             refs = replace(refs, items=_sibling_named(index, q, refs.items[0]))
+        if (
+            len(refs.items) > 1
+            and len(ctx.focus) == 1
+            and ctx.focus[0] in refs.items
+            and any(
+                (definite_form(t) or after_determiner(q.toks, n))
+                and not normalize(t.raw).endswith(("s", "na"))
+                for n, t in enumerate(q.toks)
+                if t.kind == TERM
+            )
+        ):
+            # "innehåller empanadan gluten?" right after the second empanada: that one
+            refs = replace(refs, items=list(ctx.focus))
         if refs.via is not None:
             via = q.toks[refs.via]  # "does the yoghurt have hazelnuts?" asks about nuts, not milk
             q.asked = _asked_beside_name(q, lambda t: t is via)
@@ -751,9 +776,12 @@ class Turn:
         elif (
             ctx.topic == "allergen_check"
             and ctx.focus
-            and q.asked
+            and (q.asked or q.diets)  # ("och mjölkfri?" after "e den glutenfri?")
             and (q.toks[0].kind == "join" or "shift" in kinds)
-            and all(t.kind in (ALLERGEN, "join", "or", "shift", "stop") for t in q.toks)
+            and all(
+                t.kind in (ALLERGEN, DIET, "post", "join", "or", "shift", "stop") for t in q.toks
+            )
+            and not (q.diets and {t.raw.lower() for t in q.toks} & _MANY)  # "and vegan ones?"
             # ("och räkorna?" names the Suya Prawns: a dish, not the allergen)
             and not any(
                 _definite_food(q, n) and any(w in self.index.names for w in t.words)
@@ -815,7 +843,15 @@ class Turn:
         other stands (q is changed so)."""
         wrong = [c for c in q.excluded if c in self.ctx.excluded]
         right = [c for c in q.asked if c not in q.excluded]
-        if (
+        raws = {t.raw.lower() for t in q.toks}
+        if wrong and not right and "both" in q.kinds and not raws & _NOT_A_SWAP:
+            # "nej förlåt, han är allergisk mot ägg, inte gluten": the allergy told is the
+            # right one, the standing one negated the wrong one
+            right = [c for c in q.excluded if c not in self.ctx.excluded]
+            wrong = [c for c in wrong if c not in right]
+            if not (right and wrong):
+                return False
+        elif (
             not (wrong and right)
             or q.kinds & {"q", "allq"}
             or (q.terms and not all(t.kind == ALLERGEN for g in q.terms for t in g))
@@ -977,6 +1013,17 @@ class Turn:
             and next((t.kind for t in q.toks[1:] if t.kind != "stop"), None) == TERM
             and not q.asked
             and not kinds & {"shift", "join"}
+        )
+        # ("which are mains" right after the beef dishes: those of the list; "which are your
+        # mains" asks anew)
+        raws = [t.raw.lower() for t in q.toks]
+        narrowing = narrowing or (
+            bool(ctx.query)
+            and ctx.topic in _LIST_INTENTS
+            and raws[:1] in (["which"], ["vilka"])
+            and raws[1:2] in (["are"], ["är"], ["e"])
+            and not set(raws) & _YOURS
+            and bool(q.terms)
         )
         # (an allergy or diet told right after a list narrows it too: "han är allergisk mot
         # ägg" after the kids' menu; when nothing there fits, the whole menu is searched)

@@ -1468,3 +1468,42 @@ def test_a_name_whose_first_word_is_one_letter_off() -> None:
     )
     got = answer(curry, "how much is the sag paneer", "en")
     assert (got.intent, list(got.item_ids)) == ("price_check", [1])
+
+
+AREPAS = menu(
+    item(1, "Arepa Reina Pepiada", "eggs", "gluten-free dairy-free", "129", "Arepas"),
+    item(2, "Arepa Pabellón", "milk", "gluten-free", "135", "Arepas"),
+    item(3, "Empanada de Carne", "gluten", "", "49", "Småplock"),
+    item(4, "Empanada de Pollo", "gluten", "", "49", "Småplock"),
+    item(5, "Pabellón Criollo", "milk", "gluten-free", "189", "Huvudrätter"),
+    locale="sv",
+)
+
+
+def test_an_allergy_told_beside_a_negated_standing_one_swaps_them() -> None:
+    first = answer(AREPAS, "min son har celiaki", None)
+    got = answer(AREPAS, "nej förlåt, han är allergisk mot ägg, inte gluten", None, first.context)
+    assert got.context["excluded"] == ["eggs"]
+    # "also … not just" adds: nothing is withdrawn
+    got = answer(AREPAS, "sorry, he is also allergic to eggs, not just gluten", None, first.context)
+    assert sorted(got.context["excluded"]) == ["eggs", "gluten"]
+
+
+def test_and_a_diet_after_a_question_about_one_dish_asks_it_of_that_dish() -> None:
+    first = answer(AREPAS, "vad är reina pepiada", None)
+    gf = answer(AREPAS, "e den glutenfri?", None, first.context)
+    got = answer(AREPAS, "och mjölkfri?", None, gf.context)
+    assert (got.intent, list(got.item_ids)) == ("allergen_check", [1])
+
+
+def test_the_definite_form_of_several_dishes_names_the_one_in_focus() -> None:
+    listed = answer(AREPAS, "vilka empanadas finns", None)
+    second = answer(AREPAS, "den andra", None, listed.context)
+    got = answer(AREPAS, "innehåller empanadan gluten?", None, second.context)
+    assert [f.item_id for f in got.flagged] == [4]
+
+
+def test_which_are_a_section_narrows_the_last_list() -> None:
+    listed = answer(AREPAS, "vad har ni med mjölk", None)
+    got = answer(AREPAS, "vilka är huvudrätter", None, listed.context)
+    assert list(got.item_ids) == [5]
