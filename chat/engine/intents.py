@@ -844,9 +844,10 @@ class Turn:
         wrong = [c for c in q.excluded if c in self.ctx.excluded]
         right = [c for c in q.asked if c not in q.excluded]
         raws = {t.raw.lower() for t in q.toks}
-        if wrong and not right and "both" in q.kinds and not raws & _NOT_A_SWAP:
-            # "nej förlåt, han är allergisk mot ägg, inte gluten": the allergy told is the
-            # right one, the standing one negated the wrong one
+        if wrong and not right and not raws & _NOT_A_SWAP:
+            # "nej förlåt, han är allergisk mot ägg, inte gluten", "sorry, I got that wrong -
+            # it's milk he can't have, not eggs": the allergy told is the right one, the
+            # standing one negated the wrong one (with a correction word, checked below)
             right = [c for c in q.excluded if c not in self.ctx.excluded]
             wrong = [c for c in wrong if c not in right]
             if not (right and wrong):

@@ -1484,6 +1484,11 @@ def test_an_allergy_told_beside_a_negated_standing_one_swaps_them() -> None:
     first = answer(AREPAS, "min son har celiaki", None)
     got = answer(AREPAS, "nej förlåt, han är allergisk mot ägg, inte gluten", None, first.context)
     assert got.context["excluded"] == ["eggs"]
+    eggs = answer(AREPAS, "my husband can't eat eggs", "en")
+    got = answer(
+        AREPAS, "sorry, I got that wrong - it's milk he can't have, not eggs", "en", eggs.context
+    )
+    assert got.context["excluded"] == ["milk"]
     # "also … not just" adds: nothing is withdrawn
     got = answer(AREPAS, "sorry, he is also allergic to eggs, not just gluten", None, first.context)
     assert sorted(got.context["excluded"]) == ["eggs", "gluten"]
