@@ -254,20 +254,34 @@ def _plural_of_known(word: str) -> str | None:
     return None
 
 
-def _names_a_dish(index: MenuIndex, item: int, offset: int, n: int, whole: bool) -> bool:
+def _names_a_dish(
+    index: MenuIndex, item: int, offset: int, n: int, whole: bool, determined: bool = False
+) -> bool:
     """A run of name words names the dish only with a word that is the dish's own: a part
     needs a word no table knows ("fish taco" lacks one: "gluten free" of "Gluten-Free
     Margherita" names no dish); a whole name needs a word that is neither a diet nor a section
-    word ("Vegan Pizza" is a search)."""
+    word ("Vegan Pizza" is a search), unless "the" or a definite form says it is the one dish
+    ("price of the glutenfri burgare?", "vad kostar den glutenfria burgaren")."""
     words = index.name_plain[item][offset : offset + n]
     if whole:
         # (three words or more spell a name, not a search: "the vegan cream tea")
-        return n >= 3 or any(
-            (e := lookup(w)) is None or (e.kind not in (DIET, "post") and w not in index.sections)
-            for w in words
+        return (
+            n >= 3
+            or determined
+            or any(
+                (e := lookup(w)) is None
+                or (e.kind not in (DIET, "post") and w not in index.sections)
+                for w in words
+            )
         )
     # (or a filler word that is no function word: "afternoon tea" of a Classic Afternoon Tea)
     return any((e := lookup(w)) is None or (e.kind == "stop" and _content_filler(w)) for w in words)
+
+
+def _definite_end(said: str, name_word: str) -> bool:
+    """Does the diner's last word put the name's last word in Swedish definite form
+    ("burgaren" of "burgare", "pizzan" of "pizza")?"""
+    return said != name_word and said.startswith(name_word[:-1]) and said.endswith(("n", "t"))
 
 
 def _content_filler(word: str) -> bool:
@@ -319,7 +333,17 @@ def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = Non
             # (a name before its gloss, or the gloss, is a whole name: "lu rou fan" of "Lu
             # rou fan (braised pork rice)", not of "Mini lu rou fan (kids)")
             whole = n == len(seq) or (offset, n) in index.glosses[item]
-            if n >= 2 and _names_a_dish(index, item, offset, n, whole):
+            determined = (
+                whole
+                and n >= 2
+                and (
+                    (p > 0 and toks[p - 1].raw.lower() in ("the", "den", "det"))
+                    or _definite_end(
+                        toks[pos[start + n - 1]].raw.lower(), index.name_plain[item][-1]
+                    )
+                )
+            )
+            if n >= 2 and _names_a_dish(index, item, offset, n, whole, determined):
                 found = (n, whole, start, start + n)
                 if item not in best or found[:2] > best[item][:2]:
                     best[item] = found

@@ -1512,3 +1512,18 @@ def test_which_are_a_section_narrows_the_last_list() -> None:
     listed = answer(AREPAS, "vad har ni med mjölk", None)
     got = answer(AREPAS, "vilka är huvudrätter", None, listed.context)
     assert list(got.item_ids) == [5]
+
+
+def test_the_whole_name_of_diet_and_section_words_after_the_names_the_dish() -> None:
+    kiosk = menu(
+        item(1, "Hamburgare", "gluten eggs", "", "79", "Burgare"),
+        item(2, "Glutenfri burgare", "eggs", "gluten-free", "86", "Burgare"),
+        item(3, "Vegoburgare", "gluten soybeans", "vegan", "82", "Burgare"),
+        locale="sv",
+    )
+    got = answer(kiosk, "vad kostar den glutenfria burgaren", None)
+    assert (got.intent, list(got.item_ids)) == ("price_check", [2])
+    got = answer(kiosk, "price of the glutenfri burgare?", "en")
+    assert (got.intent, list(got.item_ids)) == ("price_check", [2])
+    # without "the", the same words are a search of the gluten-free burgers
+    assert answer(kiosk, "glutenfri burgare?", None).intent == "search"
