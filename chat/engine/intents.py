@@ -1124,6 +1124,8 @@ class Turn:
             if narrowing:
                 said = _words_of(q) if remembered is None else remembered
                 ctx.query = f"{ctx.query} {said}".strip()[-conversation.MAX_QUERY :]
+            elif cheaper_than is not None and ctx.query:
+                pass  # "any cheaper?" keeps the list it looked below ("the cheapest of those?")
             elif q.sort is None or not bare:
                 ctx.query = _words_of(q) if remembered is None else remembered
         if not sort_within:

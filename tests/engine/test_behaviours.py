@@ -1527,3 +1527,17 @@ def test_the_whole_name_of_diet_and_section_words_after_the_names_the_dish() -> 
     assert (got.intent, list(got.item_ids)) == ("price_check", [2])
     # without "the", the same words are a search of the gluten-free burgers
     assert answer(kiosk, "glutenfri burgare?", None).intent == "search"
+
+
+def test_any_cheaper_keeps_the_list_it_looked_below() -> None:
+    mains = menu(
+        item(1, "Ropa Vieja", "celery", "gluten-free", "16.50", "Mains"),
+        item(2, "Lechón Asado", "", "gluten-free", "17.50", "Mains", declared=True),
+        item(3, "Vegan Picadillo", "soybeans", "vegan gluten-free", "13.50", "Mains"),
+        item(4, "Café Cubano", "", "vegan gluten-free", "2.50", "Coffee", declared=True),
+    )
+    ctx = None
+    for message in ("what mains do you have", "the pork one - how much is it", "any cheaper?"):
+        ctx = answer(mains, message, "en", ctx).context
+    got = answer(mains, "the cheapest of those?", "en", ctx)
+    assert list(got.item_ids) == [3]  # a main, not the coffee
