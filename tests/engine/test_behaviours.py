@@ -1532,7 +1532,7 @@ def test_the_whole_name_of_diet_and_section_words_after_the_names_the_dish() -> 
 def test_any_cheaper_keeps_the_list_it_looked_below() -> None:
     mains = menu(
         item(1, "Ropa Vieja", "celery", "gluten-free", "16.50", "Mains"),
-        item(2, "Lechón Asado", "", "gluten-free", "17.50", "Mains", declared=True),
+        item(2, "Lechón Asado", "", "gluten-free pork", "17.50", "Mains", declared=True),
         item(3, "Vegan Picadillo", "soybeans", "vegan gluten-free", "13.50", "Mains"),
         item(4, "Café Cubano", "", "vegan gluten-free", "2.50", "Coffee", declared=True),
     )
