@@ -757,6 +757,17 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             or (toks[n].word in PERSON_WORDS and toks[n].kind in (TERM, UNK))
         ):
             toks[n].kind = "stop"
+        # "och den andra mot nötter" (and the other child is allergic to nuts): "mot" before an
+        # allergen tells an allergy, and "den andra" is a person then, not the second dish
+        if (
+            toks[n - 1].raw.lower() == "mot"
+            and toks[n].kind == ALLERGEN
+            and not any(t.kind == "both" for t in toks)
+        ):
+            toks[n - 1].kind = "both"
+            for t in toks[: n - 1]:
+                if t.kind == ORD and t.raw.lower() in ("andra", "andre"):
+                    t.kind = "stop"
         # "non alcoholic", "non-dairy": without it ("non" alone is the Uzbek bread)
         if toks[n - 1].raw.lower() == "non" and (
             toks[n].payload == "alcohol" or toks[n].kind == ALLERGEN

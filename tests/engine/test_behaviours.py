@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -1541,3 +1542,17 @@ def test_any_cheaper_keeps_the_list_it_looked_below() -> None:
         ctx = answer(mains, message, "en", ctx).context
     got = answer(mains, "the cheapest of those?", "en", ctx)
     assert list(got.item_ids) == [3]  # a main, not the coffee
+
+
+def test_the_other_child_against_an_allergen_tells_an_allergy() -> None:
+    bun = item(3, "Vegansk kanelbulle", "gluten", "vegan", "45", "Bakverk")
+    cafe = menu(
+        item(1, "Omelett", "eggs milk", "vegetarian", "95", "Ägg"),
+        item(2, "Grilled cheese", "gluten milk", "vegetarian", "105", "Toast"),
+        dataclasses.replace(bun, may_contain=frozenset({"nuts"})),
+        locale="sv",
+    )
+    first = answer(cafe, "vi har två barn, en är allergisk mot ägg", None)
+    got = answer(cafe, "och den andra mot nötter", None, first.context)
+    assert {"eggs", "nuts"} <= set(got.context["excluded"])
+    assert 3 not in answer(cafe, "bakverk då?", None, got.context).item_ids

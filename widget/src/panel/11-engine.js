@@ -128,6 +128,9 @@ var engine = (menu) => {
   var parse = (message) => {
     var toks = tokens(message), consumed = new Set(), dietSet = new Set(), excl = new Set(), deniedCue = new Set();
     var q = { toks, consumed, terms: [], neg: [], unknown: [], lim: {} };
+    // "och den andra mot nötter": "mot" before an allergen tells an allergy, and "den andra" is
+    // a person then, not the second dish (as parse.py)
+    toks.forEach((t, i) => t.w == 'mot' && toks[i + 1]?.k == 'allergen' && !toks.some((u) => u.k == 'both') && ((t.k = 'both'), toks.forEach((u, n) => n < i && u.k == 'ord' && /^andr[ae]$/.test(u.w) && (u.k = 'stop'))));
     var has = (q.has = (kinds) => toks.some((t) => split(kinds).includes(t.k))); // any token of these kinds
     var scope = null, orPending, at;
     // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
