@@ -104,8 +104,10 @@ def select(
         mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
-        if t.payload == "alcohol" and not q.terms:
-            mask &= index.drinkable  # "vad har ni för alkoholfritt?": to drink
+        if t.payload == "alcohol":
+            # "vad har ni för alkoholfritt?": to drink; "alcohol-free beer" is no beer-battered
+            # fish
+            mask &= index.drinkable
     if q.unknown_terms and not q.terms:
         mask = 0  # the only thing asked for is a word on nobody's menu: nothing fits it
     if q.max_price is not None or q.min_price is not None:

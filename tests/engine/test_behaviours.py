@@ -1365,11 +1365,12 @@ def test_an_allergy_told_keeps_the_dish_talked_about() -> None:
 BAR = menu(
     item(1, "Köttbullar", "milk", "", "145", "Varmrätter"),
     item(2, "Ljus lager 40 cl", "gluten", "", "72", "Dryck"),
-    item(3, "Alkoholfri öl", "gluten", "", "49", "Dryck"),
+    item(3, "Sofiero 0,0", "gluten", "", "49", "Dryck", "Alkoholfri ljus öl."),
     item(4, "Ginger beer", "", "vegan", "45", "Dryck", "Non-alcoholic.", declared=True),
     item(5, "Husets rödvin, glas", "sulphites", "", "95", "Dryck"),
     item(6, "Lemonad", "", "vegan", "39", "Dryck", declared=True),
     item(7, "Oxkind braserad i rödvin", "sulphites", "", "245", "Varmrätter"),
+    item(8, "Fish & chips", "fish gluten", "", "165", "Varmrätter", "Ölfriterad torsk i öl-smet."),
     locale="sv",
 )
 
@@ -1382,6 +1383,7 @@ BAR = menu(
         ("any non alcoholic drinks", [3, 4, 6]),  # "non-alcoholic" in a description is none
         ("do u serve alcohol", [2, 5]),  # braised in red wine is no drink with alcohol
         ("något alkoholhaltigt?", [2, 5]),
+        ("har ni alkoholfri öl?", [3]),  # not the fish in beer batter
     ],
 )
 def test_drinks_with_and_without_alcohol(message, ids) -> None:
