@@ -796,6 +796,16 @@ class Turn:
             and all(t.kind in (ALLERGEN, "stop", "q", "allq") for t in q.toks)
         ):
             target = list(ctx.focus)  # "whats the lamb one" … "dairy?"
+        other = bool(re.search(r"\bthe other\b", " ".join(t.raw.lower() for t in q.toks)))
+        if (
+            not target
+            and other
+            and len(ctx.last) == 2
+            and len(ctx.focus) == 1
+            and ctx.focus[0] in ctx.last
+        ):
+            # "and the other one?" of two dishes: the one not talked about
+            target = [i for i in ctx.last if i != ctx.focus[0]]
         if not target:
             return None
         what_in = "detq" in kinds and "allq" in kinds and not (q.asked or q.diets)
@@ -808,7 +818,7 @@ class Turn:
         again = ctx.topic if _shifted(q) and not kinds & {"detq", "allq"} else None
         if "priceq" in kinds or again == "price_check":
             return self.about(q, target, "price_check")
-        if again == "allergen_check" and q.ordinal is not None:
+        if again == "allergen_check" and (q.ordinal is not None or other):
             return self.about(q, target, "allergen_check")  # "and the third?" after "nuts?"
         if q.terms:
             return self.about(q, target, "dish_details", properties=True)

@@ -1558,3 +1558,15 @@ def test_the_other_child_against_an_allergen_tells_an_allergy() -> None:
     got = answer(cafe, "och den andra mot nötter", None, first.context)
     assert {"eggs", "nuts"} <= set(got.context["excluded"])
     assert 3 not in answer(cafe, "bakverk då?", None, got.context).item_ids
+
+
+def test_the_other_one_of_two_dishes_is_the_one_not_talked_about() -> None:
+    grill = menu(
+        item(1, "Vegan Wellington", "gluten soybeans", "vegan", "19.50", "Mains"),
+        item(2, "Wild Mushroom Risotto", "milk celery", "vegetarian gluten-free", "16.50", "Mains"),
+        item(3, "Sirloin", "", "gluten-free", "28", "Mains", declared=True),
+    )
+    ctx = answer(grill, "any vegetarian mains?", "en").context
+    ctx = answer(grill, "does the wellington contain soy?", "en", ctx).context
+    got = answer(grill, "and the other one?", "en", ctx)
+    assert (got.intent, list(got.item_ids)) == ("allergen_check", [2])
