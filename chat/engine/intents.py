@@ -1325,7 +1325,7 @@ class Turn:
             "q" in kinds and not (asks_when or week) and not kinds & {"today", "late", "week"}
         ):
             return self._now_lines(now)
-        closing = any(t.raw.lower() in CLOSING for t in q.toks) and not week
+        closing = any(t.raw.lower() in CLOSING or t.word in CLOSING for t in q.toks) and not week
         if kinds & {"today", "late"} or closing:
             spans = hours.day_intervals(info, today)
             if not spans:  # and when it opens next ("har ni öppet idag" on a Monday)
