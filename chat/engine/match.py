@@ -379,6 +379,8 @@ def _by_determiner(
             if words & set(index.sections) and not again:
                 continue
             asks = q.kinds & {"allq", "fine"} or (definite_form(t) and "q" in q.kinds)
+            # ("is the curry hot?": a question opened to the dish, of a property)
+            asks = asks or (n == 2 and q.toks[0].raw.lower() in ASKING and len(q.terms) > 1)
             if not (q.asked or q.diets or asks or again):
                 continue  # ("is the pasta ok?" asks whether it fits what the diner said)
             mask = 0

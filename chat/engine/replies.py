@@ -226,11 +226,17 @@ def conflict_lines(item: MenuItem, conflicts: tuple[str, ...], loc: str) -> list
     return [tpl(loc, "conflict", name=item.name, x=x)]
 
 
+_HOT = frozenset({"hot", "het", "heta", "hett"})
+
+
 def property_lines(item: MenuItem, q: Query, index: MenuIndex, i: int, loc: str) -> list[str]:
     """ "Is it spicy?": yes or no for each word, from the dish's own text and tags."""
     lines = []
     for group in q.terms:
         hit = any(term_mask(index, t) >> i & 1 for t in group)
+        # ("is the curry hot?" asks whether it is spicy, as much as whether it is warm)
+        if any(t.raw.lower() in _HOT for t in group):
+            hit = hit or bool(index.by_group.get("spicy", 0) >> i & 1)
         words = join_words([t.raw for t in group], loc, "or")
         lines.append(tpl(loc, "prop_yes" if hit else "prop_no", name=item.name, x=words))
     return lines

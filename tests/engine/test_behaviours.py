@@ -1570,3 +1570,13 @@ def test_the_other_one_of_two_dishes_is_the_one_not_talked_about() -> None:
     ctx = answer(grill, "does the wellington contain soy?", "en", ctx).context
     got = answer(grill, "and the other one?", "en", ctx)
     assert (got.intent, list(got.item_ids)) == ("allergen_check", [2])
+
+
+def test_is_the_curry_hot_asks_of_the_one_curry() -> None:
+    pub = menu(
+        item(1, "Squash & Chickpea Curry", "mustard", "vegan spicy", "15.95", "Mains"),
+        item(2, "Pan-Roasted Hake", "fish", "", "21", "Mains"),
+    )
+    got = answer(pub, "is the curry hot", "en")
+    assert (got.intent, list(got.item_ids)) == ("dish_details", [1])
+    assert got.reply.startswith("Yes")
