@@ -186,32 +186,34 @@ class MenuIndex:
         )
 
     @cached_property
+    def alcohol_free(self) -> int:
+        """Items whose name or description says they have no alcohol ("Alkoholfri öl",
+        "non-alcoholic", "0.0")."""
+        out = 0
+        for i, item in enumerate(self.items):
+            if ALCOHOL_NONE.search(normalize(f"{item.name} {item.description}")):
+                out |= 1 << i
+        return out
+
+    @cached_property
     def alcoholic(self) -> int:
         """Items with alcohol: tagged so, or a drink whose name or description says a drink
-        that has it ("Rioja, glass", "Ljus lager 40 cl"), unless it says it has none
-        ("Alkoholfri öl", "non-alcoholic")."""
+        that has it ("Rioja, glass", "Ljus lager 40 cl"), unless it says it has none."""
         drinks = self.group_sections.get("drink", 0)
         out = 0
         for i, item in enumerate(self.items):
-            text = normalize(f"{item.name} {item.description}")
-            if ALCOHOL_NONE.search(text):
-                continue
-            said = set(re.findall(r"[^\W\d_]+", text))
+            said = set(re.findall(r"[^\W\d_]+", normalize(f"{item.name} {item.description}")))
             if {normalize(t) for t in item.tags} & ALCOHOL_TAGS or (
                 drinks >> i & 1 and said & ALCOHOL_DRINKS
             ):
                 out |= 1 << i
-        return out
+        return out & ~self.alcohol_free
 
     @cached_property
     def drinkable(self) -> int:
         """What "alkoholfritt?" alone chooses from: the drinks, and whatever has alcohol or
         says it has none."""
-        none = 0
-        for i, item in enumerate(self.items):
-            if ALCOHOL_NONE.search(normalize(f"{item.name} {item.description}")):
-                none |= 1 << i
-        return self.group_sections.get("drink", 0) | self.alcoholic | none
+        return self.group_sections.get("drink", 0) | self.alcoholic | self.alcohol_free
 
     def in_section(self, t: object) -> int:
         """Items in a category that token `t` (a parse.Tok) names by a word or its group."""
