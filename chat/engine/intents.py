@@ -854,17 +854,23 @@ class Turn:
         wrong = [c for c in q.excluded if c in self.ctx.excluded]
         right = [c for c in q.asked if c not in q.excluded]
         raws = {t.raw.lower() for t in q.toks}
+        asking = self.message.rstrip().endswith("?") or q.toks[0].raw.lower() in ASKING
         if wrong and not right and not raws & _NOT_A_SWAP:
             # "nej förlåt, han är allergisk mot ägg, inte gluten", "sorry, I got that wrong -
             # it's milk he can't have, not eggs": the allergy told is the right one, the
             # standing one negated the wrong one (with a correction word, checked below)
-            right = [c for c in q.excluded if c not in self.ctx.excluded]
+            # (or said plainly: "nej förlåt, det är ägg, inte sesam")
+            said = [c for g in q.terms for t in g if t.kind == ALLERGEN for c in t.payload]  # type: ignore[union-attr]
+            right = [c for c in (*q.excluded, *said) if c not in self.ctx.excluded]
+            right = list(dict.fromkeys(right))
             wrong = [c for c in wrong if c not in right]
-            if not (right and wrong):
+            if not (right and wrong) or any(t.kind != ALLERGEN for g in q.terms for t in g):
                 return False
+            q.terms = []
         elif (
             not (wrong and right)
-            or q.kinds & {"q", "allq"}
+            # (a question, not "förlåt, det är selleri inte senap")
+            or (q.kinds & {"q", "allq"} and (asking or "allq" in q.kinds))
             or (q.terms and not all(t.kind == ALLERGEN for g in q.terms for t in g))
         ):
             return False

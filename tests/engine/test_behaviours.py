@@ -1492,6 +1492,12 @@ def test_an_allergy_told_beside_a_negated_standing_one_swaps_them() -> None:
         AREPAS, "sorry, I got that wrong - it's milk he can't have, not eggs", "en", eggs.context
     )
     assert got.context["excluded"] == ["milk"]
+    sesame = answer(AREPAS, "jag är allergisk mot sesam", None)
+    got = answer(AREPAS, "nej förlåt, det är ägg, inte sesam", None, sesame.context)
+    assert got.context["excluded"] == ["eggs"]
+    # a question withdraws nothing
+    got = answer(AREPAS, "sorry, does it have eggs, not sesame?", "en", sesame.context)
+    assert got.context["excluded"] == ["sesame"]
     # "also … not just" adds: nothing is withdrawn
     got = answer(AREPAS, "sorry, he is also allergic to eggs, not just gluten", None, first.context)
     assert sorted(got.context["excluded"]) == ["eggs", "gluten"]
