@@ -1034,6 +1034,14 @@ class Turn:
         # ("which are mains" right after the beef dishes: those of the list; "which are your
         # mains" asks anew)
         raws = [t.raw.lower() for t in q.toks]
+        # ("spicy ones?" right after a list: the spicy ones of it)
+        narrowing = narrowing or (
+            bool(ctx.query)
+            and ctx.topic in _LIST_INTENTS
+            and "ones" in raws
+            and bool(q.terms)
+            and not kinds & {"shift", "join"}
+        )
         narrowing = narrowing or (
             bool(ctx.query)
             and ctx.topic in _LIST_INTENTS

@@ -1521,6 +1521,9 @@ def test_which_are_a_section_narrows_the_last_list() -> None:
     listed = answer(AREPAS, "vad har ni med mjölk", None)
     got = answer(AREPAS, "vilka är huvudrätter", None, listed.context)
     assert list(got.item_ids) == [5]
+    listed = answer(AREPAS, "what arepas do you have", "en")
+    got = answer(AREPAS, "milk ones?", "en", listed.context)
+    assert list(got.item_ids) == [2]  # of the arepas, not the Pabellón Criollo
 
 
 def test_the_whole_name_of_diet_and_section_words_after_the_names_the_dish() -> None:
