@@ -186,6 +186,14 @@ class MenuIndex:
         )
 
     @cached_property
+    def name_starts_by_len(self) -> dict[int, list[str]]:
+        """The name_starts words by length, for a first word typed one letter off."""
+        out: dict[int, list[str]] = {}
+        for w in self.name_starts:
+            out.setdefault(len(w), []).append(w)
+        return out
+
+    @cached_property
     def alcohol_free(self) -> int:
         """Items whose name or description says they have no alcohol ("Alkoholfri öl",
         "non-alcoholic", "0.0")."""

@@ -796,14 +796,10 @@ class Turn:
             and all(t.kind in (ALLERGEN, "stop", "q", "allq") for t in q.toks)
         ):
             target = list(ctx.focus)  # "whats the lamb one" … "dairy?"
-        other = bool(re.search(r"\bthe other\b", " ".join(t.raw.lower() for t in q.toks)))
-        if (
-            not target
-            and other
-            and len(ctx.last) == 2
-            and len(ctx.focus) == 1
-            and ctx.focus[0] in ctx.last
-        ):
+        other = not target and bool(
+            re.search(r"\bthe other\b", " ".join(t.raw.lower() for t in q.toks))
+        )
+        if other and len(ctx.last) == 2 and len(ctx.focus) == 1 and ctx.focus[0] in ctx.last:
             # "and the other one?" of two dishes: the one not talked about
             target = [i for i in ctx.last if i != ctx.focus[0]]
         if not target:
@@ -1235,6 +1231,9 @@ class Turn:
         komma och äta nu?" (the hours and their note answer). Not "whats for lunch today" or
         "vad finns på lunchen idag" (dishes), nor a meal beside other menu words."""
         raws = [t.raw.lower() for t in q.toks]
+        timed = q.kinds & {"now", "today", "tomorrow", "late"} or q.days or q.clock is not None
+        if not (timed or set(raws) & MEAL_WHEN):
+            return False  # (no time and no "when": no meal time asked)
         meals = {n for n, w in enumerate(raws) if any(s in w for s in MEAL_STEMS)}
         if not meals:
             # coming in or eating, now: "kan vi komma och äta nu?", "can we come now"

@@ -313,13 +313,15 @@ def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = Non
             continue  # "sesame free bagels?": that "free" is the sesame's, not a name's start
         starts = {p for w in words for p in index.name_starts.get(w, ())}
         near: set[tuple[int, int]] = set()
-        if not starts and start + 1 < len(seen) and len(toks[p].word) >= 3:
+        word = toks[p].word
+        content = toks[p].kind in (TERM, UNK, ALLERGEN)
+        if not starts and content and start + 1 < len(seen) and len(word) >= 3:
             # "sag paneer" of the Saag Paneer: a first word one letter off, when the next
             # word goes on with the name (the run below must reach two words)
-            word = toks[p].word
-            for f, spots in index.name_starts.items():
-                if abs(len(f) - len(word)) <= 1 and OSA.distance(word, f, score_cutoff=1) <= 1:
-                    near.update(spots)
+            for size in (len(word) - 1, len(word), len(word) + 1):
+                for f in index.name_starts_by_len.get(size, ()):
+                    if OSA.distance(word, f, score_cutoff=1) <= 1:
+                        near.update(index.name_starts[f])
         for item, offset in starts | near:
             seq = index.name_seqs[item]
             n = 1 if (item, offset) in near else 0
