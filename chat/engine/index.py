@@ -109,7 +109,11 @@ class MenuIndex:
             return cached
         found: list[str] = []
         best = 3
-        if len(word) >= 4:
+        if len(word) == 4 and word.isalpha():
+            # a word clipped as diners clip it ("the marg" is the Margherita, not the Mare)
+            found = [w for w in self._long_words if w.startswith(word)]
+            best = 0 if found else best
+        if len(word) >= 4 and not found:
             for n in range(len(word) - 2, len(word) + 3):
                 for cand in self._vocab_by_len.get(n, ()):
                     k = fuzzy_limit(word, cand)

@@ -753,6 +753,11 @@ class Turn:
             sections = bool(q.terms) and all(self.index.in_section(t) for g in q.terms for t in g)
             if sections and ("frame" in kinds or not kinds & {"q", "allq"}):
                 return None
+            # ("sorry, can we do this in English? any gluten free desserts?" after a pizza: a
+            # section the dish in focus is not in asks for that section)
+            held = sum(1 << i for i in ctx.focus)
+            if sections and not any(self.index.in_section(t) & held for g in q.terms for t in g):
+                return None
             # "och pumpasoppan, vad är det i den?", "and hot chocolate for her, is that ok?":
             # "it" is the other dish the message turns to, not the one in focus
             focus = sum(1 << i for i in ctx.focus)
