@@ -176,7 +176,8 @@ var engine = (menu) => {
       if (held && t.w == ',') return (scope = null); // "i'm not allergic to anything, just vegetarian"
       if (held && (CONTENT.includes(k) || k == 'always')) return consumed.add(i);
       if (k == 'but') return (scope = null);
-      if (k == 'okeat') return (scope = 'allow');
+      // ("what can i eat with a fish allergy" allows nothing: the allergy follows "with")
+      if (k == 'okeat') return toks.slice(i + 1).some((u) => u.k == 'both') || (scope = 'allow');
       if (k == 'always') return exclude(i);
       if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
       else if (k == 'pre') {
