@@ -93,6 +93,7 @@ _NOT_A_SWAP = frozenset(
     {"also", "too", "either", "as", "well", "just", "only", "and", "plus"}
     | {"också", "även", "heller", "bara", "och", "dessutom", "med"}
 )
+_WH_WORDS = frozenset({"vilka", "vilken", "vilket", "which", "what", "whats", "vad", "wat"})
 # Words that ask for a list, not of the dish in focus ("and vegan ones?").
 _MANY = frozenset(
     {"ones", "options", "dishes", "things", "stuff", "rätter", "alternativ", "grejer"}
@@ -511,7 +512,10 @@ class Turn:
         ):
             return None  # "nåt med kokos?", "vad har ni för kids meny?": a search
         eats = any(t.word in EAT_WORDS for t in q.toks)
-        if len(items) > 1 and not q.named and ("frame" in kinds or eats) and not q.asked:
+        # ("kan jag äta papayasalladen?" asks of the papaya salads; "vilka dosor kan han äta?"
+        # searches)
+        wh = any(t.raw.lower() in _WH_WORDS for t in q.toks)
+        if len(items) > 1 and not q.named and ("frame" in kinds or (eats and wh)) and not q.asked:
             # "what falafel dishes do u have?", "vad har ni för schnitzel?", "vilka dosor kan
             # han äta?": a search (under the standing constraints)
             return None

@@ -1589,3 +1589,16 @@ def test_is_the_curry_hot_asks_of_the_one_curry() -> None:
     got = answer(pub, "is the curry hot", "en")
     assert (got.intent, list(got.item_ids)) == ("dish_details", [1])
     assert got.reply.startswith("Yes")
+
+
+def test_can_i_eat_the_dishes_named_asks_of_them() -> None:
+    lao = menu(
+        item(1, "Tam mak hoong (Papayasallad)", "fish crustaceans", "", "129", "Sallader"),
+        item(2, "Tam mak hoong jay (Vegansk papayasallad)", "peanuts", "vegan", "125", "Sallader"),
+        item(3, "Larb kai (Kycklinglarb)", "fish", "", "145", "Larb"),
+        locale="sv",
+    )
+    told = answer(lao, "jag är allergisk mot jordnötter", None)
+    got = answer(lao, "kan jag äta papayasalladen?", None, told.context)
+    assert got.intent == "allergen_check"
+    assert [f.item_id for f in got.flagged] == [2] and list(got.item_ids) == [1]
