@@ -248,6 +248,9 @@ def _name_diets(name: str) -> frozenset[str]:
     "free")."""
     words = tokenize(name)
     out = {str(e.payload) for w in words if (e := lookup(w)) is not None and e.kind == "diet"}
+    # ("the veg gyoza" is the Vegetable Gyoza: a vegetable name says what "veg" asks)
+    if any((e := lookup(w)) is not None and e.payload == "vegetable" for w in words):
+        out.add("vegetarian")
     for w, after in itertools.pairwise(words):
         if w in FREE_DIETS and after in FREE_SUFFIXES:
             out |= FREE_DIETS[w]
