@@ -564,7 +564,10 @@ class Turn:
             return False  # "räkor": the word names dishes, it asks nothing about them
         cues = bool(kinds & _DISH_CUES)
         # "seafood platter ok?" asks whether it fits; "ok and pide?" opens with the word
-        asks_ok = any(t.kind == "fine" for t in q.toks[1:])
+        asks_ok = any(t.kind == "fine" for t in q.toks[1:]) or any(
+            t.raw.lower() in ("funkar", "fungerar")
+            for t in q.toks  # "funkar pitan för oss?"
+        )
         # ("do the croquetas have egg?", "har croquetas ägg?" ask it of both croquetas; "do you
         # have …", "har ni …" search)
         opener = (
