@@ -362,8 +362,11 @@ ALCOHOL_TAGS: frozenset[str] = frozenset(_EXT["server"]["alcohol"]["tags"].split
 ALCOHOL_DRINKS: frozenset[str] = frozenset(
     normalize(w) for w in _EXT["server"]["alcohol"]["drinks"].split()
 )
+# (whole words and figures only: "5.0%" is a strength, not "0%", and "40,0 cl" no "0,0")
 ALCOHOL_NONE = re.compile(
-    "|".join(re.escape(normalize(m)) for m in _EXT["server"]["alcohol"]["none"].split("|"))
+    r"(?<![\w.,])(?:"
+    + "|".join(re.escape(normalize(m)) for m in _EXT["server"]["alcohol"]["none"].split("|"))
+    + r")(?!\d)"
 )
 ALCOHOL_SAID: dict[str, str] = _EXT["server"]["alcohol"]["said"]  # "drinks without alcohol"
 # Groups whose Swedish "-fri" compound says "without it", as an allergen's does: "alkoholfritt"

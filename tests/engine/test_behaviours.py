@@ -1364,7 +1364,7 @@ def test_an_allergy_told_keeps_the_dish_talked_about() -> None:
 
 BAR = menu(
     item(1, "Köttbullar", "milk", "", "145", "Varmrätter"),
-    item(2, "Ljus lager 40 cl", "gluten", "", "72", "Dryck"),
+    item(2, "Ljus lager 40 cl", "gluten", "", "72", "Dryck", "Svensk lager, 5.0%."),  # no "0%"
     item(3, "Sofiero 0,0", "gluten", "", "49", "Dryck", "Alkoholfri ljus öl."),
     item(4, "Ginger beer", "", "vegan", "45", "Dryck", "Non-alcoholic.", declared=True),
     item(5, "Husets rödvin, glas", "sulphites", "", "95", "Dryck"),
