@@ -56,7 +56,7 @@ from .match import (
     select,
 )
 from .model import Answer, Flag, Menu
-from .parse import ASKING, INSIDE, WITH, Query, Tok, parse
+from .parse import ASKING, INSIDE, WH, WITH, Query, Tok, parse
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,6 @@ _NOT_A_SWAP = frozenset(
     {"also", "too", "either", "as", "well", "just", "only", "and", "plus"}
     | {"också", "även", "heller", "bara", "och", "dessutom", "med"}
 )
-_WH_WORDS = frozenset({"vilka", "vilken", "vilket", "which", "what", "whats", "vad", "wat"})
 # Words that ask for a list, not of the dish in focus ("and vegan ones?").
 _MANY = frozenset(
     {"ones", "options", "dishes", "things", "stuff", "rätter", "alternativ", "grejer"}
@@ -514,7 +513,7 @@ class Turn:
         eats = any(t.word in EAT_WORDS for t in q.toks)
         # ("kan jag äta papayasalladen?" asks of the papaya salads; "vilka dosor kan han äta?"
         # searches)
-        wh = any(t.raw.lower() in _WH_WORDS for t in q.toks)
+        wh = any(t.raw.lower() in WH for t in q.toks)
         if len(items) > 1 and not q.named and ("frame" in kinds or (eats and wh)) and not q.asked:
             # "what falafel dishes do u have?", "vad har ni för schnitzel?", "vilka dosor kan
             # han äta?": a search (under the standing constraints)

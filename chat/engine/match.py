@@ -17,7 +17,7 @@ from .lexicon import (
     forms,
     stem,
 )
-from .parse import ASKING, Query, Tok
+from .parse import ASKING, DETERMINERS, Query, Tok
 
 
 def bits(mask: int) -> list[int]:
@@ -321,9 +321,6 @@ def _by_parts(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None
     if len(hits) != 1:
         return None
     return DishRefs([hits[0][0]], False, naming=hits[0][1])
-
-
-DETERMINERS = frozenset({"the", "den", "det"})
 
 
 def after_determiner(toks: list[Tok], n: int) -> bool:

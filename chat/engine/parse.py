@@ -339,7 +339,7 @@ def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = Non
                 whole
                 and n >= 2
                 and (
-                    (p > 0 and toks[p - 1].raw.lower() in ("the", "den", "det"))
+                    (p > 0 and toks[p - 1].raw.lower() in DETERMINERS)
                     or _definite_end(
                         toks[pos[start + n - 1]].raw.lower(), index.name_plain[item][-1]
                     )
@@ -365,7 +365,9 @@ def mark_names(index: MenuIndex, toks: list[Tok], partly: list[int] | None = Non
     return chosen
 
 
-_WH = frozenset({"vilka", "vilken", "vilket", "which", "what", "whats", "vad"})
+WH = frozenset({"vilka", "vilken", "vilket", "which", "what", "whats", "vad"})
+# "the", and the Swedish "den"/"det" before a name: the one dish (match.after_determiner too)
+DETERMINERS = frozenset({"the", "den", "det"})
 _QUESTION_KINDS = frozenset({"q", "allq", "detq", "priceq"})
 # Kinds that make a number a price, and words after it that make it a count or a time.
 _PRICE_KINDS = frozenset({"max", "min", "between", "cur"})
@@ -878,7 +880,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             if nxt is not None and toks[nxt].kind in (ALLERGEN, ALWAYS):
                 scope = "only"  # "just peanuts", "bara jordnötter"
                 continue
-        if scope in ("open", "joined", "gap") and t.raw.lower() in _WH:
+        if scope in ("open", "joined", "gap") and t.raw.lower() in WH:
             scope = None  # "hon kommer inte. vilka sides nu": a new question
         if k in SKIP:
             if scope == "joined":
