@@ -214,6 +214,10 @@ class Turn:
         if words:
             lines.append(r.tpl(self.lang, "unknown_words", w=r.quoted(words, self.lang)))
         lines.append(r.tpl(self.lang, "unknown"))
+        # ("is there parking?", "do you do takeaway?": the staff can answer what the menu can't)
+        phone = self.index.restaurant.phone.strip()
+        if phone:
+            lines.append(r.tpl(self.lang, "call_us", v=phone))
         return self.done(lines, [], "unknown", suggest=True, answered=False)
 
     # --- the turn ---------------------------------------------------------------------------

@@ -248,6 +248,16 @@ def test_gibberish_is_unknown_and_not_answered() -> None:
     assert got.intent == "unknown" and not got.answered and got.suggestions
 
 
+def test_a_question_the_menu_cannot_answer_gives_the_phone_to_ask() -> None:
+    phoned = menu(item(1, "Soup"), phone="+44 20 7946 0000")
+    got = answer(phoned, "is there parking nearby")
+    assert got.intent == "unknown" and not got.answered
+    assert got.reply.splitlines()[-1] == "For anything else, call us: +44 20 7946 0000"
+    got = answer(phoned, "finns det parkering i närheten")
+    assert got.reply.splitlines()[-1] == "För allt annat, ring oss: +44 20 7946 0000"
+    assert "call us" not in answer(NUTTY, "is there parking nearby").reply  # no phone listed
+
+
 @pytest.mark.parametrize(
     "message",
     ["", " ", "\x00\x01\x1b[2J", "مرحبا هل لديكم طعام نباتي", "🍕" * 500, "nuts " * 5000, "\u202e"],
