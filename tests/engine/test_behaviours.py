@@ -248,6 +248,12 @@ def test_gibberish_is_unknown_and_not_answered() -> None:
     assert got.intent == "unknown" and not got.answered and got.suggestions
 
 
+@pytest.mark.parametrize("message", ["what do you recommend", "vad rekommenderar du"])
+def test_asked_for_a_recommendation_the_menu_is_shown_in_either_language(message: str) -> None:
+    got = answer(NUTTY, message)
+    assert got.intent == "search" and got.answered and len(got.item_ids) == len(NUTTY.items)
+
+
 def test_a_question_the_menu_cannot_answer_gives_the_phone_to_ask() -> None:
     phoned = menu(item(1, "Soup"), phone="+44 20 7946 0000")
     got = answer(phoned, "is there parking nearby")
