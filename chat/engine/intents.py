@@ -808,9 +808,18 @@ class Turn:
             ctx.topic in _ONE_DISH_INTENTS
             and len(ctx.focus) == 1
             and q.asked
-            and all(t.kind in (ALLERGEN, "stop", "q", "allq") for t in q.toks)
+            and all(t.kind in (ALLERGEN, "stop", "q", "allq", "shift", "join") for t in q.toks)
+            # ("what about the prawns?" after a price asks of the prawn dish: an allergen word
+            # that is a dish's name word is the dish)
+            and not (
+                kinds & {"shift", "join"}
+                and any(
+                    t.kind == ALLERGEN and any(w in self.index.names for w in t.words)
+                    for t in q.toks
+                )
+            )
         ):
-            target = list(ctx.focus)  # "whats the lamb one" … "dairy?"
+            target = list(ctx.focus)  # "whats the lamb one" … "dairy?", "what about sesame?"
         other = not target and bool(
             re.search(r"\bthe other\b", " ".join(t.raw.lower() for t in q.toks))
         )
@@ -1168,7 +1177,9 @@ class Turn:
         # (an allergy told, nothing asked, keeps the dish talked about: "vad är txipirones?" …
         # "jag är allergisk mot sulfiter" … "kan jag äta den då?")
         told_only = constraint_only and _states(q) and not narrowing
-        ctx.focus = ids if len(ids) == 1 else (ctx.focus if told_only else [])
+        # (a search that finds nothing keeps it too: "any sesame-free sauces?" … none …
+        # "ok how much is it then?")
+        ctx.focus = ids if len(ids) == 1 else (ctx.focus if told_only or not ids else [])
         ctx.topic = intent
         remind = bool(excluded or diets or q.asked)
         answered = bool(ids or gone)

@@ -1618,3 +1618,30 @@ def test_can_i_eat_the_dishes_named_asks_of_them() -> None:
     got = answer(lao, "kan jag äta papayasalladen?", None, told.context)
     assert got.intent == "allergen_check"
     assert [f.item_id for f in got.flagged] == [2] and list(got.item_ids) == [1]
+
+
+PHO = menu(
+    item(1, "Pho Bo", "fish", "gluten-free", description="Beef noodle soup with rice noodles"),
+    item(2, "Prawn Summer Rolls", "crustaceans peanuts", description="Rice paper, prawns, mint"),
+    item(3, "Chicken Teriyaki", "sesame gluten soybeans"),
+)
+
+
+@pytest.mark.parametrize("follow_up", ["what about sesame", "and peanuts?", "how about gluten"])
+def test_an_allergen_asked_after_one_dish_is_asked_of_that_dish(follow_up: str) -> None:
+    context = _conversation(PHO, "whats in the pho bo")
+    got = answer(PHO, follow_up, "en", context)
+    assert got.intent == "allergen_check" and got.item_ids == (1,)
+    assert got.reply.startswith("Pho Bo")
+
+
+def test_an_allergen_word_that_names_a_dish_after_one_dish_asks_of_that_dish() -> None:
+    context = _conversation(PHO, "how much is the pho bo")
+    got = answer(PHO, "what about the prawn rolls", "en", context)
+    assert got.item_ids == (2,) and got.intent == "price_check"
+
+
+def test_a_search_that_finds_nothing_keeps_the_dish_in_focus() -> None:
+    context = _conversation(PHO, "tell me about the pho bo", "any tofu dishes?")
+    got = answer(PHO, "ok how much is it then", "en", context)
+    assert got.intent == "price_check" and got.item_ids == (1,)
