@@ -78,6 +78,7 @@ INTENTS: tuple[str, ...] = (
 _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
+_MEAT_DIETS = frozenset({"vegan", "vegetarian"})
 _ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
 _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
@@ -245,6 +246,7 @@ class Turn:
         corrected = self._corrected_question(q)
         if corrected is not None:
             return corrected
+        self._correct_diets(q)
         # (a swap first: "sorry i meant peanuts not sesame" keeps the seafood allergy)
         restated = self._swapped(q) or self._restated(q)
         if kinds & {"forget", "reset"} or q.withdrawn or (q.denied and ctx.excluded) or restated:
@@ -860,6 +862,20 @@ class Turn:
             return None
         q.asked, q.excluded, q.only = list(q.only), [], []
         return self.about(q, list(ctx.focus), "allergen_check")
+
+    def _correct_diets(self, q: Query) -> None:
+        """A diet told in place of a standing one replaces it: "actually im just vegetarian not
+        vegan", "im vegetarian not vegan", "egentligen bara vegetarian" after "im vegan"."""
+        ctx = self.ctx
+        if not q.diets:
+            return
+        gone = {d for d in ctx.diets if d in q.not_diets}
+        # (vegan and vegetarian are one diet, stricter or not; the others stand beside)
+        if set(q.diets) & _MEAT_DIETS and any(
+            t.word in CORRECTION_WORDS or t.word in ONLY_WORDS for t in q.toks
+        ):
+            gone |= {d for d in ctx.diets if d in _MEAT_DIETS}
+        ctx.diets = [d for d in ctx.diets if d not in gone or d in q.diets]
 
     def _restated(self, q: Query) -> bool:
         """The diner restates an allergy without "forget": "she's fine with sesame, just

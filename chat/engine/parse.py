@@ -116,6 +116,7 @@ class Query:
     # codes right after "only"/"just"/"bara" ("actually only peanuts"): a restated allergy when
     # one stands or this message allows or withdraws one (intents.Turn.respond decides)
     only: list[str] = field(default_factory=list)
+    not_diets: list[str] = field(default_factory=list)  # diets negated ("vegetarian not vegan")
     too_long: bool = False
     ordinal: int | None = None  # "the second one" -> 1
     pronoun: bool = False  # "it", "den": the dish in focus
@@ -605,6 +606,26 @@ def _number(word: str) -> Decimal | None:
         return None
 
 
+_EAT_TOLD = frozenset({"eat", "äter"})
+_I_EAT = frozenset({"i", "jag", "do"})
+_CAN = frozenset({"can", "could", "may", "should", "kan", "får", "what", "vad"})
+
+# ("free from sesame", "free of nuts", "fri från gluten"): the word after "free" that makes it a
+# "without" before the allergen, as "sesame-free" is after it
+FREE_FROM = frozenset({"from", "of", "från"})
+
+
+def _free_from(toks: list[Tok], i: int) -> bool:
+    """(Not after an allergen: "nut free from the tandoor" is nut-free, from the tandoor.)"""
+    before = next((t for t in reversed(toks[:i]) if t.kind not in SKIP), None)
+    return (
+        (before is None or before.kind != ALLERGEN)
+        and i + 2 < len(toks)
+        and toks[i + 1].raw.lower() in FREE_FROM
+        and toks[i + 2].kind in (ALLERGEN, ALWAYS, TERM, UNK)
+    )
+
+
 def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
     """The first number after `start`, skipping stop and currency words."""
     j = start
@@ -772,6 +793,19 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             for t in toks[: n - 1]:
                 if t.kind == ORD and t.raw.lower() in ("andra", "andre"):
                     t.kind = "stop"
+        # "actually im vegetarian not vegan, i eat dairy": what the diner eats, told beside a
+        # diet, is allowed (not "what can i eat", nor "i eat … with a fish allergy")
+        if (
+            toks[n].raw.lower() in _EAT_TOLD
+            and toks[n - 1].raw.lower() in _I_EAT
+            and (n < 2 or toks[n - 2].raw.lower() not in _CAN)
+            and n + 1 < len(toks)
+            and toks[n + 1].kind in (ALLERGEN, TERM)  # (not "i eat gluten free")
+            and not any(t.kind in ("both", "post", "q", "allq", "priceq", "detq") for t in toks)
+            # (beside a diet told or forgotten; "i eat fish" alone asks for the fish)
+            and any(t.kind in (DIET, "forget") for t in toks)
+        ):
+            toks[n].kind = "okeat"
         # "non alcoholic", "non-dairy": without it ("non" alone is the Uzbek bread)
         if toks[n - 1].raw.lower() == "non" and (
             toks[n].payload == "alcohol" or toks[n].kind == ALLERGEN
@@ -936,6 +970,9 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         if k == ALWAYS:
             exclude(i)
             continue
+        if k == "post" and _free_from(toks, i):
+            scope = "open"  # "desserts free from sesame", "fria från nötter": a "without"
+            continue
         if k in ("post", "both"):
             applied = apply_back(i, free=k == "post")
             scope = "open" if k == "both" and not applied else None
@@ -967,6 +1004,7 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
         else:
             if k == DIET and scope in ("open", "joined"):
                 consumed.add(i)  # "not vegan": drop the diet rather than guess
+                q.not_diets.append(str(t.payload))
             scope = None
 
     for codes in only_at.values():

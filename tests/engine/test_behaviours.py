@@ -1645,3 +1645,53 @@ def test_a_search_that_finds_nothing_keeps_the_dish_in_focus() -> None:
     context = _conversation(PHO, "tell me about the pho bo", "any tofu dishes?")
     got = answer(PHO, "ok how much is it then", "en", context)
     assert got.intent == "price_check" and got.item_ids == (1,)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "desserts free of nuts",
+        "which desserts are free from nuts",
+        "vilka efterrätter är fria från nötter",
+    ],
+)
+def test_free_from_an_allergen_excludes_it_and_keeps_the_dish_word(message: str) -> None:
+    got = answer(NUTTY, message)
+    assert got.item_ids == () and "Brownie" not in got.reply  # the only dessert has nuts
+    got = answer(NUTTY, message.replace("desserts", "dishes").replace("efterrätter", "rätter"))
+    assert got.item_ids == (3, 4)
+
+
+VEGGIE = menu(
+    item(1, "Lentil Soup", "celery", "vegan"),
+    item(2, "Paneer Tikka", "milk", "vegetarian"),
+    item(3, "Lamb Curry", "milk"),
+)
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "actually im just vegetarian not vegan",
+        "im vegetarian not vegan, i eat dairy",
+        "not vegan, just vegetarian",
+        "förlåt, jag är bara vegetarian",
+    ],
+)
+def test_a_diet_told_in_place_of_the_standing_one_replaces_it(correction: str) -> None:
+    context = _conversation(VEGGIE, "im vegan")
+    got = answer(VEGGIE, correction, None, context)
+    assert got.context["diets"] == ["vegetarian"] and got.item_ids == (1, 2)
+    assert got.answered
+
+
+def test_a_second_diet_told_plainly_stands_beside_the_first() -> None:
+    context = _conversation(VEGGIE, "im vegan", "my friend is gluten free")
+    assert set(context["diets"]) == {"vegan", "gluten-free"}
+
+
+def test_what_the_diner_eats_told_beside_a_forgotten_diet_is_no_search() -> None:
+    context = _conversation(VEGGIE, "im vegetarian")
+    got = answer(VEGGIE, "actually forget the vegetarian thing, i eat meat", "en", context)
+    assert got.answered and not got.context.get("diets")
+    assert answer(VEGGIE, "i eat lamb").item_ids == (3,)  # alone, it asks for the lamb

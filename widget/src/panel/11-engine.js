@@ -179,6 +179,9 @@ var engine = (menu) => {
       // ("what can i eat with a fish allergy" allows nothing: the allergy follows "with")
       if (k == 'okeat') return toks.slice(i + 1).some((u) => u.k == 'both') || (scope = 'allow');
       if (k == 'always') return exclude(i);
+      // ("desserts free from sesame", "fria från nötter": a "without", as parse.py's _free_from)
+      // (not after an allergen: "nötfritt från tandoorin")
+      if (k == 'post' && /^(from|of|från)$/.test(toks[i + 1]?.w) && [...CONTENT, 'always'].includes(toks[i + 2]?.k) && toks.findLast((u, n) => n < i && !SKIP.includes(u.k))?.k != 'allergen') return (scope = 'open');
       if (k == 'post' || k == 'both') scope = !applyBack(i, k == 'post') && k == 'both' ? 'open' : null;
       else if (k == 'pre') {
         j = toks.findIndex((u, n) => n > i && !SKIP.includes(u.k));
