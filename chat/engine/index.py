@@ -40,6 +40,17 @@ from .lexicon import (
 )
 from .model import Menu, MenuItem, RestaurantInfo
 
+# The endings that make a participle of a word: "grill" -> "grilled", "grillad", "grillade",
+# "grillat"; "bake" -> "baked" ("stekt" is not seen).
+_PARTICIPLE_ENDINGS = frozenset({"ed", "d", "ad", "ade", "at"})
+
+
+def participle_of(word: str) -> tuple[str, ...]:
+    """The stems `word` may be a participle of: "grillad" -> ("grill",), "grillen" -> () (and
+    "sallad" -> ("sall",): a word the diner said is no participle of itself, match.term_mask)."""
+    return tuple(f for f in forms(word)[1:] if word[len(f) :] in _PARTICIPLE_ENDINGS)
+
+
 # Synonym groups naming sections that hold every kind of dish: a kids' pad thai "with rice
 # noodles" is one of the noodles.
 _MIXED_GROUPS = ("kid", "breakfast")
@@ -63,6 +74,9 @@ class MenuIndex:
     # The same two for words in names, categories and tags only (not descriptions): a section
     # word asks for the section, not every dish "served with salad" (match.term_mask).
     named_vocab: dict[str, int]
+    # stem -> name word -> items whose name says the stem only as that participle ("grill" ->
+    # "grillad" -> the Grillad forell), not as a noun nor in their category or tags
+    participles: dict[str, dict[str, int]]
     # the same but a description's opening compound by itself only ("Misosoppa på dashi" is a
     # misosoppa; "Kittelgulasch" is no more a gulasch than the other dishes that say it)
     titled: dict[str, int]
@@ -458,6 +472,25 @@ def build_index(menu: Menu) -> MenuIndex:
                 named_vocab[part] = named_vocab.get(part, 0) | 1 << i
                 if part == w or n < len(title):
                     titled[part] = titled.get(part, 0) | 1 << i
+    # Items a word names only as a participle in the name ("Grillad forell", "Fried rice"), not
+    # in the category, the tags or as a noun: of another section, no dish of the section the
+    # word names ("från grillen", match.term_mask).
+    as_noun: dict[str, int] = {}
+    participles: dict[str, dict[str, int]] = {}  # stem -> name word -> items
+    for i, item in enumerate(items):
+        name = tokenize(item.name)
+        said = [*name, *tokenize(f"{item.category} {' '.join(item.tags)}")]
+        for n, w in enumerate(said):
+            stems = participle_of(w) if n < len(name) else ()
+            for f in forms(w):
+                if f in stems:
+                    words = participles.setdefault(f, {})
+                    words[w] = words.get(w, 0) | 1 << i
+                else:
+                    as_noun[f] = as_noun.get(f, 0) | 1 << i
+    for f, words in participles.items():
+        for w in words:
+            words[w] &= ~as_noun.get(f, 0)
     for table in (vocab, named_vocab, titled):
         for w in list(table):
             for f in forms(w)[1:]:
@@ -543,6 +576,7 @@ def build_index(menu: Menu) -> MenuIndex:
         vocab=vocab,
         by_group=by_group,
         named_vocab=named_vocab,
+        participles=participles,
         titled=titled,
         name_parts=[
             frozenset(f for w in plain for part in compounds.get(w, ()) for f in forms(part))

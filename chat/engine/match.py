@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .index import MenuIndex
+from .index import MenuIndex, participle_of
 from .lexicon import (
     ALLERGEN,
     DIET,
@@ -57,7 +57,15 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
             named |= index.named_group.get(str(t.payload), 0)
         # "salads?" is the Salads section and dishes named so, not every dish "served with
         # salad"; a word that names no section still finds descriptions ("anything with lamb")
-        if named & index.in_section(t):
+        section = index.in_section(t)
+        if named & section:
+            if not participle_of(t.raw.lower()):
+                # ("från grillen", "from the grill": not the Grillad forell of the kitchen's
+                # dishes; "grilled fish?" is any dish named grilled)
+                for f in t.words:
+                    for w, m in index.participles.get(f, {}).items():
+                        if w not in t.words:
+                            named &= ~(m & ~section)
             mask &= named | index.mixed_sections
     return mask
 

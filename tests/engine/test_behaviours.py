@@ -1695,3 +1695,24 @@ def test_what_the_diner_eats_told_beside_a_forgotten_diet_is_no_search() -> None
     got = answer(VEGGIE, "actually forget the vegetarian thing, i eat meat", "en", context)
     assert got.answered and not got.context.get("diets")
     assert answer(VEGGIE, "i eat lamb").item_ids == (3,)  # alone, it asks for the lamb
+
+
+KOLGRILL = menu(
+    item(1, "Ćevapi", "gluten", category="Från grillen"),
+    item(2, "Kycklingspett", "", category="Från grillen", declared=True),
+    item(3, "Grillad forell", "fish", category="Från köket"),
+    item(4, "Grillade grönsaker", "", category="Tillbehör", declared=True),
+    item(5, "Grönsallad", "", category="Sallader", declared=True),
+    item(6, "Sallad Caprese", "milk", category="Förrätter"),
+    locale="sv",
+)
+
+
+@pytest.mark.parametrize("message", ["vad har ni från grillen", "from the grill?", "grill"])
+def test_the_grill_is_its_section_not_the_dishes_named_grilled_elsewhere(message: str) -> None:
+    assert answer(KOLGRILL, message).item_ids == (1, 2)
+
+
+def test_a_participle_asked_finds_the_dishes_named_so_and_a_noun_its_namesakes() -> None:
+    assert answer(KOLGRILL, "grillad fisk?").item_ids == (3,)
+    assert answer(KOLGRILL, "sallader?").item_ids == (5, 6)  # "Sallad Caprese" is a salad
