@@ -17,7 +17,7 @@ from .lexicon import (
     forms,
     stem,
 )
-from .parse import ASKING, DETERMINERS, Query, Tok
+from .parse import ASKING, DETERMINERS, NUM, Query, Tok
 
 
 def bits(mask: int) -> list[int]:
@@ -242,6 +242,10 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
         return found
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
+    # "price of 5 cevapi" beside Ćevapi 5 st and Ćevapi 10 st: the one whose name says it
+    numbers = {t.raw for t in q.toks if t.kind == NUM}
+    if len(items) > 1 and numbers:
+        items = [i for i in items if numbers & set(index.name_plain[i])] or items
     # "the vegan köfte" beside İnegöl Köfte and Vegansk Köfte: the dish whose name says the
     # diet the diner said
     if len(items) > 1 and said_diets:

@@ -1716,3 +1716,20 @@ def test_the_grill_is_its_section_not_the_dishes_named_grilled_elsewhere(message
 def test_a_participle_asked_finds_the_dishes_named_so_and_a_noun_its_namesakes() -> None:
     assert answer(KOLGRILL, "grillad fisk?").item_ids == (3,)
     assert answer(KOLGRILL, "sallader?").item_ids == (5, 6)  # "Sallad Caprese" is a salad
+
+
+KHINKALI = menu(
+    item(1, "Khinkali 5 pcs", "celery", price="6"),
+    item(2, "Khinkali 10 pcs", "celery", price="11"),
+    item(3, "Kids' Khinkali", "celery", price="4", category="Kids"),
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "wanted"), [("price of 5 khinkali", 1), ("hur mycket för 10 khinkali", 2)]
+)
+def test_a_number_said_with_the_name_picks_the_dish_whose_name_says_it(
+    message: str, wanted: int
+) -> None:
+    got = answer(KHINKALI, message)
+    assert got.intent == "price_check" and got.item_ids == (wanted,)
