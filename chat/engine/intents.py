@@ -822,7 +822,8 @@ class Turn:
             )
         ):
             target = list(ctx.focus)  # "whats the lamb one" … "dairy?", "what about sesame?"
-        other = not target and bool(
+        # ("the price of the other one" too: not the one in focus)
+        other = (not target or target == ctx.focus) and bool(
             re.search(r"\bthe other\b", " ".join(t.raw.lower() for t in q.toks))
         )
         if other and len(ctx.last) == 2 and len(ctx.focus) == 1 and ctx.focus[0] in ctx.last:

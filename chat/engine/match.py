@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from .index import MenuIndex, participle_of
@@ -16,6 +17,7 @@ from .lexicon import (
     definite_bases,
     forms,
     stem,
+    tokenize,
 )
 from .parse import ASKING, DETERMINERS, NUM, Query, Tok
 
@@ -242,6 +244,13 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
         return found
     best = max((keys[i], full.get(i, 0)) for i in keys)
     items = sorted(i for i in keys if (keys[i], full.get(i, 0)) == best)
+    # "the khubz" of Khubz Tannour and Hummus & Khubz: the dish it heads, not the one it comes
+    # with ("the chips" of Chips and Fish & Chips)
+    if len(items) > 1:
+        heads = [i for i in items if key_forms & _first_forms(index.items[i].name)]
+        tails = [i for i in items if key_forms & _tail_forms(index.items[i].name)]
+        if heads and set(heads) | set(tails) == set(items):
+            items = heads
     # "price of 5 cevapi" beside Ćevapi 5 st and Ćevapi 10 st: the one whose name says it
     numbers = {t.raw for t in q.toks if t.kind == NUM}
     if len(items) > 1 and numbers:
@@ -282,6 +291,21 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     rest = [t for t in q.toks if t.kind not in ("stop", "join", "or")]
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
+
+
+# What a dish comes with, in its name: "Hummus & Khubz", "Pie and Mash", "Lax med dillsås".
+_WITH = re.compile(r"\s(?:&|\+|and|n|with|w/|med|och)\s", re.IGNORECASE)
+
+
+def _first_forms(name: str) -> set[str]:
+    """The forms of a dish name's first word ("khubz" of Khubz Tannour)."""
+    return {f for w in tokenize(name)[:1] for f in forms(w)}
+
+
+def _tail_forms(name: str) -> set[str]:
+    """The forms of the words of what a dish comes with ("khubz" of Hummus & Khubz)."""
+    parts = _WITH.split(name, maxsplit=1)
+    return {f for w in tokenize(parts[1]) for f in forms(w)} if len(parts) > 1 else set()
 
 
 def group_forms(t: Tok) -> frozenset[str]:

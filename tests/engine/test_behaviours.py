@@ -1733,3 +1733,26 @@ def test_a_number_said_with_the_name_picks_the_dish_whose_name_says_it(
 ) -> None:
     got = answer(KHINKALI, message)
     assert got.intent == "price_check" and got.item_ids == (wanted,)
+
+
+BREADS = menu(
+    item(1, "Hummus & Khubz", "sesame gluten", category="Starters"),
+    item(2, "Khubz Tannour", "gluten", category="Breads"),
+    item(3, "Fish & Chips", "fish gluten", category="Mains"),
+    item(4, "Chips", "", category="Sides", declared=True),
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "dish"),
+    [
+        ("does the khubz have sesame", 2),
+        ("finns det sesam i khubzen", 2),
+        ("are the chips gluten free", 4),
+        ("how much are the chips", 4),
+    ],
+)
+def test_a_word_names_the_dish_it_heads_not_the_one_it_comes_with(message: str, dish: int) -> None:
+    got = answer(BREADS, message)
+    assert got.reply.lstrip("- ").startswith(BREADS.items[dish - 1].name)
+    assert BREADS.items[2 if dish == 4 else 0].name not in got.reply
