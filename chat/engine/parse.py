@@ -606,6 +606,21 @@ def _number(word: str) -> Decimal | None:
         return None
 
 
+_WHO_HAS = frozenset(
+    {"with", "med", "who", "som", "that", "is", "är", "has", "har", "a", "an", "en", "ett"}
+)
+
+
+def _tells_allergy(toks: list[Tok]) -> bool:
+    """The words after a person tell an allergy: "with a gluten allergy", "allergic to eggs"."""
+    for t in toks[:5]:
+        if t.kind == "both":
+            return True
+        if not (t.raw.lower() in _WHO_HAS or t.kind == ALLERGEN):
+            return False
+    return False
+
+
 _EAT_TOLD = frozenset({"eat", "äter"})
 _I_EAT = frozenset({"i", "jag", "do"})
 _CAN = frozenset({"can", "could", "may", "should", "kan", "får", "what", "vad"})
@@ -749,10 +764,17 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
     spell out a dish's name are read as that dish (see mark_names) rather than as filters."""
     pairs = tokenize_pairs(message)
     toks = _without_closing_it(tokens(index, message))
+    for t in toks:
+        # "we're 3 adults and a kid with a fish allergy", "två familjer": people, not a dish
+        if t.kind == UNK and t.word in PERSON_WORDS:
+            t.kind = "stop"
     for n in range(1, len(toks)):
         # "my kids are allergic to eggs", "mitt barn": a person, not the kids' menu
         if toks[n - 1].word in _POSSESSIVES | _BOTH and toks[n].payload == "kid":
             toks[n].kind = "stop"  # ("any dessert for both kids")
+        # "we have a kid with a gluten allergy", "ett barn som är allergiskt mot ägg": a person
+        if toks[n].payload == "kid" and _tells_allergy(toks[n + 1 :]):
+            toks[n].kind = "stop"
         # "inte ens filterkaffet?", "not even the mackerel?": a question about it, no "not"
         if toks[n - 1].kind == "pre" and toks[n].raw.lower() in _EVEN:
             toks[n - 1].kind, toks[n].kind = "stop", "q"

@@ -1756,3 +1756,53 @@ def test_a_word_names_the_dish_it_heads_not_the_one_it_comes_with(message: str, 
     got = answer(BREADS, message)
     assert got.reply.lstrip("- ").startswith(BREADS.items[dish - 1].name)
     assert BREADS.items[2 if dish == 4 else 0].name not in got.reply
+
+
+ARMENIAN = menu(
+    item(1, "Ghapama", "nuts milk", "vegetarian", price="219", category="Huvudrätter"),
+    item(2, "Ajapsandal", "", "vegan", price="179", category="Huvudrätter", declared=True),
+    item(3, "Aprikossorbet", "", "vegan", price="69", category="Desserter", declared=True),
+    item(4, "Areni, rött vin", "sulphites", price="115", category="Drycker"),
+    item(5, "Barnspett", "gluten", price="89", category="Barnmeny"),
+    locale="sv",
+    currency="SEK",
+)
+
+
+def test_the_price_of_the_other_one_is_the_other_of_two() -> None:
+    context = _conversation(ARMENIAN, "vegetarian mains?", "tell me about the first one")
+    got = answer(ARMENIAN, "ok whats the price of the other one", "en", context)
+    assert got.intent == "price_check" and got.item_ids == (2,) and "179" in got.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "ids"),
+    [
+        ("red wine", "en", (4,)),
+        ("wine?", "en", (4,)),
+        ("is the apricot sorbet vegan", "en", (3,)),
+        ("halloj", "sv", ()),
+        ("tjenare", "sv", ()),
+    ],
+)
+def test_english_and_swedish_words_a_swedish_menu_must_know(
+    message: str, language: str, ids: tuple[int, ...]
+) -> None:
+    got = answer(ARMENIAN, message)
+    assert got.language == language and got.answered
+    if ids:
+        assert (
+            got.item_ids == ids
+            or [f.item_id for f in got.flagged] == list(ids)
+            or (ARMENIAN.items[ids[0] - 1].name in got.reply)
+        )
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["hi we have a kid with a gluten allergy", "we're 3 adults and a kid with a gluten allergy"],
+)
+def test_a_kid_with_an_allergy_is_a_person_not_the_kids_menu(message: str) -> None:
+    got = answer(ARMENIAN, message)
+    assert got.answered and got.context["excluded"] == ["gluten"]
+    assert set(got.item_ids) == {1, 2, 3, 4}
