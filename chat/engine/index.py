@@ -26,6 +26,7 @@ from .lexicon import (
     FOOD_PHRASES,
     FREE_DIETS,
     FREE_SUFFIXES,
+    MEAT_WORDS,
     SAVOURY_PUDDING,
     SECTION_SYN,
     SYN_EN,
@@ -547,6 +548,17 @@ def build_index(menu: Menu) -> MenuIndex:
     for groups in (by_group, named_group):
         if "dessert" in groups:
             groups["dessert"] &= ~savoury
+    # "meat" is every meat dish, not only those that say so; never one tagged vegetarian (on
+    # a menu with a meat section, that section: match.term_mask)
+    meat_section = any(sections.get(f) for w in SYN_GROUPS.get("meat", ()) for f in forms(w))
+    if "meat" in by_group and not meat_section:
+        meaty = 0
+        for w in MEAT_WORDS:
+            for f in forms(w):
+                if len(f) >= len(w) - 2:
+                    meaty |= vocab.get(f, 0)
+        veg = sum(1 << i for i, it in enumerate(items) if it.tags & {"vegetarian", "vegan"})
+        by_group["meat"] = (by_group["meat"] | meaty) & ~veg
     mixed = 0
     for canon in _MIXED_GROUPS:
         for w in SYN_GROUPS.get(canon, ()):

@@ -329,6 +329,9 @@ LANGUAGE_CUES: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"
 LANGUAGE_NOT: frozenset[str] = frozenset(_words(_EXT["server"]["language_asked"]["_not"]))
 # Words before "pudding" that make it no dessert ("Yorkshire pudding", "black pudding").
 SAVOURY_PUDDING: frozenset[str] = frozenset(_words(_EXT["server"]["savoury_pudding"]))
+# The meats "meat"/"kött" stands for, one way: "halal meat?" is the lamb, the beef, the chicken
+# (but "chicken?" is no beef).
+MEAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["meat"]))
 # A message of nothing but one of these is a greeting ("👋").
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # A message of nothing but one of these is thanks ("👍").

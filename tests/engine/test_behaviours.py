@@ -1806,3 +1806,22 @@ def test_a_kid_with_an_allergy_is_a_person_not_the_kids_menu(message: str) -> No
     got = answer(ARMENIAN, message)
     assert got.answered and got.context["excluded"] == ["gluten"]
     assert set(got.item_ids) == {1, 2, 3, 4}
+
+
+MEATS = menu(
+    item(1, "Shish taouk", "milk", "halal", description="Grillad kyckling med vitlök"),
+    item(2, "Kofta", "gluten", "halal", description="Lammfärsbiffar med persilja"),
+    item(3, "Falafel", "sesame", "vegan halal", description="Kikärtsbollar"),
+    item(4, "Vegansk korv", "soybeans", "vegan", description="Korv på soja"),
+    item(5, "Grillad lax", "fish", "halal"),
+    locale="sv",
+)
+
+
+@pytest.mark.parametrize("message", ["do you have halal meat", "är köttet halal?", "meat dishes?"])
+def test_meat_is_every_meat_dish_and_never_a_vegetarian_one(message: str) -> None:
+    assert answer(MEATS, message).item_ids == (1, 2)
+
+
+def test_a_kind_of_meat_asked_is_that_meat_only() -> None:
+    assert answer(MEATS, "kyckling?").item_ids == (1,)
