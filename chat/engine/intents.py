@@ -377,7 +377,10 @@ class Turn:
         ):
             # "innehåller svamptacosen jordnötter?", "innehåller den nötter?" with no dish in
             # focus: an allergen asked of a dish the words do not name; never the list of the
-            # dishes that have it
+            # dishes that have it (right after a short list, "it" is asked of each of them)
+            if q.pronoun and not q.unknown_terms and 1 < len(ctx.last) <= r.MAX_LISTED:
+                q.asked = [c for g in q.terms for t in g if t.kind == ALLERGEN for c in t.payload]  # type: ignore[union-attr]
+                return self.about(q, list(ctx.last), "allergen_check")
             return self.unknown(q)
         if (
             any(t.kind == ALLERGEN for g in q.terms for t in g)

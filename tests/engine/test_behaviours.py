@@ -1825,3 +1825,10 @@ def test_meat_is_every_meat_dish_and_never_a_vegetarian_one(message: str) -> Non
 
 def test_a_kind_of_meat_asked_is_that_meat_only() -> None:
     assert answer(MEATS, "kyckling?").item_ids == (1,)
+
+
+def test_it_asked_right_after_a_short_list_is_asked_of_each_dish() -> None:
+    context = _conversation(BREADS, "starters and breads?")
+    got = answer(BREADS, "does it have sesame", "en", context)
+    assert got.intent == "allergen_check"
+    assert [f.item_id for f in got.flagged] == [1] and got.item_ids == (2,)
