@@ -30,6 +30,7 @@ from .lexicon import (
     DIET_TAGS,
     DISH_ASK,
     EAT_WORDS,
+    FREE_DIETS,
     GREETING_EMOJI,
     HYPOTHETICAL,
     MEAL_STEMS,
@@ -79,6 +80,7 @@ _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
 _MEAT_DIETS = frozenset({"vegan", "vegetarian"})
+_MEANT = frozenset({"meant", "mean", "menade", "menar", "wrong", "fel", "mistake", "misstag"})
 _ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
 _WEEK_WORDS = frozenset({"hour", "opening", "öppettider", "öppettid", "times"})
@@ -313,6 +315,17 @@ class Turn:
         ):
             # "innehåller empanadan gluten?" right after the second empanada: that one
             refs = replace(refs, items=list(ctx.focus))
+        if refs.items and (q.asked or q.diets):
+            # "how much is the gluten free injera" of the Glutenfri injera: the diet its name
+            # says is how the diner names it, not asked
+            named_diets = frozenset.intersection(*(index.name_diets[i] for i in refs.items))
+            names = index.words_of_names(refs.items)
+            for a, b, c in zip(q.toks, q.toks[1:], q.toks[2:], strict=False):
+                said = FREE_DIETS.get(a.word, frozenset()) & named_diets
+                once = sum(t.word == a.word for t in q.toks) == 1  # (not "is the gf x gf?")
+                if a.kind == ALLERGEN and b.kind == "post" and said and c.words & names and once:
+                    q.asked = [c for c in q.asked if c not in a.payload]  # type: ignore[operator]
+                    q.diets = [d for d in q.diets if d not in said]
         if refs.via is not None:
             via = q.toks[refs.via]  # "does the yoghurt have hazelnuts?" asks about nuts, not milk
             q.asked = _asked_beside_name(q, lambda t: t is via)
@@ -879,6 +892,9 @@ class Turn:
             t.word in CORRECTION_WORDS or t.word in ONLY_WORDS for t in q.toks
         ):
             gone |= {d for d in ctx.diets if d in _MEAT_DIETS}
+        # ("sorry i meant dairy free" after "gluten free desserts?": the one said instead)
+        if any(t.raw.lower() in _MEANT for t in q.toks):
+            gone |= set(ctx.diets)
         ctx.diets = [d for d in ctx.diets if d not in gone or d in q.diets]
 
     def _restated(self, q: Query) -> bool:
@@ -1144,7 +1160,9 @@ class Turn:
                     base is not None or item.category == focus_item.category
                 ):
                     mask |= 1 << i
-        intent = "search"
+        # ("vad kostar en öl?" of two beers, "how much are the platters": their prices)
+        priced = "priceq" in kinds and q.max_price is None and q.min_price is None
+        intent = "price_check" if priced and 0 < mask.bit_count() <= r.MAX_LISTED else "search"
         if q.sort is not None:
             mask = extreme(index, mask, q.sort)
             intent = "cheapest" if q.sort == "cheap" else "most_expensive"

@@ -11,6 +11,7 @@ from .lexicon import (
     ALLERGEN,
     DIET,
     FOOD,
+    FREE_DIETS,
     NAME_PARTS,
     SPECIFIC,
     SYN_GROUPS,
@@ -229,6 +230,10 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
             if said & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
+    # ("the gluten free injera" of Injera and Glutenfri injera)
+    for a, b, c in zip(q.toks, q.toks[1:], q.toks[2:], strict=False):
+        if a.kind == ALLERGEN and b.kind == "post" and c.words:
+            said_diets |= FREE_DIETS.get(a.word, frozenset())
     if not keys:
         found = _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
         opened = (

@@ -1832,3 +1832,35 @@ def test_it_asked_right_after_a_short_list_is_asked_of_each_dish() -> None:
     got = answer(BREADS, "does it have sesame", "en", context)
     assert got.intent == "allergen_check"
     assert [f.item_id for f in got.flagged] == [1] and got.item_ids == (2,)
+
+
+INJERA = menu(
+    item(1, "Injera", "gluten", "vegan", price="25", category="Tillbehör"),
+    item(2, "Glutenfri injera", "", "vegan gluten-free", price="45", category="Tillbehör"),
+    item(3, "St. George", "gluten", price="72", category="Öl"),
+    item(4, "Habesha", "gluten", price="75", category="Öl"),
+    item(5, "Kardemummaglass", "milk", "gluten-free", category="Desserter"),
+    item(6, "Dadelbollar", "sesame", "gluten-free dairy-free", category="Desserter"),
+    locale="sv",
+    currency="SEK",
+)
+
+
+def test_the_diet_a_dish_name_says_names_it_and_is_not_asked() -> None:
+    got = answer(INJERA, "how much is the gluten free injera")
+    assert got.intent == "price_check" and got.item_ids == (2,) and "45" in got.reply
+    got = answer(INJERA, "does the gluten free injera have sesame")
+    assert got.intent == "allergen_check" and got.reply.startswith("Glutenfri injera")
+    assert "sesame" in got.reply
+
+
+@pytest.mark.parametrize("message", ["vad kostar en öl", "how much are the beers"])
+def test_a_price_asked_of_a_few_dishes_is_a_price_check(message: str) -> None:
+    got = answer(INJERA, message)
+    assert got.intent == "price_check" and got.item_ids == (3, 4)
+
+
+def test_a_diet_meant_instead_replaces_the_one_asked() -> None:
+    context = _conversation(INJERA, "gluten free desserts?")
+    got = answer(INJERA, "sorry i meant dairy free", "en", context)
+    assert got.item_ids == (6,) and got.context["diets"] == ["dairy-free"]
