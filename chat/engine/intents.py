@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from rapidfuzz.distance import OSA
 
@@ -1145,6 +1146,12 @@ class Turn:
             narrowing = False
             sel = select(index, q, diets=diets, excluded=excluded)
         mask = sel.mask
+        # "10 wings price", "are the 5 wings spicy": the dishes whose names say the number
+        counted = 0
+        for i in bits(mask):
+            if _numbers_said(q) & set(index.name_plain[i]):
+                counted |= 1 << i
+        mask = counted or mask
         if cheaper_than is not None:
             mask = 0
             focus_item = index.items[ctx.focus[0]]
@@ -1558,6 +1565,23 @@ def _by_names(index: MenuIndex, groups: list[list[Tok]], mask: int) -> int:
     for g in groups:
         named &= union_of(index.titled.get(w, 0) for t in g for w in t.words | {t.word})
     return named if named and not named & (named - 1) else mask
+
+
+def _numbers_said(q: Query) -> set[str]:
+    """The numbers of a message that are no price it sets ("10 wings", not "under 10")."""
+    prices = {q.max_price, q.min_price} - {None}
+    return {
+        t.raw
+        for t in q.toks
+        if t.kind == "num" and not any(str(p) == t.raw or p == _decimal(t.raw) for p in prices)
+    }
+
+
+def _decimal(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw.replace(",", "."))
+    except ArithmeticError:
+        return None
 
 
 def _last_clause(message: str) -> str | None:

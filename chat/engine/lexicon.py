@@ -365,6 +365,8 @@ ALCOHOL_TAGS: frozenset[str] = frozenset(_EXT["server"]["alcohol"]["tags"].split
 ALCOHOL_DRINKS: frozenset[str] = frozenset(
     normalize(w) for w in _EXT["server"]["alcohol"]["drinks"].split()
 )
+# Words for something to drink, not for a dish made with it ("beer-battered", "wine vinegar").
+DRINK_WORDS: frozenset[str] = ALCOHOL_DRINKS | {"coffee", "kaffe", "kaffet"}
 # (whole words and figures only: "5.0%" is a strength, not "0%", and "40,0 cl" no "0,0")
 ALCOHOL_NONE = re.compile(
     r"(?<![\w.,])(?:"

@@ -10,6 +10,7 @@ from .index import MenuIndex, participle_of
 from .lexicon import (
     ALLERGEN,
     DIET,
+    DRINK_WORDS,
     FOOD,
     FREE_DIETS,
     NAME_PARTS,
@@ -34,7 +35,7 @@ def bits(mask: int) -> list[int]:
     return out
 
 
-def term_mask(index: MenuIndex, t: Tok) -> int:
+def term_mask(index: MenuIndex, t: Tok, *, with_it: bool = False) -> int:
     """Items a positive/negative word refers to: menu text matches plus its synonym group.
 
     An allergen word used positively ("with peanuts") matches menu text first; only when the
@@ -70,6 +71,12 @@ def term_mask(index: MenuIndex, t: Tok) -> int:
                         if w not in t.words:
                             named &= ~(m & ~section)
             mask &= named | index.mixed_sections
+    # "wine?", "beer", "något att dricka": the drinks, not the chicken in red wine vinegar, the
+    # beer-battered fish or the kids' meal "with a drink"
+    # ("anything with whisky in it", `with_it`: the dishes made with it)
+    drink = t.payload == "drink" or set(forms(t.word)) & DRINK_WORDS
+    if mask & index.drinkable and drink and not with_it:
+        mask &= index.drinkable
     return mask
 
 
@@ -108,10 +115,12 @@ def select(
     limits the result to a bitset (the last list, for "which of those")."""
     pool = ((1 << len(index.items)) - 1) & ~index.available if sold_out else index.available
     mask = pool if within is None else pool & within
+    # (the words right after "with": what a dish is made with)
+    with_it = {id(b) for a, b in itertools.pairwise(q.toks) if a.raw.lower() in _WITH_WORDS}
     for group in q.terms:
         alternatives = 0
         for t in group:
-            alternatives |= term_mask(index, t)
+            alternatives |= term_mask(index, t, with_it=id(t) in with_it)
         mask &= alternatives
     for t in q.neg_terms:
         mask &= ~term_mask(index, t)
@@ -297,6 +306,8 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     only = all(bool((t.words or {t.word}) & name_words) for t in rest)
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
 
+
+_WITH_WORDS = frozenset({"with", "med", "w"})
 
 # What a dish comes with, in its name: "Hummus & Khubz", "Pie and Mash", "Lax med dillsås".
 _WITH = re.compile(r"\s(?:&|\+|and|n|with|w/|med|och)\s", re.IGNORECASE)

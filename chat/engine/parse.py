@@ -828,6 +828,9 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             and any(t.kind in (DIET, "forget") for t in toks)
         ):
             toks[n].kind = "okeat"
+        # "the least spicy chicken", "minst stark": not spicy ("minst 200" stays a price)
+        if toks[n - 1].raw.lower() in ("least", "minst") and toks[n].kind == TERM:
+            toks[n - 1].kind = "pre"
         # "non alcoholic", "non-dairy": without it ("non" alone is the Uzbek bread)
         if toks[n - 1].raw.lower() == "non" and (
             toks[n].payload == "alcohol" or toks[n].kind == ALLERGEN

@@ -1864,3 +1864,53 @@ def test_a_diet_meant_instead_replaces_the_one_asked() -> None:
     context = _conversation(INJERA, "gluten free desserts?")
     got = answer(INJERA, "sorry i meant dairy free", "en", context)
     assert got.item_ids == (6,) and got.context["diets"] == ["dairy-free"]
+
+
+PERI = menu(
+    item(
+        1,
+        "Half Chicken – Medium",
+        "",
+        "spicy",
+        category="Chicken",
+        declared=True,
+        description="Basted in piri-piri with red wine vinegar",
+    ),
+    item(2, "Half Chicken – Lemon & Herb", "", "mild", category="Chicken", declared=True),
+    item(3, "Wings (5)", "", "spicy", category="Chicken", declared=True),
+    item(4, "Wings (10)", "", "spicy", category="Chicken", declared=True),
+    item(
+        5, "Beer-Battered Fish", "fish gluten", category="Mains", description="Cod in a beer batter"
+    ),
+    item(6, "Mateus Rosé", "sulphites", "wine", category="Drinks"),
+    item(7, "Sagres", "gluten", "beer", category="Drinks"),
+    item(8, "Whisky Cake", "gluten eggs milk", category="Desserts", description="With whisky"),
+    item(9, "Glenfiddich", "", category="Drinks", declared=True, description="Whisky, 4 cl"),
+)
+
+
+@pytest.mark.parametrize(("message", "ids"), [("wine?", (6,)), ("har ni öl", (7,)), ("beer", (7,))])
+def test_a_drink_word_finds_the_drinks_not_dishes_made_with_it(
+    message: str, ids: tuple[int, ...]
+) -> None:
+    assert answer(PERI, message).item_ids == ids
+
+
+def test_with_a_drink_word_finds_the_dishes_made_with_it() -> None:
+    assert answer(PERI, "anything with whisky in it").item_ids == (8, 9)
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"), [("10 wings price", (4,)), ("are the 5 wings spicy", (3,))]
+)
+def test_a_number_said_in_a_search_keeps_the_dishes_whose_names_say_it(
+    message: str, ids: tuple[int, ...]
+) -> None:
+    assert answer(PERI, message).item_ids == ids
+
+
+@pytest.mark.parametrize(
+    "message", ["whats the least spicy chicken", "vilken kyckling är minst stark"]
+)
+def test_least_spicy_is_not_spicy(message: str) -> None:
+    assert answer(PERI, message).item_ids == (2,)

@@ -113,7 +113,8 @@ var engine = (menu) => {
       else {
         // A Swedish definite form ("glöggen", "mjölken", "nötterna") is read as its base word
         // when only that is known, as lexicon.py's forms read it through Snowball's stems.
-        if (!UNIGRAMS[w] && !(w in vocab)) w = DEFINITE.map((x) => w.endsWith(x) && w.slice(0, -x.length)).find((b) => b[2] && (UNIGRAMS[b] || b in vocab)) || w;
+        // ("mildest" of the dishes tagged mild, as Snowball's stem reads it)
+        if (!UNIGRAMS[w] && !(w in vocab)) w = [...DEFINITE.map((x) => w.endsWith(x) && w.slice(0, -x.length)), w.endsWith('est') && w.slice(0, -3)].find((b) => b[2] && (UNIGRAMS[b] || b in vocab)) || w;
         if (!(e = UNIGRAMS[w]) && !(w in vocab)) e = UNIGRAMS[w in fuzzyCache ? fuzzyCache[w] : (fuzzyCache[w] = nearest(w, FUZZY_WORDS)[0])];
         m = !e || e.k == 'term' || e.k == 'allergen' ? vocabMatches(w) : [];
         toks.push({ k: m[0] ? 'term' : 'unk', ...e, s: p[i][0], w, m });
@@ -131,6 +132,8 @@ var engine = (menu) => {
     // "och den andra mot nötter": "mot" before an allergen tells an allergy, and "den andra" is
     // a person then, not the second dish (as parse.py)
     toks.forEach((t, i) => t.w == 'mot' && toks[i + 1]?.k == 'allergen' && !toks.some((u) => u.k == 'both') && ((t.k = 'both'), toks.forEach((u, n) => n < i && u.k == 'ord' && /^andr[ae]$/.test(u.w) && (u.k = 'stop'))));
+    // "the least spicy chicken", "minst stark": not spicy (as parse.py)
+    toks.forEach((t, i) => /^(least|minst)$/.test(t.w) && toks[i + 1]?.k == 'term' && (t.k = 'pre'));
     var has = (q.has = (kinds) => toks.some((t) => split(kinds).includes(t.k))); // any token of these kinds
     var scope = null, orPending, at;
     // The first number at or after `j`, skipping stop and currency words (its index goes to `at`).
