@@ -1259,7 +1259,10 @@ class Turn:
                 continue
             conflicts = conflicts_of(index, i, diets=diets, codes=codes)
             if conflicts:
-                flagged.append((i, conflicts))
+                # (flagged with what was asked, when the dish fails it: "does it have nuts?"
+                # under a standing vegan diet names the nuts)
+                own = conflicts_of(index, i, diets=asked_diets, codes=asked)
+                flagged.append((i, own if own else conflicts))
             else:
                 fits.append(i)
             shown += 1

@@ -1914,3 +1914,11 @@ def test_a_number_said_in_a_search_keeps_the_dishes_whose_names_say_it(
 )
 def test_least_spicy_is_not_spicy(message: str) -> None:
     assert answer(PERI, message).item_ids == (2,)
+
+
+def test_a_dish_is_flagged_with_what_was_asked_when_it_fails_that() -> None:
+    context = _conversation(PHO, "im vegan")
+    got = answer(PHO, "do the prawn summer rolls have peanuts", "en", context)
+    assert [(f.item_id, f.conflicts) for f in got.flagged] == [(2, ("peanuts",))]
+    got = answer(PHO, "does the pho bo have sesame", "en", context)  # fails only the diet
+    assert [(f.item_id, f.conflicts) for f in got.flagged] == [(1, ("vegan",))]
