@@ -81,6 +81,8 @@ _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
 _MEAT_DIETS = frozenset({"vegan", "vegetarian"})
+# ("new years day?" … "and tonight till when": tonight, not that day again)
+_TONIGHT = frozenset({"tonight", "today", "ikväll", "ikvall", "idag", "now", "nu"})
 _MEANT = frozenset({"meant", "mean", "menade", "menar", "wrong", "fel", "mistake", "misstag"})
 _ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
@@ -245,6 +247,8 @@ class Turn:
                 return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)  # "👍"
             return self.unknown()
         kinds = q.kinds
+        if [t.raw.lower() for t in q.toks] == ["ta"]:  # British thanks (Swedish "ta" is "take")
+            return self.done([r.tpl(self.lang, "thanks")], [], "thanks", suggest=True)
         books = any(t.word in BOOKING for t in q.toks)  # "book for 6 at 8": the phone, no hours
         corrected = self._corrected_question(q)
         if corrected is not None:
@@ -562,6 +566,10 @@ class Turn:
         named = bool(q.named) and not (q.terms or q.diets or q.excluded)
         if kinds & {"detq", "q"} or only_one or named:
             return self.about(q, items, "dish_details")
+        if _shifted(q) and determined and len(items) == 1 and self.ctx.topic in _ONE_DISH_INTENTS:
+            # "and the urfa?" right after a question about the adana (though the mixed grill
+            # says urfa too): the same asked of it
+            return self.about(q, items, self.ctx.topic)
         return None
 
     def _asks_allergens(self, q: Query, refs: DishRefs) -> bool:
@@ -1344,7 +1352,8 @@ class Turn:
         )
 
     def hours(self, q: Query) -> Answer:
-        if self.ctx.topic == "hours" and not (q.days or q.dates) and self.ctx.query:
+        today = q.kinds & {"today", "now"} or any(t.raw.lower() in _TONIGHT for t in q.toks)
+        if self.ctx.topic == "hours" and not (q.days or q.dates or today) and self.ctx.query:
             before = parse(self.index, self.ctx.query, names=False)
             q.days, q.dates = before.days, before.dates  # "till när?" about that day
         self.ctx.topic = "hours"
@@ -1418,6 +1427,9 @@ class Turn:
             if not spans:  # and when it opens next ("har ni öppet idag" on a Monday)
                 return [r.tpl(lang, "closed_today"), *self._opens_next(now, today)]
             current = hours.open_interval_at(info, now)
+            if current is None and spans[-1][1] <= now:
+                # ("open tonight?" at 19:30 at a lunch place: closed now, and when it opens)
+                return self._now_lines(now)
             end = (current or spans[-1])[1]
             return [r.tpl(lang, "close_today", t=hours.clock(end)), self._day_line(today, today)]
         lines = [r.tpl(lang, "hours_week")]

@@ -332,6 +332,9 @@ SAVOURY_PUDDING: frozenset[str] = frozenset(_words(_EXT["server"]["savoury_puddi
 # The meats "meat"/"kött" stands for, one way: "halal meat?" is the lamb, the beef, the chicken
 # (but "chicken?" is no beef).
 MEAT_WORDS: frozenset[str] = frozenset(_words(_EXT["server"]["meat"]))
+# Swedish words an English menu writes with another meaning: "har ni glass?" asks for ice
+# cream, not the tea "served in a tulip glass".
+FALSE_FRIENDS: frozenset[str] = frozenset(_words(_EXT["server"]["false_friends"]))
 # A message of nothing but one of these is a greeting ("👋").
 GREETING_EMOJI: frozenset[str] = frozenset(_EXT["server"]["greeting_emoji"].split())
 # A message of nothing but one of these is thanks ("👍").

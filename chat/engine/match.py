@@ -233,9 +233,12 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
             hit |= index.names.get(w, 0)
         for i in bits(hit):
             # An allergen word names the allergen, not a dish: "räkor" is not "Räk nigiri".
-            if t.kind != ALLERGEN and words & index.key_words[i]:
+            # (a word the menu does not say names the dish its translation or spelling heads:
+            # "the hummus" of the Humus, "the calamari" of the Kalamar Tava)
+            keyed = (words | _translations(t)) & index.key_words[i]
+            if t.kind != ALLERGEN and keyed:
                 keys[i] = keys.get(i, 0) + 1
-                key_forms |= words & index.key_words[i]
+                key_forms |= keyed
             if said & index.name_words[i]:
                 full[i] = full.get(i, 0) + 1
     said_diets = {a.payload for a, b in itertools.pairwise(q.toks) if a.kind == DIET and b.words}
@@ -244,6 +247,9 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
         if a.kind == ALLERGEN and b.kind == "post" and c.words:
             said_diets |= FREE_DIETS.get(a.word, frozenset())
     if not keys:
+        whole = _whole_section_name(index, q, content)
+        if whole is not None:
+            return whole
         found = _by_parts(index, q, content) or _by_determiner(index, q, follow=follow)
         opened = (
             q.toks[0].raw.lower() in ASKING
@@ -322,6 +328,31 @@ def _tail_forms(name: str) -> set[str]:
     """The forms of the words of what a dish comes with ("khubz" of Hummus & Khubz)."""
     parts = _WITH.split(name, maxsplit=1)
     return {f for w in tokenize(parts[1]) for f in forms(w)} if len(parts) > 1 else set()
+
+
+def _whole_section_name(index: MenuIndex, q: Query, content: list[Tok]) -> DishRefs | None:
+    """ "how much is the lahmacun" of the Lahmacun in "Pide & Lahmacun": a one-word name that
+    is a section's word too names its one dish when the message asks something of it."""
+    if len(content) != 1 or q.sort is not None:
+        return None
+    n = q.toks.index(content[0])
+    if not ("priceq" in q.kinds or after_determiner(q.toks, n)):
+        return None  # ("what mezze can i have" asks for the mezze, not the Mezze)
+    said = {content[0].raw.lower(), content[0].word}  # (as written: "the brunchtallrikar" is
+    # the section of the Brunchtallrik and its kind)
+    found = [
+        i
+        for i, item in enumerate(index.items)
+        if [*said & set(tokenize(item.name))] and len(tokenize(item.name)) == 1
+    ]
+    if len(found) != 1:
+        return None
+    return DishRefs(found, False, exact=True, key_forms=frozenset(index.name_words[found[0]]))
+
+
+def _translations(t: Tok) -> set[str]:
+    """The forms of a food word's translations and spellings ("hummus": humus, houmous)."""
+    return {f for w in FOOD.get(t.word, ()) for f in forms(w)}
 
 
 def group_forms(t: Tok) -> frozenset[str]:

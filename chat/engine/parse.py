@@ -24,6 +24,7 @@ from .lexicon import (
     DIET,
     DIET_TAGS,
     DISH_NUMBER_CUES,
+    FALSE_FRIENDS,
     FOOD,
     FOOD_PHRASES,
     FREE_DIETS,
@@ -508,6 +509,16 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
     for a, b in itertools.pairwise(out):
         if a.kind == "hours" and b.kind == TERM and (b.payload == "sandwich" or b.word in _FACED):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
+    if index.restaurant.locale == "en":
+        for t in out:
+            said = t.raw.lower()
+            if said in FALSE_FRIENDS:  # "glass" is ice cream, not the tea "served in a glass"
+                t.words = frozenset(
+                    f
+                    for w in FOOD[said]
+                    for f in index.form_matches(w)
+                    if not set(forms(f)) & set(forms(said))
+                )
     return _food_phrases(index, _joined(index, out))
 
 

@@ -1922,3 +1922,87 @@ def test_a_dish_is_flagged_with_what_was_asked_when_it_fails_that() -> None:
     assert [(f.item_id, f.conflicts) for f in got.flagged] == [(2, ("peanuts",))]
     got = answer(PHO, "does the pho bo have sesame", "en", context)  # fails only the diet
     assert [(f.item_id, f.conflicts) for f in got.flagged] == [(1, ("vegan",))]
+
+
+OCAK = menu(
+    item(1, "Humus", "sesame", "vegan", category="Cold Meze"),
+    item(2, "Adana Kebap", "", "spicy", category="Grills", declared=True),
+    item(3, "Urfa Kebap", "", category="Grills", declared=True),
+    item(
+        4,
+        "Mixed Grill for Two",
+        "",
+        category="Grills",
+        declared=True,
+        description="Adana, urfa and lamb şiş",
+    ),
+    item(5, "Dondurma", "milk", category="Desserts", description="Maraş-style ice cream"),
+    item(
+        6,
+        "Turkish Tea",
+        "",
+        category="Drinks",
+        declared=True,
+        description="Black tea, served in a tulip glass",
+    ),
+    opening_hours="Mo-Fr 11:00-15:00; Jan 01 15:00-22:00",
+    timezone="Europe/London",
+    phone="+44 20 7254 3817",
+)
+LATE = datetime(2026, 12, 4, 19, 30, tzinfo=UTC)  # a Friday evening, after the lunch hours
+
+
+def test_a_spelling_of_the_dish_name_names_it() -> None:
+    got = answer(OCAK, "is the hummus sesame free")
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [1]
+
+
+def test_glass_on_an_english_menu_is_ice_cream_to_a_swedish_diner() -> None:
+    assert answer(OCAK, "har ni glass?").item_ids == (5,)
+
+
+def test_and_the_other_name_after_one_dish_asks_the_same_of_it() -> None:
+    context = _conversation(OCAK, "how much is the adana", "is it spicy?")
+    got = answer(OCAK, "and the urfa?", "en", context)
+    assert got.item_ids == (3,) and got.intent == "dish_details"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("whats the nearest tube station", "unknown"),
+        ("ta", "thanks"),
+        ("ok ill have that thanks", "thanks"),
+    ],
+)
+def test_everyday_words_that_are_no_menu_words(message: str, intent: str) -> None:
+    assert answer(OCAK, message).intent == intent
+
+
+def test_open_tonight_after_the_days_hours_says_closed_now_and_when_it_opens() -> None:
+    got = answer(OCAK, "open tonight?", "en", None, LATE)
+    assert got.intent == "hours" and "closed" in got.reply.lower() and "15:00" in got.reply
+    context = _conversation(OCAK, "new years day")
+    got = answer(OCAK, "and tonight till when", "en", context, LATE)
+    assert "January 1" not in got.reply
+
+
+def test_a_booking_for_people_abbreviated_is_the_phone() -> None:
+    assert answer(OCAK, "can we book a table for 12 ppl").intent == "phone"
+
+
+PIDE = menu(
+    item(1, "Lahmacun", "gluten", category="Pide & Lahmacun", price="5.50"),
+    item(2, "Kıymalı Pide", "gluten sesame", category="Pide & Lahmacun", price="13"),
+    item(3, "Kids' Lahmacun", "gluten", category="Kids", price="4"),
+)
+
+
+@pytest.mark.parametrize("message", ["how much is the lahmacun", "lahmacun how much"])
+def test_a_one_word_name_that_is_a_section_word_names_its_dish_when_asked(message: str) -> None:
+    got = answer(PIDE, message)
+    assert got.intent == "price_check" and got.item_ids == (1,)
+
+
+def test_a_section_word_alone_still_lists_the_section() -> None:
+    assert answer(PIDE, "lahmacun?").item_ids != (1,)
