@@ -237,6 +237,17 @@ class MenuIndex:
         return out & ~self.alcohol_free
 
     @cached_property
+    def tagged(self) -> dict[str, int]:
+        """Word form of a tag (the menu's own slugs, mostly English: "fish", "street-food") ->
+        items tagged so."""
+        out: dict[str, int] = {}
+        for i, item in enumerate(self.items):
+            for w in tokenize(" ".join(t.replace("-", " ") for t in item.tags)):
+                for f in forms(w):
+                    out[f] = out.get(f, 0) | 1 << i
+        return out
+
+    @cached_property
     def drinkable(self) -> int:
         """What "alkoholfritt?" alone chooses from: the drinks, and whatever has alcohol or
         says it has none."""

@@ -14,6 +14,7 @@ from .lexicon import (
     FOOD,
     FREE_DIETS,
     NAME_PARTS,
+    PAIRS,
     SPECIFIC,
     SYN_GROUPS,
     definite_bases,
@@ -45,20 +46,39 @@ def term_mask(index: MenuIndex, t: Tok, *, with_it: bool = False) -> int:
     if t.payload == "alcohol":
         return index.alcoholic  # ("non-alcoholic" in a description is no alcohol)
     mask = index.items_for_words(t.words)
+    # ("fiskrätter" on a Swedish menu whose dishes are tagged "fish": the tag's word too)
+    tagged = 0
+    for w in (*t.words, t.word):
+        for other in (*PAIRS.get(w, ()), *FOOD.get(w, ())):
+            tagged |= index.tagged.get(other, 0)
+    mask |= tagged
     if t.kind == ALLERGEN:
         if not mask and not (t.word in SPECIFIC or set(forms(t.raw.lower())) & SPECIFIC):
             for code in t.payload:  # type: ignore[union-attr]
                 mask |= index.by_code.get(code, 0)
     else:
-        named = 0
+        named = tagged
         for w in t.words:
             named |= index.named_vocab.get(w, 0)
         if t.payload is not None:
-            # (and the sections the group names: "smårätter" is the section "Små rätter")
+            # (and the sections the group names: "smårätter" is the section "Small plates")
             mask |= index.by_group.get(str(t.payload), 0) | index.group_sections.get(
                 str(t.payload), 0
             )
             named |= index.named_group.get(str(t.payload), 0)
+            # ("förrätter" on a menu with Förrätter and Smårätter: the section the word names,
+            # not the others of its group, unless a dish's name says the word)
+            own = 0
+            for w in t.words:
+                for f in forms(w):
+                    own |= index.sections.get(f, 0)
+            if own:
+                by_name = 0
+                for w in t.words:
+                    by_name |= index.names.get(w, 0)
+                others = index.group_sections.get(str(t.payload), 0) & ~own & ~by_name
+                mask &= ~others
+                named &= ~others
         # "salads?" is the Salads section and dishes named so, not every dish "served with
         # salad"; a word that names no section still finds descriptions ("anything with lamb")
         section = index.in_section(t)

@@ -36,6 +36,7 @@ from .lexicon import (
     PERSON_WORDS,
     PLAIN_CHEAP,
     PRONOUNS,
+    SPECIFIC,
     STILL,
     STRICT_MAX,
     TERM,
@@ -199,6 +200,10 @@ def _classify(index: MenuIndex, raw: str, word: str) -> Tok:
                 # dish its base (and the base's pairs: torsk, cod) names
                 bases = () if words or len(word) < 5 else definite_bases(word)
                 others = (*PAIRS.get(word, ()), *(w for b in bases for w in (b, *PAIRS.get(b, ()))))
+                # ("lobster" of the Humarsúpa "på havskräfta (humar)")
+                # (a word for one kind only: "fisk" on an English menu is no "Fish Cakes")
+                specific = word in SPECIFIC and not words
+                others = (*others, *(FOOD.get(word, ()) if specific else ()))
             else:  # "chips" finds the menu's "pommes" when the menu has no chips
                 others = () if words else FOOD.get(word, ())
             for other in others:

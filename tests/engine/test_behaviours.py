@@ -2006,3 +2006,61 @@ def test_a_one_word_name_that_is_a_section_word_names_its_dish_when_asked(messag
 
 def test_a_section_word_alone_still_lists_the_section() -> None:
     assert answer(PIDE, "lahmacun?").item_ids != (1,)
+
+
+ISL = menu(
+    item(1, "Plokkfiskur", "fish milk", tags="fish", category="Lunch"),
+    item(2, "Grafinn lax", "fish mustard", tags="fish", category="Förrätter"),
+    item(
+        3,
+        "Pylsa með öllu",
+        "gluten mustard",
+        category="Smårätter",
+        description="Islands berömda varmkorv i mjukt bröd",
+    ),
+    item(
+        4,
+        "Vegan pylsa",
+        "gluten soybeans",
+        "vegan",
+        category="Smårätter",
+        description="Vegansk korv i mjukt bröd",
+    ),
+    item(
+        5,
+        "Humarsúpa",
+        "crustaceans milk",
+        category="Förrätter",
+        description="Krämig soppa på havskräfta (humar)",
+    ),
+    item(6, "Bleikja", "fish", tags="fish", category="Varmrätter", description="Stekt röding"),
+    locale="sv",
+    currency="SEK",
+)
+
+
+def test_a_swedish_word_finds_the_dishes_tagged_with_its_english_tag() -> None:
+    assert answer(ISL, "fiskrätter").item_ids == (1, 2, 6)
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"), [("hot dog", (3, 4)), ("lobster", (5,)), ("arctic char", (6,))]
+)
+def test_english_food_words_on_a_swedish_menu(message: str, ids: tuple[int, ...]) -> None:
+    got = answer(ISL, message)
+    assert got.item_ids == ids and got.language == "en"
+
+
+SMA = menu(
+    item(1, "Linssoppa", "celery", "vegan", category="Förrätter"),
+    item(2, "Gravad lax", "fish mustard", category="Förrätter"),
+    item(3, "Varmkorv", "gluten", category="Smårätter"),
+    item(4, "Rågbröd", "gluten", "vegetarian", category="Smårätter"),
+    item(5, "Lammfilé", "", category="Varmrätter", declared=True),
+    locale="sv",
+)
+
+
+def test_a_section_the_word_names_is_that_section_not_the_others_of_its_kind() -> None:
+    assert answer(SMA, "vad har ni för förrätter").item_ids == (1, 2)
+    assert set(answer(SMA, "smårätter?").item_ids) >= {3, 4}

@@ -203,6 +203,9 @@ var engine = (menu) => {
         scope = null;
       }
     });
+    // "mjölk menade jag, inte ägg": a correction's allergens all stay excluded offline (the
+    // server swaps them; the safe side)
+    if (toks.some((t) => ONLY_WORDS.has(t.w))) toks.forEach((t, i) => t.k == 'allergen' && !consumed.has(i) && exclude(i));
     // Positive words: groups are ANDed, words inside a group ("pizza or pasta") are ORed.
     var positive = (j) => !consumed.has(j) && (toks[j].k == 'allergen' || toks[j].k == 'term');
     toks.forEach((t, i) => {
