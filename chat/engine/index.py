@@ -237,6 +237,16 @@ class MenuIndex:
         return out & ~self.alcohol_free
 
     @cached_property
+    def one_word_names(self) -> dict[str, list[int]]:
+        """A dish name of one word, as written ("Lahmacun") -> the items named so."""
+        out: dict[str, list[int]] = {}
+        for i, item in enumerate(self.items):
+            words = tokenize(item.name)
+            if len(words) == 1:
+                out.setdefault(words[0], []).append(i)
+        return out
+
+    @cached_property
     def tagged(self) -> dict[str, int]:
         """Word form of a tag (the menu's own slugs, mostly English: "fish", "street-food") ->
         items tagged so."""

@@ -1155,9 +1155,9 @@ class Turn:
             sel = select(index, q, diets=diets, excluded=excluded)
         mask = sel.mask
         # "10 wings price", "are the 5 wings spicy": the dishes whose names say the number
-        counted = 0
-        for i in bits(mask):
-            if _numbers_said(q) & set(index.name_plain[i]):
+        counted, numbers = 0, _numbers_said(q)
+        for i in bits(mask) if numbers else ():
+            if numbers & set(index.name_plain[i]):
                 counted |= 1 << i
         mask = counted or mask
         if cheaper_than is not None:
