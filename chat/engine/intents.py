@@ -1191,6 +1191,16 @@ class Turn:
             # "octopus?", "har ni ostron": the dish the words find is sold out today (a
             # section asked for, "efterrätter?", found nothing that fits)
             gone = bits(select(index, q, diets=diets, excluded=excluded, sold_out=True).mask)
+            # "and the ice cream?" under a standing egg allergy: the one dish it names does not
+            # fit; say why (it is flagged) rather than that nothing was found
+            named = bits(select(index, q, diets=[], excluded=[]).mask)
+            said_of_one = any(
+                after_determiner(q.toks, n) and not index.in_section(t)
+                for n, t in enumerate(q.toks)
+                if t.kind == TERM and t.payload is None  # (not "the kids menu")
+            )
+            if not gone and 0 < len(named) <= 2 and said_of_one and (diets or excluded):
+                return self.about(q, named, "allergen_check")
         if gone and len(gone) <= r.MAX_LISTED:
             lines += [r.tpl(lang, "gone", name=index.items[i].name) for i in gone]
             # ("how much r the chicken hearts", "oysters?": a question about the sold-out dish

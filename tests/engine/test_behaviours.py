@@ -2064,3 +2064,10 @@ SMA = menu(
 def test_a_section_the_word_names_is_that_section_not_the_others_of_its_kind() -> None:
     assert answer(SMA, "vad har ni för förrätter").item_ids == (1, 2)
     assert set(answer(SMA, "smårätter?").item_ids) >= {3, 4}
+
+
+def test_the_one_dish_named_that_a_standing_allergy_rules_out_is_flagged_not_unfound() -> None:
+    context = _conversation(OCAK, "my kid is allergic to milk")
+    got = answer(OCAK, "and the ice cream?", "en", context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
+    assert "Dondurma" in got.reply
