@@ -41,6 +41,8 @@ from .lexicon import (
 )
 from .model import Menu, MenuItem, RestaurantInfo
 
+_SOFT_NAMESAKE = re.compile(r"\b(ginger|root|birch) ?beer\b|\bingefärsöl\b")
+
 # The endings that make a participle of a word: "grill" -> "grilled", "grillad", "grillade",
 # "grillat"; "bake" -> "baked" ("stekt" is not seen).
 _PARTICIPLE_ENDINGS = frozenset({"ed", "d", "ad", "ade", "at"})
@@ -255,6 +257,15 @@ class MenuIndex:
             for w in tokenize(" ".join(t.replace("-", " ") for t in item.tags)):
                 for f in forms(w):
                     out[f] = out.get(f, 0) | 1 << i
+        return out
+
+    @cached_property
+    def soft_namesakes(self) -> int:
+        """Soft drinks named for a drink they are not: Ginger Beer, Root Beer."""
+        out = 0
+        for i, item in enumerate(self.items):
+            if _SOFT_NAMESAKE.search(normalize(item.name)) and not self.alcoholic >> i & 1:
+                out |= 1 << i
         return out
 
     @cached_property

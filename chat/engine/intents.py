@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import re
@@ -81,6 +82,7 @@ _FACTS = {"address": "address", "phone": "phone"}
 _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
 _MEAT_DIETS = frozenset({"vegan", "vegetarian"})
+_DISHES = ("rätter", "rätterna", "dishes")
 # ("new years day?" … "and tonight till when": tonight, not that day again)
 _TONIGHT = frozenset({"tonight", "today", "ikväll", "ikvall", "idag", "now", "nu"})
 _MEANT = frozenset({"meant", "mean", "menade", "menar", "wrong", "fel", "mistake", "misstag"})
@@ -253,6 +255,9 @@ class Turn:
         corrected = self._corrected_question(q)
         if corrected is not None:
             return corrected
+        named_first = self._named_before_it(q, message)
+        if named_first is not None:
+            return named_first
         self._correct_diets(q)
         # (a swap first: "sorry i meant peanuts not sesame" keeps the seafood allergy)
         restated = self._swapped(q) or self._restated(q)
@@ -824,6 +829,8 @@ class Turn:
                 t.kind in (ALLERGEN, DIET, "post", "join", "or", "shift", "stop") for t in q.toks
             )
             and not (q.diets and {t.raw.lower() for t in q.toks} & _MANY)  # "and vegan ones?"
+            # ("fiskrätter då?" asks for the fish dishes, not fish of the dish in focus)
+            and not any(normalize(t.raw).endswith(_DISHES) for t in q.toks if t.kind == ALLERGEN)
             # ("och räkorna?" names the Suya Prawns: a dish, not the allergen)
             and not any(
                 _definite_food(q, n) and any(w in self.index.names for w in t.words)
@@ -836,6 +843,7 @@ class Turn:
             and len(ctx.focus) == 1
             and q.asked
             and all(t.kind in (ALLERGEN, "stop", "q", "allq", "shift", "join") for t in q.toks)
+            and not any(normalize(t.raw).endswith(_DISHES) for t in q.toks)  # "fiskrätter då?"
             # ("what about the prawns?" after a price asks of the prawn dish: an allergen word
             # that is a dish's name word is the dish)
             and not (
@@ -888,6 +896,28 @@ class Turn:
             return None
         q.asked, q.excluded, q.only = list(q.only), [], []
         return self.about(q, list(ctx.focus), "allergen_check")
+
+    def _named_before_it(self, q: Query, message: str) -> Answer | None:
+        """ "getgrytan, är den stark?", "the goat curry, how much is it": the words before the
+        comma find one dish, and "it" after it is that dish."""
+        head, comma, tail = message.partition(",")
+        if not (comma and q.pronoun and tail.strip()) or dish_refs(self.index, q).items:
+            return None  # (a message that names the dish is read whole: "flan, är den ok?")
+        first = parse(self.index, head)
+        if not first.terms or first.kinds - {TERM, ALLERGEN, "stop", "dish"}:
+            return None
+        found = bits(select(self.index, first, diets=[], excluded=[]).mask)
+        if len(found) > 1:  # ("fisken, är den stark?" of the one fish dish just listed)
+            found = [i for i in found if i in self.ctx.last]
+        if len(found) != 1:
+            return None
+        kept = copy.deepcopy(self.ctx)
+        self.ctx.focus = found
+        got = self.respond(tail)
+        if got.intent == "unknown":  # (the whole message is read as it is, then)
+            self.ctx = kept
+            return None
+        return got
 
     def _correct_diets(self, q: Query) -> None:
         """A diet told in place of a standing one replaces it: "actually im just vegetarian not

@@ -97,6 +97,9 @@ def term_mask(index: MenuIndex, t: Tok, *, with_it: bool = False) -> int:
     drink = t.payload == "drink" or set(forms(t.word)) & DRINK_WORDS
     if mask & index.drinkable and drink and not with_it:
         mask &= index.drinkable
+        # ("beer?" is the Red Stripe, not the Ginger Beer)
+        if t.payload != "drink" and not set(forms(t.word)) & _SOFT_WORDS:
+            mask &= ~index.soft_namesakes
     return mask
 
 
@@ -334,6 +337,7 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
 
 
 _WITH_WORDS = frozenset({"with", "med", "w"})
+_SOFT_WORDS = frozenset({"ginger", "root", "ingefära", "ingefärs", "ingefärsöl"})
 
 # What a dish comes with, in its name: "Hummus & Khubz", "Pie and Mash", "Lax med dillsås".
 _WITH = re.compile(r"\s(?:&|\+|and|n|with|w/|med|och)\s", re.IGNORECASE)

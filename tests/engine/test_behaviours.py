@@ -2071,3 +2071,32 @@ def test_the_one_dish_named_that_a_standing_allergy_rules_out_is_flagged_not_unf
     got = answer(OCAK, "and the ice cream?", "en", context)
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [5]
     assert "Dondurma" in got.reply
+
+
+JERK = menu(
+    item(1, "Curry Goat", "celery", category="Huvudrätter", description="Getgryta med curry"),
+    item(2, "Jerk Pork", "mustard", "spicy", category="Huvudrätter"),
+    item(
+        3,
+        "Ginger Beer",
+        "",
+        category="Drycker",
+        declared=True,
+        description="Hemgjord ingefärsdricka. Alkoholfri.",
+    ),
+    item(4, "Red Stripe", "gluten", "beer", category="Drycker", description="Ljus lager, 4,7 %"),
+    locale="sv",
+)
+
+
+def test_words_before_a_comma_name_the_dish_it_asks_of() -> None:
+    got = answer(JERK, "getgrytan, vad är det i den")
+    assert got.intent == "dish_details" and got.item_ids == (1,)
+    got = answer(JERK, "getgrytan, innehåller den selleri?")
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [1]
+
+
+def test_beer_is_no_ginger_beer_but_ginger_beer_is() -> None:
+    assert answer(JERK, "har ni öl").item_ids == (4,)
+    assert answer(JERK, "ginger beer?").item_ids == (3,)
+    assert set(answer(JERK, "vad har ni att dricka").item_ids) == {3, 4}
