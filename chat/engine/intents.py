@@ -39,6 +39,7 @@ from .lexicon import (
     MEAL_WHEN,
     ONLY_WORDS,
     SERVE_WORDS,
+    SPECIFIC,
     STATEMENT_WORDS,
     TERM,
     THANKS_EMOJI,
@@ -1224,10 +1225,14 @@ class Turn:
             # "and the ice cream?" under a standing egg allergy: the one dish it names does not
             # fit; say why (it is flagged) rather than that nothing was found
             named = bits(select(index, q, diets=[], excluded=[]).mask)
+            # ("kan han äta musslor?", "can i have the duck?": of the dish, not a search)
+            asks_eat = "q" in kinds and any(t.word in EAT_WORDS for t in q.toks)
             said_of_one = any(
-                after_determiner(q.toks, n) and not index.in_section(t)
+                (after_determiner(q.toks, n) or asks_eat) and not index.in_section(t)
                 for n, t in enumerate(q.toks)
-                if t.kind == TERM and t.payload is None  # (not "the kids menu")
+                # (not "the kids menu"; "musslor" is one kind of allergen food, a dish word)
+                if (t.kind == TERM and t.payload is None)
+                or (t.kind == ALLERGEN and t.word in SPECIFIC)
             )
             if not gone and 0 < len(named) <= 2 and said_of_one and (diets or excluded):
                 return self.about(q, named, "allergen_check")
@@ -1309,7 +1314,7 @@ class Turn:
             if conflicts:
                 # (flagged with what was asked, when the dish fails it: "does it have nuts?"
                 # under a standing vegan diet names the nuts)
-                own = conflicts_of(index, i, diets=asked_diets, codes=asked)
+                own = conflicts_of(index, i, diets=list(q.diets), codes=list(q.asked))
                 flagged.append((i, own if own else conflicts))
             else:
                 fits.append(i)

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz.distance import OSA
 
 from .index import MenuIndex
+from .language import detect
 from .lexicon import (
     ACCENTLESS,
     ALLERGEN,
@@ -514,7 +515,7 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
     for a, b in itertools.pairwise(out):
         if a.kind == "hours" and b.kind == TERM and (b.payload == "sandwich" or b.word in _FACED):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
-    if index.restaurant.locale == "en":
+    if index.restaurant.locale == "en" and detect(message) == "sv":
         for t in out:
             said = t.raw.lower()
             if said in FALSE_FRIENDS:  # "glass" is ice cream, not the tea "served in a glass"

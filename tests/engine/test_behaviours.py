@@ -2100,3 +2100,48 @@ def test_beer_is_no_ginger_beer_but_ginger_beer_is() -> None:
     assert answer(JERK, "har ni öl").item_ids == (4,)
     assert answer(JERK, "ginger beer?").item_ids == (3,)
     assert set(answer(JERK, "vad har ni att dricka").item_ids) == {3, 4}
+
+
+BRASSERIE = menu(
+    item(
+        1,
+        "Escargots de Bourgogne",
+        "molluscs milk",
+        category="Starters",
+        description="Six Burgundy snails in garlic butter",
+    ),
+    item(
+        2,
+        "Moules Marinières",
+        "molluscs milk",
+        category="Mains",
+        description="Rope-grown mussels in white wine",
+    ),
+    item(
+        3,
+        "Profiteroles",
+        "gluten eggs milk",
+        category="Desserts",
+        description="Choux buns with vanilla ice cream",
+    ),
+    item(4, "House Red (175ml glass)", "sulphites", "wine", category="Drinks"),
+    item(5, "House Red (bottle)", "sulphites", "wine", category="Drinks"),
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("har ni sniglar", (1,)),
+        ("how much is a glass", (4,)),
+        ("hur mycket kostar en flaska husets röda", (5,)),
+    ],
+)
+def test_swedish_words_on_an_english_brasserie(message: str, ids: tuple[int, ...]) -> None:
+    assert answer(BRASSERIE, message).item_ids == ids
+
+
+def test_can_he_eat_a_dish_his_allergy_rules_out_flags_it() -> None:
+    context = _conversation(BRASSERIE, "my husband cant eat shellfish")
+    got = answer(BRASSERIE, "kan han äta musslor?", None, context)
+    assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
