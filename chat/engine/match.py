@@ -251,6 +251,7 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     for t in content:
         words = t.words or (frozenset([t.word]) if t.word in index.vocab else frozenset())
         said = words | group_forms(t)  # ("chicken kyiv": Kyckling Kyiv, not Mini-Kyiv)
+        keying = words | _translations(t)
         hit = 0
         for w in said:
             hit |= index.names.get(w, 0)
@@ -258,7 +259,7 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
             # An allergen word names the allergen, not a dish: "räkor" is not "Räk nigiri".
             # (a word the menu does not say names the dish its translation or spelling heads:
             # "the hummus" of the Humus, "the calamari" of the Kalamar Tava)
-            keyed = (words | _translations(t)) & index.key_words[i]
+            keyed = keying & index.key_words[i]
             if t.kind != ALLERGEN and keyed:
                 keys[i] = keys.get(i, 0) + 1
                 key_forms |= keyed
@@ -362,13 +363,9 @@ def _whole_section_name(index: MenuIndex, q: Query, content: list[Tok]) -> DishR
     n = q.toks.index(content[0])
     if not ("priceq" in q.kinds or after_determiner(q.toks, n)):
         return None  # ("what mezze can i have" asks for the mezze, not the Mezze)
-    said = {content[0].raw.lower(), content[0].word}  # (as written: "the brunchtallrikar" is
-    # the section of the Brunchtallrik and its kind)
-    found = [
-        i
-        for i, item in enumerate(index.items)
-        if [*said & set(tokenize(item.name))] and len(tokenize(item.name)) == 1
-    ]
+    # (as written: "the brunchtallrikar" is the section of the Brunchtallrik and its kind)
+    said = {content[0].raw.lower(), content[0].word}
+    found = sorted({i for w in said for i in index.one_word_names.get(w, ())})
     if len(found) != 1:
         return None
     return DishRefs(found, False, exact=True, key_forms=frozenset(index.name_words[found[0]]))

@@ -515,16 +515,16 @@ def tokens(index: MenuIndex, message: str) -> list[Tok]:
     for a, b in itertools.pairwise(out):
         if a.kind == "hours" and b.kind == TERM and (b.payload == "sandwich" or b.word in _FACED):
             a.kind = "stop"  # "what kinds of open sandwiches": no opening hours
-    if index.restaurant.locale == "en" and detect(message) == "sv":
-        for t in out:
+    friends = [t for t in out if t.raw.lower() in FALSE_FRIENDS]
+    if friends and index.restaurant.locale == "en" and detect(message) == "sv":
+        for t in friends:  # "glass" is ice cream, not the tea "served in a glass"
             said = t.raw.lower()
-            if said in FALSE_FRIENDS:  # "glass" is ice cream, not the tea "served in a glass"
-                t.words = frozenset(
-                    f
-                    for w in FOOD[said]
-                    for f in index.form_matches(w)
-                    if not set(forms(f)) & set(forms(said))
-                )
+            t.words = frozenset(
+                f
+                for w in FOOD[said]
+                for f in index.form_matches(w)
+                if not set(forms(f)) & set(forms(said))
+            )
     return _food_phrases(index, _joined(index, out))
 
 
