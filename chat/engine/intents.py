@@ -1234,7 +1234,7 @@ class Turn:
                 if (t.kind == TERM and t.payload is None)
                 or (t.kind == ALLERGEN and t.word in SPECIFIC)
             )
-            if not gone and 0 < len(named) <= 2 and said_of_one and (diets or excluded):
+            if not gone and 0 < len(named) <= 3 and said_of_one and (diets or excluded):
                 return self.about(q, named, "allergen_check")
         if gone and len(gone) <= r.MAX_LISTED:
             lines += [r.tpl(lang, "gone", name=index.items[i].name) for i in gone]

@@ -2145,3 +2145,14 @@ def test_can_he_eat_a_dish_his_allergy_rules_out_flags_it() -> None:
     context = _conversation(BRASSERIE, "my husband cant eat shellfish")
     got = answer(BRASSERIE, "kan han äta musslor?", None, context)
     assert got.intent == "allergen_check" and [f.item_id for f in got.flagged] == [2]
+
+
+@pytest.mark.parametrize(("message", "language"), [("herring?", "en"), ("meatballs", "en")])
+def test_english_dish_words_at_a_swedish_restaurant_are_english(
+    message: str, language: str
+) -> None:
+    assert answer(ISL, message).language == language
+
+
+def test_where_the_diner_is_from_is_no_menu_word() -> None:
+    assert answer(OCAK, "hello! first time in sweden").intent == "greeting"
