@@ -916,7 +916,7 @@ class Turn:
         self.ctx.focus = found
         got = self.respond(tail)
         if got.intent == "unknown":  # (the whole message is read as it is, then)
-            self.ctx = kept
+            vars(self.ctx).update(vars(kept))  # (the same object: respond holds it)
             return None
         return got
 
