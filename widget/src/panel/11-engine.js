@@ -261,6 +261,8 @@ var engine = (menu) => {
       standing.excluded = standing.excluded.filter((c) => !codes.has(c));
     }
     standing.excluded = ALLERGENS.filter((c) => standing.excluded.includes(c) || only.includes(c) || (q.excluded.includes(c) && !codes.has(c)));
+    // ("glöm vegan, jag är vegetarian": a diet told after what is forgotten stands)
+    q.toks.slice(named.length).forEach((t) => t.k == 'diet' && !standing.diets.includes(t.p) && standing.diets.push(t.p));
     earlier = standing.diets[0] || standing.excluded[0];
     // "forget the sesame, what wraps do you have?": the rest of the message is the search.
     q.terms = q.terms.map((g) => g.filter((t) => t.k != 'allergen')).filter((g) => g[0]);
