@@ -638,6 +638,8 @@ def _tells_allergy(toks: list[Tok]) -> bool:
     return False
 
 
+_SIZES = frozenset({"large", "big", "small", "huge", "stor", "stort", "stora", "liten", "litet"})
+_GROUPS = frozenset({"group", "party", "family", "table", "grupp", "sällskap", "familj", "gäng"})
 _EAT_TOLD = frozenset({"eat", "äter"})
 _I_EAT = frozenset({"i", "jag", "do"})
 _CAN = frozenset({"can", "could", "may", "should", "kan", "får", "what", "vad"})
@@ -845,6 +847,9 @@ def parse(index: MenuIndex, message: str, *, names: bool = True) -> Query:
             and any(t.kind in (DIET, "forget") for t in toks)
         ):
             toks[n].kind = "okeat"
+        # "we are a large group", "ett stort sällskap": people, not the Large plates
+        if toks[n].raw.lower() in _GROUPS and toks[n - 1].raw.lower() in _SIZES:
+            toks[n - 1].kind = "stop"
         # "the least spicy chicken", "minst stark": not spicy ("minst 200" stays a price)
         if toks[n - 1].raw.lower() in ("least", "minst") and toks[n].kind == TERM:
             toks[n - 1].kind = "pre"

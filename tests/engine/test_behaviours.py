@@ -2156,3 +2156,19 @@ def test_english_dish_words_at_a_swedish_restaurant_are_english(
 
 def test_where_the_diner_is_from_is_no_menu_word() -> None:
     assert answer(OCAK, "hello! first time in sweden").intent == "greeting"
+
+
+PLATES = menu(
+    item(1, "Roast Beef – Large Plate", "gluten", price="16.50", category="Carvery"),
+    item(2, "Roast Beef – Small Plate", "gluten", price="11.50", category="Carvery"),
+    phone="+44 1423 555 010",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("we are a large group", "unknown"), ("vi är ett stort sällskap, kan vi boka", "phone")],
+)
+def test_a_large_group_is_people_not_the_large_plates(message: str, intent: str) -> None:
+    got = answer(PLATES, message)
+    assert got.intent == intent and got.item_ids == ()
