@@ -2172,3 +2172,12 @@ PLATES = menu(
 def test_a_large_group_is_people_not_the_large_plates(message: str, intent: str) -> None:
     got = answer(PLATES, message)
     assert got.intent == intent and got.item_ids == ()
+
+
+def test_meat_sauce_is_the_ragu() -> None:
+    pasta = menu(
+        item(1, "Tagliatelle al ragù", "gluten eggs", category="Pasta"),
+        item(2, "Cacio e pepe", "gluten eggs milk", category="Pasta"),
+        locale="sv",
+    )
+    assert answer(pasta, "pasta with meat sauce").item_ids == (1,)
