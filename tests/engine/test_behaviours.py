@@ -2181,3 +2181,13 @@ def test_meat_sauce_is_the_ragu() -> None:
         locale="sv",
     )
     assert answer(pasta, "pasta with meat sauce").item_ids == (1,)
+
+
+def test_a_drink_the_menu_lacks_is_not_typo_matched_to_a_dish() -> None:
+    kbbq = menu(
+        item(1, "Tteokbokki", "gluten soybeans", category="Mains", description="Chewy rice cakes"),
+        item(2, "Sundubu Jjigae", "soybeans", category="Mains"),
+    )
+    got = answer(kbbq, "har ni sake?")
+    assert got.item_ids == () and not got.answered
+    assert answer(kbbq, "soondubu jjigae").item_ids == (2,)
