@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from rapidfuzz.distance import OSA
 
@@ -60,7 +59,7 @@ from .match import (
     select,
 )
 from .model import Answer, Flag, Menu
-from .parse import ASKING, INSIDE, WH, WITH, Query, Tok, parse
+from .parse import ASKING, INSIDE, WH, WITH, Query, Tok, number, parse
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +83,6 @@ _LIST_INTENTS = frozenset({"search", "cheapest", "most_expensive"})
 _DAY_WORDS = frozenset({"day", "date", "month", "num", "stop", "join", "shift", "fine"})
 _MEAT_DIETS = frozenset({"vegan", "vegetarian"})
 _DISHES = ("rätter", "rätterna", "dishes")
-# ("new years day?" … "and tonight till when": tonight, not that day again)
-_TONIGHT = frozenset({"tonight", "today", "ikväll", "ikvall", "idag", "now", "nu"})
 _MEANT = frozenset({"meant", "mean", "menade", "menar", "wrong", "fel", "mistake", "misstag"})
 _ONE_DISH_INTENTS = frozenset({"allergen_check", "price_check", "dish_details"})
 _WHEN_WORDS = frozenset({"when", "time", "när", "tid", "tider", "vilken", "till", "until"})
@@ -1397,7 +1394,7 @@ class Turn:
         )
 
     def hours(self, q: Query) -> Answer:
-        today = q.kinds & {"today", "now"} or any(t.raw.lower() in _TONIGHT for t in q.toks)
+        today = q.kinds & {"today", "now"}  # ("and tonight till when": not that day again)
         if self.ctx.topic == "hours" and not (q.days or q.dates or today) and self.ctx.query:
             before = parse(self.index, self.ctx.query, names=False)
             q.days, q.dates = before.days, before.dates  # "till när?" about that day
@@ -1630,18 +1627,7 @@ def _by_names(index: MenuIndex, groups: list[list[Tok]], mask: int) -> int:
 def _numbers_said(q: Query) -> set[str]:
     """The numbers of a message that are no price it sets ("10 wings", not "under 10")."""
     prices = {q.max_price, q.min_price} - {None}
-    return {
-        t.raw
-        for t in q.toks
-        if t.kind == "num" and not any(str(p) == t.raw or p == _decimal(t.raw) for p in prices)
-    }
-
-
-def _decimal(raw: str) -> Decimal | None:
-    try:
-        return Decimal(raw.replace(",", "."))
-    except ArithmeticError:
-        return None
+    return {t.raw for t in q.toks if t.kind == "num" and number(t.word) not in prices}
 
 
 def _last_clause(message: str) -> str | None:

@@ -22,7 +22,7 @@ from .lexicon import (
     stem,
     tokenize,
 )
-from .parse import ASKING, DETERMINERS, NUM, Query, Tok
+from .parse import ASKING, DETERMINERS, NUM, WITH, Query, Tok
 
 
 def bits(mask: int) -> list[int]:
@@ -139,7 +139,7 @@ def select(
     pool = ((1 << len(index.items)) - 1) & ~index.available if sold_out else index.available
     mask = pool if within is None else pool & within
     # (the words right after "with": what a dish is made with)
-    with_it = {id(b) for a, b in itertools.pairwise(q.toks) if a.raw.lower() in _WITH_WORDS}
+    with_it = {id(b) for a, b in itertools.pairwise(q.toks) if a.word in WITH}
     for group in q.terms:
         alternatives = 0
         for t in group:
@@ -337,7 +337,6 @@ def dish_refs(index: MenuIndex, q: Query, *, follow: bool = False) -> DishRefs:
     return DishRefs(items, only, exact=exact or by_diet, key_forms=frozenset(key_forms))
 
 
-_WITH_WORDS = frozenset({"with", "med", "w"})
 _SOFT_WORDS = frozenset({"ginger", "root", "ingefära", "ingefärs", "ingefärsöl"})
 
 # What a dish comes with, in its name: "Hummus & Khubz", "Pie and Mash", "Lax med dillsås".

@@ -616,7 +616,8 @@ def _split_compound(index: MenuIndex, tok: Tok) -> list[Tok]:
     return [tok]
 
 
-def _number(word: str) -> Decimal | None:
+def number(word: str) -> Decimal | None:
+    """The value of a number token ("12", "9,50")."""
     try:
         return Decimal(word.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the tokeniser only yields digit strings
@@ -666,7 +667,7 @@ def _next_number(toks: list[Tok], start: int) -> tuple[Decimal | None, int]:
     while j < len(toks) and toks[j].kind in ("stop", "cur"):
         j += 1
     if j < len(toks) and toks[j].kind == NUM:
-        return _number(toks[j].word), j
+        return number(toks[j].word), j
     return None, start
 
 
@@ -702,7 +703,7 @@ def _number_before(toks: list[Tok], end: int) -> Decimal | None:
     j = end - 1
     while j >= 0 and toks[j].kind in ("or", "cur"):
         j -= 1
-    return _number(toks[j].word) if j >= 0 and toks[j].kind == NUM else None
+    return number(toks[j].word) if j >= 0 and toks[j].kind == NUM else None
 
 
 def _last_positive(toks: list[Tok], i: int, consumed: set[int]) -> bool:
